@@ -1,0 +1,49 @@
+# The two commands a new user needs: `make demo` and `make test`. Everything else is a step of them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export CHECKPOINT_DISABLE := 1
+# Our own CLI config everywhere terraform runs: the mirror once `make provider` has built it.
+export TF_CLI_CONFIG_FILE := $(CURDIR)/dist/terraformrc
+TSX := node --import=tsx
+STACK := dodb-example
+STACK_DIR := cdktf.out/stacks/$(STACK)
+
+.PHONY: install generate check-generated typecheck synth hcl test demo bench clean
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json
+
+generate: install
+	$(TSX) src/codegen/main.ts
+
+check-generated: install
+	$(TSX) src/codegen/main.ts --check
+
+typecheck: install
+	npx tsc --noEmit -p .
+
+synth: install
+	rm -rf $(STACK_DIR)
+	$(TSX) examples/cdktf/main.ts
+	@echo "synth: wrote $(STACK_DIR)/cdk.tf.json"
+
+hcl: install
+	rm -rf $(STACK_DIR)
+	SYNTH_HCL_OUTPUT=true $(TSX) examples/cdktf/main.ts
+	TF_CLI_CONFIG_FILE=/dev/null terraform fmt $(STACK_DIR)/cdk.tf >/dev/null
+	@echo "hcl: wrote $(STACK_DIR)/cdk.tf"
+
+test: check-generated typecheck
+	npx ava $(AVA_FLAGS)
+
+demo: hcl
+	cat $(STACK_DIR)/cdk.tf
+
+bench: install
+	$(TSX) bench/main.ts
+
+clean:
+	rm -rf dist cdktf.out .tmp

@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { App, DataResource, TerraformStack } from 'cdktf';
+import { OnlineMigration } from '../generated/cdktf/online-migration';
+import { type Row, median, ms } from './table';
+
+const ROOT = join(__dirname, '..');
+const MODULES = ['provider', 'online-migration', 'data-dodb-online-migration'];
+
+/** Bindings compiled to JavaScript, as a user's build would load them. */
+function compileBindings(): string {
+  const out = join(ROOT, '.tmp/bench-bindings');
+  mkdirSync(out, { recursive: true });
+  buildSync({
+    entryPoints: [join(ROOT, 'generated/cdktf/cdk.ts'), ...MODULES.map((m) => join(ROOT, 'generated/cdktf', m, 'index.ts'))],
+    outdir: out, outbase: join(ROOT, 'generated/cdktf'), format: 'cjs', platform: 'node', bundle: false, logLevel: 'error',
+  });
+  return out;
+}
+
+function timeRequires(before: string[], measured: string[]): number {
+  const script = `${before.map((m) => `require(${JSON.stringify(m)});`).join('')}
+const t0 = process.hrtime.bigint();${measured.map((m) => `require(${JSON.stringify(m)});`).join('')}
+console.log(Number(process.hrtime.bigint() - t0) / 1e6);`;
+  return Number(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' }));
+}
+
+function synthTime(count: number, add: (stack: TerraformStack, i: number) => void): number {
+  const app = new App({ outdir: join(ROOT, '.tmp/bench-synth'), skipValidation: true });
+  const stack = new TerraformStack(app, 'bench');
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) add(stack, i);
+  app.synth();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+export function benchBindings(): Row[] {
+  const dir = compileBindings();
+  const cdktf = require.resolve('cdktf', { paths: [ROOT] });
+  const runs = 15;
+  const base: number[] = [];
+  const ours: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    base.push(timeRequires([], [cdktf]));
+    ours.push(timeRequires([cdktf], MODULES.map((m) => join(dir, m, 'index.js'))));
+  }
+
+  const count = 1000;
+  const migrations: number[] = [];
+  const data: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    data.push(synthTime(count, (stack, n) => new DataResource(stack, `d${n}`, { input: { host: `db${n}.example.com`, port: 5432 } })));
+    migrations.push(synthTime(count, (stack, n) => new OnlineMigration(stack, `m${n}`, {
+      clusterId: '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30',
+      source: { host: `db${n}.example.com`, port: 5432, dbName: 'app', username: 'u' },
+      ignoreDbs: ['scratch'],
+    })));
+  }
+  const importCost = median(ours);
+  const synthRatio = median(migrations) / median(data);
+  return [
+    {
+      what: 'import of the 3 binding modules (over require cdktf)',
+      figure: ms(importCost), baseline: `require('cdktf') ${ms(median(base))}`, ratio: '-',
+      goal: '< 5 ms', command: 'make bench (median of 15 fresh node processes)',
+    },
+    {
+      what: `synth ${count} dodb_online_migration`,
+      figure: ms(median(migrations)), baseline: `${count} terraform_data ${ms(median(data))}`, ratio: `${synthRatio.toFixed(2)}x`,
+      goal: '<= 1.3x', command: 'make bench (median of 5)',
+    },
+  ];
+}

@@ -1,0 +1,26 @@
+/** One row of the benchmark table: a figure next to its baseline from the same run. */
+export interface Row {
+  what: string;
+  figure: string;
+  baseline: string;
+  ratio: string;
+  goal: string;
+  command: string;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+export function printTable(rows: Row[]): void {
+  const headers: Array<keyof Row> = ['what', 'figure', 'baseline', 'ratio', 'goal', 'command'];
+  const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => r[h].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(headers));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(headers.map((h) => row[h])));
+}

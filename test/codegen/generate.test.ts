@@ -1,0 +1,65 @@
+import test from 'ava';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate } from '../../src/codegen/generate';
+import { SchemaError, checkSchema, loadSchemaDir } from '../../src/codegen/load';
+import { ROOT, scratchDir } from '../helpers/project';
+
+const tsx = ['--import=tsx', join(ROOT, 'src/codegen/main.ts')];
+
+test('generation is deterministic and leaves the schemas untouched', async (t) => {
+  const before = loadSchemaDir(join(ROOT, 'schema'));
+  const first = await generate({ root: ROOT, cdkLibrary: 'cdktf' });
+  const second = await generate({ root: ROOT, cdkLibrary: 'cdktf' });
+  t.deepEqual(first, second);
+  t.deepEqual(loadSchemaDir(join(ROOT, 'schema')), before);
+});
+
+test('the committed generated/ and docs/ match a fresh generation', async (t) => {
+  for (const file of await generate({ root: ROOT, cdkLibrary: 'cdktf' })) {
+    t.is(readFileSync(join(ROOT, file.path), 'utf8'), file.content, file.path);
+  }
+});
+
+test('--check fails and names the file when generated/ is stale', (t) => {
+  const root = scratchDir(t, 'stale');
+  for (const entry of ['schema', 'examples', 'package.json']) cpSync(join(ROOT, entry), join(root, entry), { recursive: true });
+  execFileSync(process.execPath, [...tsx, '--root', root]);
+  t.is(spawnSync(process.execPath, [...tsx, '--root', root, '--check']).status, 0);
+  const schemaFile = join(root, 'generated/provider-schema.json');
+  writeFileSync(schemaFile, readFileSync(schemaFile, 'utf8').replace('"markdown"', '"plain"'));
+  const stale = spawnSync(process.execPath, [...tsx, '--root', root, '--check'], { encoding: 'utf8' });
+  t.is(stale.status, 1);
+  t.regex(stale.stderr, /generated\/provider-schema\.json/);
+});
+
+const malformed: Array<[string, unknown, RegExp]> = [
+  ['an unknown type', { title: 'X', type: 'object', properties: { a: { type: 'strin', description: 'd' } } }, /x\.schema\.json#\/properties\/a\/type: must be one of/],
+  ['a property without description', { title: 'X', type: 'object', properties: { a: { type: 'string' } } }, /#\/properties\/a\/description/],
+  ['a required name that is not a property', { title: 'X', type: 'object', properties: {}, required: ['b'] }, /#\/required\/0: names "b"/],
+  ['a dangling $ref', { title: 'X', type: 'object', properties: { a: { $ref: '#/$defs/nope' } } }, /#\/properties\/a\/\$ref: #\/\$defs\/nope does not resolve/],
+  ['an unknown annotation', { title: 'X', type: 'object', properties: { a: { type: 'string', description: 'd', 'x-terraform': { replace: true } } } }, /#\/properties\/a\/x-terraform\/replace: unknown annotation/],
+  ['an unknown format', { title: 'X', type: 'object', properties: { a: { type: 'string', format: 'email', description: 'd' } } }, /#\/properties\/a\/format/],
+];
+
+for (const [what, schema, message] of malformed) {
+  test(`the generator rejects ${what}, naming the file and the JSON pointer`, (t) => {
+    const error = t.throws(() => checkSchema('x.schema.json', schema), { instanceOf: SchemaError });
+    t.regex(error!.message, message);
+  });
+}
+
+test('the generate command reports a malformed schema file by path and exits 1', (t) => {
+  const root = scratchDir(t, 'malformed');
+  for (const entry of ['schema', 'examples', 'package.json']) cpSync(join(ROOT, entry), join(root, entry), { recursive: true });
+  const file = join(root, 'schema/online_migration.resource.schema.json');
+  const json = JSON.parse(readFileSync(file, 'utf8'));
+  json.$defs.source.properties.port.type = 'int';
+  writeFileSync(file, JSON.stringify(json));
+  const result = spawnSync(process.execPath, [...tsx, '--root', root], { encoding: 'utf8' });
+  t.is(result.status, 1);
+  t.regex(result.stderr, /online_migration\.resource\.schema\.json#\/\$defs\/source\/properties\/port\/type/);
+  mkdirSync(join(root, 'generated'), { recursive: true });
+  t.deepEqual(readdirSync(join(root, 'generated')), [], 'nothing is written from a malformed schema');
+});
