@@ -8,7 +8,7 @@ TSX := node --import=tsx
 STACK := dodb-example
 STACK_DIR := cdktf.out/stacks/$(STACK)
 
-.PHONY: install generate check-generated typecheck synth hcl test demo bench clean
+.PHONY: install generate check-generated typecheck build synth hcl test demo bench clean
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -25,6 +25,15 @@ check-generated: install
 typecheck: install
 	npx tsc --noEmit -p .
 
+ESBUILD := npx esbuild --bundle --platform=node --target=node20 --format=cjs --log-level=warning "--banner:js=\#!/usr/bin/env node"
+
+# The CLI and simulator as one file: the `dodb` bin.
+dist/dodb.js: node_modules/.package-lock.json $(shell find src generated schema -type f) package.json
+	$(ESBUILD) src/cli/main.ts --outfile=$@
+	chmod +x $@
+
+build: dist/dodb.js
+
 synth: install
 	rm -rf $(STACK_DIR)
 	$(TSX) examples/cdktf/main.ts
@@ -36,7 +45,7 @@ hcl: install
 	TF_CLI_CONFIG_FILE=/dev/null terraform fmt $(STACK_DIR)/cdk.tf >/dev/null
 	@echo "hcl: wrote $(STACK_DIR)/cdk.tf"
 
-test: check-generated typecheck
+test: check-generated typecheck build
 	npx ava $(AVA_FLAGS)
 
 demo: hcl

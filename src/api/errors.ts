@@ -1,0 +1,87 @@
+/** What went wrong, as callers branch on it. */
+export type ApiErrorCode =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid_request'
+  | 'conflict'
+  | 'rate_limited'
+  | 'server_error'
+  | 'network'
+  | 'invalid_response'
+  | 'http_error'
+  | 'canceled';
+
+export interface ApiErrorDetails {
+  code: ApiErrorCode;
+  method: string;
+  path: string;
+  status?: number;
+  /** DigitalOcean's short error id, such as `not_found`. */
+  doId?: string;
+  doMessage?: string;
+  requestId?: string;
+  attempts?: number;
+  cause?: { code?: string; message: string };
+}
+
+/**
+ * The one error the client throws. Its message names the method and the path (never the token,
+ * never a request body) and tells a person what to do next.
+ */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly method: string;
+  readonly path: string;
+  readonly status?: number;
+  readonly doId?: string;
+  readonly doMessage?: string;
+  readonly requestId?: string;
+  readonly attempts: number;
+
+  constructor(details: ApiErrorDetails) {
+    super(describe(details), details.cause ? { cause: details.cause } : undefined);
+    this.name = 'ApiError';
+    this.code = details.code;
+    this.method = details.method;
+    this.path = details.path;
+    this.status = details.status;
+    this.doId = details.doId;
+    this.doMessage = details.doMessage;
+    this.requestId = details.requestId;
+    this.attempts = details.attempts ?? 1;
+  }
+}
+
+const ADVICE: Record<ApiErrorCode, string> = {
+  unauthorized: 'check the token (DIGITALOCEAN_TOKEN or the provider\'s `token`) and that it has the database:read, database:update and database:delete scopes',
+  forbidden: 'the token lacks a scope this call needs: database:read, database:update or database:delete',
+  not_found: 'no such database cluster (or it has no online migration); check the cluster UUID',
+  invalid_request: 'the API rejected the request; fix the argument it names',
+  conflict: 'the cluster is busy, for instance a migration is already running; stop it first or wait',
+  rate_limited: 'the API rate limit (250 requests a minute, 5,000 an hour per token) was hit; retry later or raise http_retry_max',
+  server_error: 'DigitalOcean answered with a server error; retry later',
+  network: 'the API could not be reached; check api_endpoint and the network',
+  invalid_response: 'the API answered with a body that is not the documented shape',
+  http_error: 'the API answered with an unexpected status',
+  canceled: 'the request was canceled',
+};
+
+function describe(d: ApiErrorDetails): string {
+  const status = d.status !== undefined ? ` ${d.status}` : '';
+  const reason = d.doMessage ? `: ${d.doMessage}` : d.cause ? `: ${d.cause.message}` : '';
+  const tries = (d.attempts ?? 1) > 1 ? ` after ${d.attempts} tries` : '';
+  const request = d.requestId ? ` (request id ${d.requestId})` : '';
+  return `${d.method} ${d.path} failed${status}${tries}${reason}${request}; ${ADVICE[d.code]}`;
+}
+
+export function codeForStatus(status: number): ApiErrorCode {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server_error';
+  if (status === 400 || status === 422) return 'invalid_request';
+  return 'http_error';
+}

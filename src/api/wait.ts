@@ -1,0 +1,64 @@
+import type { Migration, MigrationStatus } from '../../generated/types';
+import type { DoClient } from './client';
+import { sleep } from './sleep';
+
+export type WaitTarget = 'running' | 'syncing' | 'done';
+
+/** Which statuses count as having reached a target: a migration only moves forward. */
+export const REACHED: Record<WaitTarget, readonly MigrationStatus[]> = {
+  running: ['running', 'syncing', 'done'],
+  syncing: ['syncing', 'done'],
+  done: ['done'],
+};
+
+export type WaitErrorCode = 'timeout' | 'failed' | 'canceled' | 'superseded';
+
+export class WaitError extends Error {
+  constructor(readonly code: WaitErrorCode, message: string, readonly migration?: Migration) {
+    super(message);
+    this.name = 'WaitError';
+  }
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** First poll interval; it grows by half each poll up to pollMaxMs. */
+  pollMinMs?: number;
+  pollMaxMs?: number;
+  onStatus?: (migration: Migration) => void;
+}
+
+/** Poll the cluster's latest migration until `migrationId` reaches `target`, fails, or time runs out. */
+export async function waitForStatus(client: DoClient, clusterId: string, migrationId: string, target: WaitTarget, options: WaitOptions): Promise<Migration> {
+  const deadline = Date.now() + options.timeoutMs;
+  const timeout = AbortSignal.timeout(Math.max(1, options.timeoutMs));
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  let interval = options.pollMinMs ?? 1000;
+  let last: Migration | undefined;
+  try {
+    for (;;) {
+      const migration = await client.getMigration(clusterId, { signal });
+      if (last?.status !== migration.status) options.onStatus?.(migration);
+      last = migration;
+      if (migration.id !== migrationId) {
+        throw new WaitError('superseded', `migration ${migrationId} was superseded by migration ${migration.id} on cluster ${clusterId}`, migration);
+      }
+      if (REACHED[target].includes(migration.status)) return migration;
+      if (migration.status === 'error' || migration.status === 'canceled') {
+        throw new WaitError('failed', `migration ${migrationId} ended with status "${migration.status}" before reaching "${target}"`, migration);
+      }
+      await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), signal);
+      interval = Math.min(interval * 1.5, options.pollMaxMs ?? 10_000);
+    }
+  } catch (error) {
+    if (error instanceof WaitError) throw error;
+    if (options.signal?.aborted) {
+      throw new WaitError('canceled', `stopped waiting for migration ${migrationId} (last status "${last?.status ?? 'unknown'}")`, last);
+    }
+    if (timeout.aborted) {
+      throw new WaitError('timeout', `migration ${migrationId} did not reach "${target}" within ${Math.round(options.timeoutMs / 1000)}s (last status "${last?.status ?? 'unknown'}")`, last);
+    }
+    throw error;
+  }
+}

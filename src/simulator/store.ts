@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { Migration, MigrationStatus } from '../../generated/types';
+
+export type Engine = 'pg' | 'mysql' | 'redis' | 'valkey';
+
+export interface Cluster {
+  id: string;
+  name: string;
+  engine: Engine;
+}
+
+export interface StoredMigration extends Migration {
+  cluster_id: string;
+  /** When `running` turns into `syncing` by itself (ms since epoch); null once the timeline is overridden. */
+  syncing_at: number | null;
+}
+
+interface Snapshot {
+  clusters: Cluster[];
+  migrations: StoredMigration[];
+}
+
+/** The seeded clusters: fixed IDs, so examples and scripts can name them. */
+export const SEED_CLUSTERS: readonly Cluster[] = [
+  { id: '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30', name: 'pg-target', engine: 'pg' },
+  { id: '2a6a8c1e-3f1b-4c49-9f0e-5d7c2b8e4a11', name: 'mysql-target', engine: 'mysql' },
+  { id: '5e0f3b7d-8a2c-4d61-b3e9-7c1a9f4d2e60', name: 'redis-target', engine: 'redis' },
+  { id: 'c4d8e2f6-1b3a-4e5c-9d7f-0a2b4c6d8e10', name: 'valkey-target', engine: 'valkey' },
+];
+
+/** Clusters and their migrations, written atomically to a state file when one is given. */
+export class Store {
+  private clusters = new Map<string, Cluster>();
+  private migrations: StoredMigration[] = [];
+
+  constructor(private readonly file?: string) {
+    if (file && existsSync(file)) {
+      const snapshot = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
+      for (const cluster of snapshot.clusters) this.clusters.set(cluster.id, cluster);
+      this.migrations = snapshot.migrations;
+    } else {
+      for (const cluster of SEED_CLUSTERS) this.clusters.set(cluster.id, cluster);
+      this.save();
+    }
+  }
+
+  cluster(id: string): Cluster | undefined {
+    return this.clusters.get(id);
+  }
+
+  listClusters(): Cluster[] {
+    return [...this.clusters.values()];
+  }
+
+  addCluster(engine: Engine = 'pg', id: string = randomUUID()): Cluster {
+    const cluster = { id, name: `${engine}-${id.slice(0, 8)}`, engine };
+    this.clusters.set(id, cluster);
+    this.save();
+    return cluster;
+  }
+
+  /** The cluster's most recent migration, with its timeline applied. */
+  latest(clusterId: string, now = Date.now()): StoredMigration | undefined {
+    const migration = this.migrations.filter((m) => m.cluster_id === clusterId).at(-1);
+    if (migration && migration.status === 'running' && migration.syncing_at !== null && now >= migration.syncing_at) {
+      migration.status = 'syncing';
+      migration.syncing_at = null;
+      this.save();
+    }
+    return migration;
+  }
+
+  start(clusterId: string, syncDelayMs: number, now = Date.now()): StoredMigration {
+    const migration: StoredMigration = {
+      id: randomUUID(),
+      status: 'running',
+      created_at: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      cluster_id: clusterId,
+      syncing_at: now + syncDelayMs,
+    };
+    this.migrations.push(migration);
+    this.save();
+    return migration;
+  }
+
+  setStatus(migration: StoredMigration, status: MigrationStatus): void {
+    migration.status = status;
+    migration.syncing_at = null;
+    this.save();
+  }
+
+  all(): StoredMigration[] {
+    return this.migrations.map((m) => ({ ...m }));
+  }
+
+  private save(): void {
+    if (!this.file) return;
+    const snapshot: Snapshot = { clusters: this.listClusters(), migrations: this.migrations };
+    const temp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(snapshot, null, 2));
+    renameSync(temp, this.file);
+  }
+}

@@ -1,0 +1,181 @@
+import test from 'ava';
+import { ApiError } from '../../src/api/errors';
+import { waitForStatus, WaitError } from '../../src/api/wait';
+import { CLUSTER, SOURCE, admin, clientFor, injectFaults, injectMix, requests, simulator } from '../helpers/simulator';
+
+test('start, status and stop round-trip against the simulator', async (t) => {
+  const sim = await simulator(t);
+  const client = clientFor(sim);
+  const { migration, adopted } = await client.startMigration(CLUSTER, { source: SOURCE, disable_ssl: false, ignore_dbs: ['x'] });
+  t.false(adopted);
+  t.is(migration.status, 'running');
+  t.regex(migration.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  t.deepEqual(await client.getMigration(CLUSTER), migration);
+  await client.stopMigration(CLUSTER, migration.id);
+  t.is((await client.getMigration(CLUSTER)).status, 'canceled');
+  await t.notThrowsAsync(client.stopMigration(CLUSTER, migration.id), 'a 404 on stop counts as stopped');
+});
+
+test('the client sends bearer auth and its user agent', async (t) => {
+  const sim = await simulator(t);
+  const wrong = clientFor(sim, { token: 'not-the-token', retry: { limit: 0 } });
+  const error = await t.throwsAsync(wrong.getMigration(CLUSTER), { instanceOf: ApiError });
+  t.is(error!.code, 'unauthorized');
+  t.is(error!.status, 401);
+  t.regex(error!.message, /^GET \/v2\/databases\/[0-9a-f-]+\/online-migration failed 401: Unable to authenticate you .*check the token .*database:read/);
+  t.false(error!.message.includes('not-the-token'));
+});
+
+test('404, 422 and 500 errors carry DigitalOcean\'s id, message and request id', async (t) => {
+  const sim = await simulator(t);
+  const client = clientFor(sim, { retry: { limit: 1, waitMinMs: 1, waitMaxMs: 2 } });
+  const missing = await t.throwsAsync(client.getMigration('00000000-0000-4000-8000-000000000000'), { instanceOf: ApiError });
+  t.is(missing!.code, 'not_found');
+  t.is(missing!.doId, 'not_found');
+  t.regex(missing!.requestId ?? '', /^[0-9a-f-]{36}$/);
+  t.regex(missing!.message, /no such database cluster/);
+
+  const invalid = await t.throwsAsync(client.startMigration(CLUSTER, { source: { ...SOURCE, port: 70000 } }), { instanceOf: ApiError });
+  t.is(invalid!.status, 422);
+  t.is(invalid!.code, 'invalid_request');
+  t.regex(invalid!.message, /source\.port must be <= 65535/);
+  t.false(invalid!.message.includes(SOURCE.password));
+
+  await injectFaults(sim, [{ kind: 'status', status: 500 }, { kind: 'status', status: 500 }]);
+  const server = await t.throwsAsync(client.getMigration(CLUSTER), { instanceOf: ApiError });
+  t.is(server!.code, 'server_error');
+  t.is(server!.attempts, 2);
+  t.regex(server!.message, /failed 500 after 2 tries: Unexpected server-side error/);
+});
+
+test('a 429 storm is retried after retry-after and reported with the number of tries', async (t) => {
+  const sim = await simulator(t);
+  await client(sim).startMigration(CLUSTER, { source: SOURCE });
+  await injectFaults(sim, [{ kind: 'status', status: 429, retryAfter: 0 }, { kind: 'status', status: 429, retryAfter: 0 }]);
+  t.is((await client(sim).getMigration(CLUSTER)).status, 'running');
+  await injectFaults(sim, Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 429, retryAfter: 0 })));
+  const error = await t.throwsAsync(client(sim, 2).getMigration(CLUSTER), { instanceOf: ApiError });
+  t.is(error!.code, 'rate_limited');
+  t.regex(error!.message, /429 after 3 tries.*rate limit/);
+  function client(s: typeof sim, limit = 4) {
+    return clientFor(s, { retry: { limit, waitMinMs: 1, waitMaxMs: 2 } });
+  }
+});
+
+test('resets and slow answers are retried; a per-request timeout counts as a network error', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 60_000 });
+  const client = clientFor(sim, { requestTimeoutMs: 200 });
+  await client.startMigration(CLUSTER, { source: SOURCE });
+  await injectFaults(sim, [{ kind: 'reset' }, { kind: 'slow', delayMs: 500 }, { kind: 'status', status: 503 }]);
+  t.is((await client.getMigration(CLUSTER)).status, 'running');
+  const log = await requests(sim);
+  t.deepEqual(log.slice(-4).map((r) => r.fault ?? String(r.status)), ['reset', 'slow', '503', '200']);
+});
+
+test('a body that is not JSON, or not the documented shape, gives a clear error', async (t) => {
+  const { createServer } = await import('node:http');
+  const bodies = ['<html>oops</html>', '{"id": 5, "status": "running"}', '{"id":"m","status":"paused","created_at":"x"}'];
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(bodies.shift());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const address = server.address() as { port: number };
+  const client = clientFor({ token: 't', url: `http://127.0.0.1:${address.port}` } as never);
+  for (const pattern of [/non-JSON body \(text\/html, 17 bytes\)/, /has no `id`/, /unknown migration status "paused"/]) {
+    const error = await t.throwsAsync(client.getMigration(CLUSTER), { instanceOf: ApiError });
+    t.is(error!.code, 'invalid_response');
+    t.regex(error!.message, pattern);
+  }
+});
+
+for (const kind of ['500', '503', 'reset'] as const) {
+  test(`a PUT whose answer is lost (${kind} after applying) is adopted, not repeated`, async (t) => {
+    const sim = await simulator(t);
+    const client = clientFor(sim);
+    await injectFaults(sim, [kind === 'reset' ? { kind: 'reset', after: true, match: { method: 'PUT' } } : { kind: 'status', status: Number(kind), after: true, match: { method: 'PUT' } }]);
+    const { migration, adopted } = await client.startMigration(CLUSTER, { source: SOURCE });
+    t.true(adopted);
+    const all = await admin<Array<{ id: string }>>(sim, 'GET', 'migrations');
+    t.is(all.length, 1, 'exactly one migration was started');
+    t.is(all[0]!.id, migration.id);
+    t.deepEqual((await requests(sim)).map((r) => r.method), ['PUT', 'GET']);
+  });
+}
+
+test('a PUT that failed before being applied is sent again after the GET finds nothing new', async (t) => {
+  const sim = await simulator(t);
+  const client = clientFor(sim);
+  await injectFaults(sim, [{ kind: 'status', status: 500, match: { method: 'PUT' } }]);
+  const { adopted } = await client.startMigration(CLUSTER, { source: SOURCE });
+  t.false(adopted);
+  t.is((await admin<unknown[]>(sim, 'GET', 'migrations')).length, 1);
+  t.deepEqual((await requests(sim)).map((r) => `${r.method} ${r.status}`), ['PUT 500', 'GET 404', 'PUT 200']);
+});
+
+test('the limiter keeps a burst of 500 calls under the simulator\'s limit: no 429 at all', async (t) => {
+  const sim = await simulator(t, { rateLimit: 120, rateWindowMs: 1000 });
+  const client = clientFor(sim, { retry: { limit: 0 } });
+  await client.startMigration(CLUSTER, { source: SOURCE });
+  const results = await Promise.all(Array.from({ length: 500 }, () => client.getMigration(CLUSTER).then(() => 'ok', (e: ApiError) => e.code)));
+  t.is(results.filter((r) => r !== 'ok').length, 0);
+  const log = await requests(sim);
+  t.is(log.filter((r) => r.status === 429).length, 0, 'the simulator never had to refuse a request');
+  t.is(log.length, 501);
+});
+
+test('waiting follows the timeline to syncing, and cancellation stops a wait promptly', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 400 });
+  const client = clientFor(sim);
+  const { migration } = await client.startMigration(CLUSTER, { source: SOURCE });
+  const seen: string[] = [];
+  const reached = await waitForStatus(client, CLUSTER, migration.id, 'syncing', { timeoutMs: 5000, pollMinMs: 50, onStatus: (m) => seen.push(m.status) });
+  t.is(reached.status, 'syncing');
+  t.deepEqual(seen, ['running', 'syncing']);
+
+  const slow = await simulator(t, { syncDelayMs: 60_000 });
+  const slowClient = clientFor(slow);
+  const started = await slowClient.startMigration(CLUSTER, { source: SOURCE });
+  const controller = new AbortController();
+  const began = Date.now();
+  setTimeout(() => controller.abort(), 150);
+  const error = await t.throwsAsync(waitForStatus(slowClient, CLUSTER, started.migration.id, 'syncing', { timeoutMs: 60_000, pollMinMs: 1000, signal: controller.signal }), { instanceOf: WaitError });
+  t.is(error!.code, 'canceled');
+  t.true(Date.now() - began < 1000, 'the wait ended within a second of the cancel');
+});
+
+test('a wait fails on error and canceled, and on time out', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 60_000 });
+  const client = clientFor(sim);
+  const { migration } = await client.startMigration(CLUSTER, { source: SOURCE });
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'error' });
+  const failed = await t.throwsAsync(waitForStatus(client, CLUSTER, migration.id, 'syncing', { timeoutMs: 2000, pollMinMs: 20 }), { instanceOf: WaitError });
+  t.is(failed!.code, 'failed');
+  t.regex(failed!.message, /ended with status "error"/);
+  const next = await client.startMigration(CLUSTER, { source: SOURCE });
+  const timedOut = await t.throwsAsync(waitForStatus(client, CLUSTER, next.migration.id, 'syncing', { timeoutMs: 200, pollMinMs: 20 }), { instanceOf: WaitError });
+  t.is(timedOut!.code, 'timeout');
+});
+
+test('under a fault mix, 100 start/status/stop cycles finish with 0 failures and 0 duplicates', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 0, rateLimit: 100_000 });
+  const client = clientFor(sim, { retry: { limit: 8, waitMinMs: 1, waitMaxMs: 5 } });
+  await injectMix(sim, { serverError: 0.2, rateLimited: 0.1, reset: 0.05, seed: 7 });
+  let failures = 0;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const { migration } = await client.startMigration(CLUSTER, { source: SOURCE });
+      await client.getMigration(CLUSTER);
+      await client.stopMigration(CLUSTER, migration.id);
+    } catch {
+      failures++;
+    }
+  }
+  const migrations = await admin<Array<{ status: string }>>(sim, 'GET', 'migrations');
+  const log = await requests(sim);
+  t.is(failures, 0);
+  t.is(migrations.length, 100, 'one migration per cycle: no duplicate');
+  t.true(migrations.every((m) => m.status === 'canceled'));
+  t.log(`requests per cycle under the fault mix: ${(log.length / 100).toFixed(2)}`);
+});

@@ -1,0 +1,25 @@
+import test from 'ava';
+import { DEFAULT_RETRY, retryDelay } from '../../src/api/retry';
+
+const at = (attempt: number, hints: Partial<Parameters<typeof retryDelay>[2]> = {}) =>
+  retryDelay(attempt, DEFAULT_RETRY, { now: 1_700_000_000_000, random: 1, ...hints });
+
+test('backoff doubles from the minimum and stops at the maximum', (t) => {
+  t.deepEqual([1, 2, 3, 4, 5, 6, 7].map((n) => at(n)), [1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+});
+
+test('jitter stays between the minimum and the ceiling', (t) => {
+  t.is(at(3, { random: 0 }), 1000);
+  t.is(at(3, { random: 0.5 }), 2500);
+});
+
+test('a 429 waits what retry-after says, else until ratelimit-reset, bounded', (t) => {
+  t.is(at(1, { status: 429, retryAfter: '7' }), 7000);
+  t.is(at(1, { status: 429, rateLimitReset: String(1_700_000_000 + 12) }), 12_000);
+  t.is(at(1, { status: 429, retryAfter: '3600' }), DEFAULT_RETRY.rateLimitWaitMaxMs);
+  t.is(at(1, { status: 429, retryAfter: 'soon' }), 1000, 'an unreadable header falls back to backoff');
+});
+
+test('retry-after on a 5xx does not shorten the backoff', (t) => {
+  t.is(at(2, { status: 503, retryAfter: '0' }), 2000);
+});

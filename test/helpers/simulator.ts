@@ -1,0 +1,36 @@
+import type { ExecutionContext } from 'ava';
+import { DoClient, type ClientOptions } from '../../src/api/client';
+import { RateLimiter } from '../../src/api/limiter';
+import type { Fault, FaultMix } from '../../src/simulator/faults';
+import { type RequestRecord, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/server';
+
+export const CLUSTER = '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30';
+export const SOURCE = { host: 'db.example.com', port: 5432, dbname: 'app', username: 'replicator', password: 'pw-Secret-42' };
+
+/** A simulator on a free port, closed when the test ends. */
+export async function simulator(t: ExecutionContext, options: SimulatorOptions = {}): Promise<Simulator> {
+  const sim = await startSimulator({ syncDelayMs: 300, ...options });
+  t.teardown(() => sim.close());
+  return sim;
+}
+
+/** A client with short waits and its own limiter, so tests do not share pacing state. */
+export function clientFor(sim: Simulator, options: Partial<ClientOptions> = {}): DoClient {
+  return new DoClient({
+    token: sim.token,
+    endpoint: sim.url,
+    userAgent: 'dodb-test',
+    retry: { waitMinMs: 5, waitMaxMs: 40 },
+    limiter: new RateLimiter(),
+    ...options,
+  });
+}
+
+export async function admin<T = unknown>(sim: Simulator, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${sim.url}/_sim/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  return (await response.json()) as T;
+}
+
+export const injectFaults = (sim: Simulator, faults: Fault[]) => admin(sim, 'POST', 'faults', { faults });
+export const injectMix = (sim: Simulator, mix: FaultMix) => admin(sim, 'POST', 'faults', { mix });
+export const requests = (sim: Simulator) => admin<RequestRecord[]>(sim, 'GET', 'requests');

@@ -1,0 +1,76 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSimulator } from '../../src/simulator/server';
+import { CLUSTER, SOURCE, admin, clientFor, simulator } from '../helpers/simulator';
+import { ROOT, scratchDir } from '../helpers/project';
+
+test('migrations survive a restart from the state file, written atomically', async (t) => {
+  const file = join(scratchDir(t, 'sim-state'), 'state.json');
+  const first = await startSimulator({ stateFile: file, syncDelayMs: 60_000 });
+  const { migration } = await clientFor(first).startMigration(CLUSTER, { source: SOURCE });
+  await first.close();
+  const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+  t.is(snapshot.migrations[0].id, migration.id);
+  t.false(readFileSync(file, 'utf8').includes(SOURCE.password), 'the state keeps no password');
+  const second = await startSimulator({ stateFile: file, token: first.token });
+  t.teardown(() => second.close());
+  t.deepEqual(await clientFor(second).getMigration(CLUSTER), migration);
+});
+
+test('the timeline moves running to syncing; DELETE cancels; a second start is refused', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 150 });
+  const client = clientFor(sim);
+  const { migration } = await client.startMigration(CLUSTER, { source: SOURCE });
+  const again = await t.throwsAsync(client.startMigration(CLUSTER, { source: SOURCE }));
+  t.regex(again!.message, /already has a migration in progress/);
+  await new Promise((r) => setTimeout(r, 200));
+  t.is((await client.getMigration(CLUSTER)).status, 'syncing');
+  await client.stopMigration(CLUSTER, migration.id);
+  t.is((await client.getMigration(CLUSTER)).status, 'canceled');
+});
+
+test('the admin API forces a status, starts a migration out of band and keeps a request log', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 60_000 });
+  const client = clientFor(sim);
+  const { migration } = await client.startMigration(CLUSTER, { source: SOURCE });
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'error' });
+  t.is((await client.getMigration(CLUSTER)).status, 'error');
+  const other = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
+  t.not(other.id, migration.id);
+  t.is((await client.getMigration(CLUSTER)).id, other.id);
+  const log = await admin<Array<{ method: string }>>(sim, 'GET', 'requests');
+  t.deepEqual(log.map((r) => r.method), ['PUT', 'GET', 'GET']);
+  const cluster = await admin<{ id: string }>(sim, 'POST', 'clusters', { engine: 'valkey' });
+  const database = await fetch(`${sim.url}/v2/databases/${cluster.id}`, { headers: { authorization: `Bearer ${sim.token}` } });
+  t.like(await database.json(), { database: { id: cluster.id, engine: 'valkey', status: 'online' } });
+});
+
+test('rate-limit headers on every answer, and a 429 with retry-after past the limit', async (t) => {
+  const sim = await simulator(t, { rateLimit: 3, rateWindowMs: 60_000 });
+  const statuses: number[] = [];
+  let last: Response | undefined;
+  for (let i = 0; i < 4; i++) {
+    last = await fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } });
+    statuses.push(last.status);
+    t.truthy(last.headers.get('ratelimit-reset'));
+  }
+  t.deepEqual(statuses, [200, 200, 200, 429]);
+  t.is(last!.headers.get('ratelimit-remaining'), '0');
+  t.truthy(Number(last!.headers.get('retry-after')) >= 1);
+});
+
+test('dodb simulator prints its URL, token and clusters, and stops cleanly on SIGTERM', async (t) => {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/dodb.js'), 'simulator', '--token', 'sim-token'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  for (let i = 0; i < 100 && !out.includes('cluster c4d8'); i++) await new Promise((r) => setTimeout(r, 50));
+  t.regex(out, /listening on http:\/\/127\.0\.0\.1:\d+/);
+  t.regex(out, /DIGITALOCEAN_TOKEN=sim-token/);
+  t.regex(out, new RegExp(`cluster ${CLUSTER} pg`));
+  child.kill('SIGTERM');
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  t.is(code, 0);
+  t.regex(out, /stopped/);
+});
