@@ -8,7 +8,7 @@ TSX := node --import=tsx
 STACK := dodb-example
 STACK_DIR := cdktf.out/stacks/$(STACK)
 
-.PHONY: install generate check-generated typecheck build synth hcl test demo bench clean
+.PHONY: install generate check-generated typecheck build provider synth hcl test demo bench clean
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -32,7 +32,23 @@ dist/dodb.js: node_modules/.package-lock.json $(shell find src generated schema 
 	$(ESBUILD) src/cli/main.ts --outfile=$@
 	chmod +x $@
 
-build: dist/dodb.js
+VERSION := $(shell node -p "require('./package.json').version")
+PROVIDER_DIR := dist/mirror/registry.terraform.io/dodb/dodb/$(VERSION)/linux_amd64
+PROVIDER_BIN := $(PROVIDER_DIR)/terraform-provider-dodb_v$(VERSION)
+
+# The provider as one executable file, laid out as a filesystem mirror, and a CLI config using it.
+$(PROVIDER_BIN): node_modules/.package-lock.json $(shell find src generated -type f) package.json
+	mkdir -p $(PROVIDER_DIR)
+	$(ESBUILD) src/provider/main.ts --outfile=$@
+	chmod +x $@
+
+dist/terraformrc: Makefile
+	mkdir -p dist
+	printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/dodb/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/dodb/*"]\n  }\n}\n' "$(CURDIR)/dist/mirror" > $@
+
+provider: $(PROVIDER_BIN) dist/terraformrc
+
+build: dist/dodb.js provider
 
 synth: install
 	rm -rf $(STACK_DIR)

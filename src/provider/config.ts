@@ -1,0 +1,48 @@
+import { DEFAULT_ENDPOINT, DoClient, type LogFn } from '../api/client';
+import { type Diagnostic, error } from '../tfplugin/diagnostics';
+import type { Logger } from '../tfplugin/log';
+import type { Context } from '../tfplugin/provider';
+import type { ObjectValue } from '../tfplugin/values';
+import { USER_AGENT } from '../version';
+
+/** What ConfigureProvider leaves for the resources: a client, or why there is none. */
+export interface ProviderData {
+  client(): DoClient | Diagnostic;
+}
+
+/** The API client for a request, or the diagnostic that explains why there is none. */
+export function clientOf(ctx: Context<ProviderData>): DoClient | Diagnostic {
+  return ctx.data ? ctx.data.client() : error('Provider not configured', 'Terraform did not configure the dodb provider before using it; this is a bug.');
+}
+
+/** Arguments first, then the environment variables the official DigitalOcean provider reads. */
+export function configureProvider(config: ObjectValue, env: NodeJS.ProcessEnv, logger: Logger): ProviderData {
+  const text = (name: string) => (typeof config[name] === 'string' ? (config[name] as string) : undefined);
+  const number = (name: string, fallback: number) => (typeof config[name] === 'number' ? (config[name] as number) : fallback);
+  const token = text('token') || env.DIGITALOCEAN_TOKEN || env.DIGITALOCEAN_ACCESS_TOKEN;
+  const endpoint = text('api_endpoint') || env.DIGITALOCEAN_API_URL || DEFAULT_ENDPOINT;
+  const log: LogFn = (level, message, fields) => logger.log(level, message, fields);
+  let client: DoClient | undefined;
+  return {
+    client() {
+      if (!token) {
+        return error(
+          'No DigitalOcean API token',
+          'Set the DIGITALOCEAN_TOKEN environment variable (or DIGITALOCEAN_ACCESS_TOKEN), or the provider\'s `token` argument, to a token with the database:read, database:update and database:delete scopes.',
+        );
+      }
+      client ??= new DoClient({
+        token,
+        endpoint,
+        userAgent: USER_AGENT,
+        log,
+        retry: {
+          limit: number('http_retry_max', 4),
+          waitMinMs: number('http_retry_wait_min', 1) * 1000,
+          waitMaxMs: number('http_retry_wait_max', 30) * 1000,
+        },
+      });
+      return client;
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { serve } from '../tfplugin/serve';
+import { dodbProvider } from './provider';
+
+serve(dodbProvider);

@@ -1,0 +1,25 @@
+import providerSchemas from '../../generated/provider-schema.json';
+import planRules from '../../generated/plan-rules.json';
+import type { ProviderDefinition } from '../tfplugin/provider';
+import type { ProviderRules, TerraformProviderSchemas } from '../tfplugin/schema';
+import { type ProviderData, configureProvider } from './config';
+import { onlineMigrationDataSource } from './online-migration-data-source';
+import { onlineMigrationResource } from './online-migration-resource';
+
+const schemas = (providerSchemas as unknown as TerraformProviderSchemas).provider_schemas['registry.terraform.io/dodb/dodb']!;
+
+/** The dodb provider: the generated schema and rules, and one module per resource and data source. */
+export const dodbProvider: ProviderDefinition<ProviderData> = {
+  name: 'dodb',
+  schemas: {
+    provider: schemas.provider,
+    resources: schemas.resource_schemas ?? {},
+    dataSources: schemas.data_source_schemas ?? {},
+  },
+  rules: planRules as ProviderRules,
+  async configure(config, ctx) {
+    return { data: configureProvider(config, process.env, ctx.log) };
+  },
+  resources: { dodb_online_migration: onlineMigrationResource },
+  dataSources: { dodb_online_migration: onlineMigrationDataSource },
+};

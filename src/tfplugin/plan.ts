@@ -1,0 +1,74 @@
+import type { PathStep } from './diagnostics';
+import type { SchemaRules, TerraformAttribute, TerraformBlock } from './schema';
+import { type ObjectValue, UNKNOWN, type Value, isUnknown, valuesEqual } from './values';
+
+export interface Plan {
+  planned: ObjectValue;
+  requiresReplace: PathStep[][];
+}
+
+/**
+ * Plan behaviour declared in the rules, as Terraform's plugin framework applies it: defaults for
+ * null optional+computed attributes, computed values kept from the prior state (`keepPrior`) or
+ * unknown, write-only attributes null, and requires-replace where a declared value changes.
+ */
+export function planObject(block: TerraformBlock, rules: SchemaRules, prior: ObjectValue | null, config: ObjectValue, { replaceable = true } = {}): Plan {
+  const requiresReplace: PathStep[][] = [];
+  const planned = planBlock(block, rules, '', [], prior, config, requiresReplace);
+  if (!replaceable) return { planned, requiresReplace: [] };
+  if (prior && requiresReplace.length > 0) return { planned: planBlock(block, rules, '', [], null, config, []), requiresReplace };
+  return { planned, requiresReplace };
+}
+
+function planBlock(block: TerraformBlock, rules: SchemaRules, prefix: string, path: PathStep[], prior: ObjectValue | null, config: ObjectValue, replace: PathStep[][]): ObjectValue {
+  const planned: ObjectValue = {};
+  for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
+    const rule = rules[prefix + name] ?? {};
+    const value = planAttribute(attribute, rule.keepPrior === true, rule.default, prior?.[name] ?? null, config[name] ?? null, prior !== null);
+    planned[name] = value;
+    if (prior && rule.requiresReplace && !valuesEqual(prior[name] ?? null, value, Array.isArray(attribute.type) && attribute.type[0] === 'set')) {
+      replace.push([...path, name]);
+    }
+  }
+  for (const [name, nested] of Object.entries(block.block_types ?? {})) {
+    const rule = rules[prefix + name] ?? {};
+    const configValue = config[name] ?? null;
+    const priorValue = prior?.[name] ?? null;
+    const childPrefix = `${prefix}${name}.`;
+    let value: Value;
+    if (nested.nesting_mode === 'single') {
+      value = configValue === null || isUnknown(configValue) ? configValue : planBlock(nested.block, rules, childPrefix, [...path, name], priorValue as ObjectValue | null, configValue as ObjectValue, replace);
+    } else if (Array.isArray(configValue)) {
+      const priorItems = Array.isArray(priorValue) ? priorValue : [];
+      value = configValue.map((item, i) =>
+        isUnknown(item) ? item : planBlock(nested.block, rules, childPrefix, [...path, name, i], (priorItems[i] as ObjectValue | undefined) ?? null, item as ObjectValue, replace),
+      );
+    } else {
+      value = configValue;
+    }
+    planned[name] = value;
+    if (prior && rule.requiresReplace && !valuesEqual(clearWriteOnly(nested.block, priorValue), clearWriteOnly(nested.block, value))) {
+      replace.push([...path, name]);
+    }
+  }
+  return planned;
+}
+
+function planAttribute(attribute: TerraformAttribute, keepPrior: boolean, defaultValue: unknown, prior: Value, config: Value, hasPrior: boolean): Value {
+  if (attribute.write_only) return null;
+  if (!attribute.computed) return config;
+  if (config !== null) return config;
+  if (defaultValue !== undefined) return defaultValue as Value;
+  if (hasPrior && keepPrior && prior !== null) return prior;
+  return UNKNOWN;
+}
+
+/** Write-only values are never in state: null them, at every depth. */
+export function clearWriteOnly(block: TerraformBlock, value: Value): Value {
+  if (Array.isArray(value)) return value.map((item) => clearWriteOnly(block, item));
+  if (value === null || isUnknown(value) || typeof value !== 'object') return value;
+  const copy: ObjectValue = { ...value };
+  for (const [name, attribute] of Object.entries(block.attributes ?? {})) if (attribute.write_only) copy[name] = null;
+  for (const [name, nested] of Object.entries(block.block_types ?? {})) copy[name] = clearWriteOnly(nested.block, copy[name] ?? null);
+  return copy;
+}

@@ -1,0 +1,49 @@
+/**
+ * Terraform values as plain JavaScript: objects, arrays (lists and sets), strings, numbers,
+ * booleans, null, and `Unknown` for values Terraform will only know at apply time.
+ */
+export type Value = null | string | number | boolean | Unknown | Value[] | ObjectValue;
+export interface ObjectValue {
+  [name: string]: Value;
+}
+
+/** An unknown value; `refinement` keeps Terraform's refined-unknown payload so it can be returned unchanged. */
+export class Unknown {
+  constructor(readonly refinement?: Uint8Array) {}
+}
+
+export const UNKNOWN = new Unknown();
+
+export const isUnknown = (value: unknown): value is Unknown => value instanceof Unknown;
+
+/** True when the value and everything inside it is known. */
+export function isWhollyKnown(value: Value): boolean {
+  if (isUnknown(value)) return false;
+  if (Array.isArray(value)) return value.every(isWhollyKnown);
+  if (value !== null && typeof value === 'object') return Object.values(value).every(isWhollyKnown);
+  return true;
+}
+
+/** Semantic equality: sets compare without order, unknown equals nothing. */
+export function valuesEqual(a: Value, b: Value, unordered = false): boolean {
+  if (isUnknown(a) || isUnknown(b)) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    if (!unordered) return a.every((item, i) => valuesEqual(item, b[i]!));
+    return a.every((item) => b.some((other) => valuesEqual(item, other)));
+  }
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => valuesEqual((a as ObjectValue)[k] ?? null, (b as ObjectValue)[k] ?? null));
+  }
+  return a === b;
+}
+
+export function asObject(value: Value | undefined): ObjectValue | null {
+  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value) && !isUnknown(value) ? value : null;
+}
+
+/** A known string, or undefined for null and unknown. */
+export function knownString(value: Value | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
