@@ -26,6 +26,8 @@ export interface RequestRecord {
   status: number;
   at: string;
   fault?: string;
+  /** Dotted names of the fields the request body set; never their values. */
+  fields?: string[];
 }
 
 export interface Simulator {
@@ -93,7 +95,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path.startsWith('/_sim/')) return admin(method, path, body, res);
 
-    const record: RequestRecord = { method, path, status: 0, at: new Date().toISOString() };
+    const record: RequestRecord = { method, path, status: 0, at: new Date().toISOString(), ...(body ? { fields: fieldNames(body) } : {}) };
     log.push(record);
     const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
@@ -240,4 +242,16 @@ function describeFault(fault: Fault): string {
 
 function pick(input: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
+}
+
+function fieldNames(body: string): string[] {
+  try {
+    const walk = (value: unknown, prefix: string): string[] =>
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? Object.entries(value).flatMap(([k, v]) => walk(v, `${prefix}${k}.`))
+        : [prefix.slice(0, -1)];
+    return walk(JSON.parse(body), '').sort();
+  } catch {
+    return [];
+  }
 }

@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExecutionContext } from 'ava';
+import { ROOT, scratchDir, terraformEnv } from './project';
+
+export interface TfResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  output: string;
+}
+
+export interface Workspace {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  write(files: Record<string, string>): void;
+  run(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<TfResult>;
+  /** Start terraform and hand back the process (for signals). */
+  start(args: string[]): { child: ChildProcess; done: Promise<TfResult> };
+  state(): Record<string, any>;
+}
+
+export const PROVIDER_BLOCK = `terraform {
+  required_providers {
+    dodb = { source = "dodb/dodb" }
+  }
+}
+`;
+
+/** A folder with its own terraform configuration, talking to the given API endpoint. */
+export function workspace(t: ExecutionContext, api: { url: string; token: string }, options: { cliConfig?: string } = {}): Workspace {
+  const dir = scratchDir(t, 'tf');
+  const env = terraformEnv(options.cliConfig ?? join(ROOT, 'dist/terraformrc'), {
+    DIGITALOCEAN_API_URL: api.url,
+    DIGITALOCEAN_TOKEN: api.token,
+    TF_INPUT: '0',
+    NO_COLOR: '1',
+  });
+  delete env.TF_LOG;
+  const start = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
+    const child = spawn('terraform', [...args, ...(args[0] === 'version' ? [] : ['-no-color'])], { cwd: dir, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c) => (stdout += c));
+    child.stderr!.on('data', (c) => (stderr += c));
+    const done = new Promise<TfResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr, output: stdout + stderr })));
+    return { child, done };
+  };
+  return {
+    dir,
+    env,
+    write(files) {
+      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    },
+    run: (args, extraEnv) => start(args, extraEnv).done,
+    start: (args) => start(args),
+    state() {
+      return JSON.parse(require('node:fs').readFileSync(join(dir, 'terraform.tfstate'), 'utf8'));
+    },
+  };
+}
+
+export function migrationConfig(options: { cluster?: string; waitFor?: string; extra?: string; source?: string } = {}): string {
+  return `${PROVIDER_BLOCK}
+variable "source_password" {
+  type      = string
+  sensitive = true
+  default   = "pw-Secret-42"
+}
+
+resource "dodb_online_migration" "m" {
+  cluster_id = "${options.cluster ?? '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30'}"
+  source {
+${options.source ?? `    host     = "db.example.com"
+    port     = 5432
+    db_name  = "app"
+    username = "replicator"
+    password = var.source_password`}
+  }
+  ignore_dbs = ["scratch"]
+  wait_for   = "${options.waitFor ?? 'syncing'}"
+${options.extra ?? ''}
+}
+`;
+}
+
+export function resourceInstance(state: Record<string, any>, type = 'dodb_online_migration'): Record<string, any> | undefined {
+  return state.resources?.find((r: { type: string; mode: string }) => r.type === type && r.mode === 'managed')?.instances?.[0];
+}
+
+export async function initialized(t: ExecutionContext, ws: Workspace): Promise<void> {
+  const init = await ws.run(['init']);
+  t.is(init.code, 0, init.output);
+}

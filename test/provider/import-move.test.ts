@@ -1,0 +1,116 @@
+import test from 'ava';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { ROOT, scratchDir } from '../helpers/project';
+import { CLUSTER, admin, requests, simulator } from '../helpers/simulator';
+import { initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
+
+const mutations = async (sim: Parameters<typeof requests>[0]) => (await requests(sim)).filter((r) => r.method !== 'GET').length;
+
+test('terraform import by cluster ID adopts the latest migration; filling source is an in-place, API-free update', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 0 });
+  const existing = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
+  const ws = workspace(t, sim);
+  ws.write({ 'main.tf': migrationConfig({ waitFor: 'running' }) });
+  await initialized(t, ws);
+  const imported = await ws.run(['import', 'dodb_online_migration.m', CLUSTER]);
+  t.is(imported.code, 0, imported.output);
+  t.is(resourceInstance(ws.state())!.attributes.id, existing.id);
+
+  const plan = await ws.run(['plan']);
+  t.regex(plan.stdout, /0 to add, 1 to change, 0 to destroy/);
+  t.notRegex(plan.stdout, /forces replacement/);
+  const apply = await ws.run(['apply', '-auto-approve']);
+  t.is(apply.code, 0, apply.output);
+  t.is(await mutations(sim), 0, 'no PUT or DELETE');
+  t.is(resourceInstance(ws.state())!.attributes.source[0].host, 'db.example.com');
+  const after = await ws.run(['plan', '-detailed-exitcode']);
+  t.is(after.code, 0, after.output);
+});
+
+test('an import {} block imports and fills source in one apply with no API call, then plans no changes', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 0 });
+  const existing = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
+  const ws = workspace(t, sim);
+  ws.write({ 'main.tf': `${migrationConfig({ waitFor: 'running' })}\nimport {\n  to = dodb_online_migration.m\n  id = "${CLUSTER}"\n}\n` });
+  await initialized(t, ws);
+  const plan = await ws.run(['plan']);
+  t.regex(plan.stdout, /1 to import, 0 to add, 1 to change, 0 to destroy/);
+  const apply = await ws.run(['apply', '-auto-approve']);
+  t.is(apply.code, 0, apply.output);
+  t.is(await mutations(sim), 0);
+  t.is(resourceInstance(ws.state())!.attributes.id, existing.id);
+  t.is((await ws.run(['plan', '-detailed-exitcode'])).code, 0);
+});
+
+test('importing a cluster that has no migration, or a bad ID, fails with a clear error', async (t) => {
+  const sim = await simulator(t);
+  const ws = workspace(t, sim);
+  ws.write({ 'main.tf': migrationConfig() });
+  await initialized(t, ws);
+  const none = await ws.run(['import', 'dodb_online_migration.m', CLUSTER]);
+  t.is(none.code, 1);
+  t.regex(none.output, /Nothing to import/);
+  const bad = await ws.run(['import', 'dodb_online_migration.m', 'not-a-uuid']);
+  t.is(bad.code, 1);
+  t.regex(bad.output, /Invalid import ID/);
+});
+
+test('a moved {} block takes over a digitalocean_database_online_migration with no API call and no replacement', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 0 });
+  const running = await admin<{ id: string; created_at: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
+
+  const mirror = scratchDir(t, 'do-mirror');
+  const binDir = join(mirror, 'registry.terraform.io/digitalocean/digitalocean/2.63.0/linux_amd64');
+  mkdirSync(binDir, { recursive: true });
+  buildSync({
+    entryPoints: [join(__dirname, 'fixtures/digitalocean-standin.ts')], outfile: join(binDir, 'terraform-provider-digitalocean_v2.63.0'),
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' }, logLevel: 'error',
+  });
+  require('node:fs').chmodSync(join(binDir, 'terraform-provider-digitalocean_v2.63.0'), 0o755);
+  const cliConfig = join(mirror, 'terraformrc');
+  writeFileSync(cliConfig, `provider_installation {
+  filesystem_mirror {
+    path    = "${join(ROOT, 'dist/mirror')}"
+    include = ["registry.terraform.io/dodb/*"]
+  }
+  filesystem_mirror {
+    path    = "${mirror}"
+    include = ["registry.terraform.io/digitalocean/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/dodb/*", "registry.terraform.io/digitalocean/*"]
+  }
+}
+`);
+  const ws = workspace(t, sim, { cliConfig });
+  const attributes = {
+    id: running.id, cluster_id: CLUSTER, status: 'syncing', created_at: running.created_at, disable_ssl: false, ignore_dbs: ['scratch'],
+    source: [{ host: 'db.example.com', port: 5432, db_name: 'app', username: 'replicator', password: 'pw-Secret-42' }],
+  };
+  ws.write({
+    'terraform.tfstate': JSON.stringify({
+      version: 4, terraform_version: '1.11.4', serial: 1, lineage: '5c0d6b7e-2f3a-4b1c-9d8e-7f6a5b4c3d2e', outputs: {},
+      resources: [{
+        mode: 'managed', type: 'digitalocean_database_online_migration', name: 'old',
+        provider: 'provider["registry.terraform.io/digitalocean/digitalocean"]',
+        instances: [{ schema_version: 0, attributes, sensitive_attributes: [], private: 'bnVsbA==' }],
+      }],
+      check_results: null,
+    }),
+    'main.tf': `${migrationConfig({ waitFor: 'syncing' })}\nmoved {\n  from = digitalocean_database_online_migration.old\n  to   = dodb_online_migration.m\n}\n`,
+  });
+  await initialized(t, ws);
+  const plan = await ws.run(['plan']);
+  t.is(plan.code, 0, plan.output);
+  t.regex(plan.stdout, /has moved to dodb_online_migration\.m/);
+  t.notRegex(plan.stdout, /must be replaced|forces replacement/);
+  const apply = await ws.run(['apply', '-auto-approve']);
+  t.is(apply.code, 0, apply.output);
+  t.is(await mutations(sim), 0, 'no PUT or DELETE');
+  const instance = resourceInstance(ws.state())!;
+  t.is(instance.attributes.id, running.id);
+  t.is((await ws.run(['plan', '-detailed-exitcode'])).code, 0);
+});
