@@ -1,0 +1,49 @@
+import test from 'ava';
+import { decode, encode } from '@msgpack/msgpack';
+import { decodeValue, encodeValue, fromJsonState } from '../../src/tfplugin/msgpack';
+import type { TerraformBlock } from '../../src/tfplugin/schema';
+import { Unknown, isUnknown } from '../../src/tfplugin/values';
+
+const block: TerraformBlock = {
+  attributes: { name: { type: 'string' }, port: { type: 'number' }, tags: { type: ['set', 'string'] }, on: { type: 'bool' } },
+  block_types: {
+    items: { nesting_mode: 'list', block: { attributes: { host: { type: 'string' } } } },
+    timeouts: { nesting_mode: 'single', block: { attributes: { create: { type: 'string' } } } },
+  },
+};
+
+test('a plain unknown is d4 00 00, and decodes back to an unknown', (t) => {
+  const bytes = encodeValue({ name: new Unknown(), port: 1, tags: null, on: null, items: [], timeouts: null }, block);
+  t.true(Buffer.from(bytes).includes(Buffer.from([0xa4, 0x6e, 0x61, 0x6d, 0x65, 0xd4, 0x00, 0x00])), 'name: d4 00 00');
+  t.true(isUnknown(decodeValue(bytes, block)!.name));
+});
+
+test('a refined unknown (ext 12) is passed back byte for byte', (t) => {
+  const refinement = encode({ 1: true, 2: 'db.' });
+  const raw = Buffer.concat([Buffer.from([0x81, 0xa4]), Buffer.from('name'), Buffer.from([0xc7, refinement.length, 12]), Buffer.from(refinement)]);
+  const value = decodeValue(raw, block)!;
+  t.true(isUnknown(value.name));
+  const again = encodeValue(value, block);
+  t.true(Buffer.from(again).includes(Buffer.concat([Buffer.from([0xc7, refinement.length, 12]), Buffer.from(refinement)])));
+});
+
+test('every attribute and block is present on the wire; missing ones are null or empty', (t) => {
+  const decoded = decode(encodeValue({ name: 'x' }, block)) as Record<string, unknown>;
+  t.deepEqual(Object.keys(decoded).sort(), ['items', 'name', 'on', 'port', 'tags', 'timeouts']);
+  t.deepEqual(decoded.items, []);
+  t.is(decoded.timeouts, null);
+  t.is(decoded.port, null);
+});
+
+test('numbers that arrive as strings become numbers; unknown keys are dropped', (t) => {
+  const value = decodeValue(encode({ name: 'a', port: '5432', extra: 1, tags: ['b', 'a'], items: [{ host: 'h', junk: 2 }] }), block)!;
+  t.is(value.port, 5432);
+  t.false('extra' in value);
+  t.deepEqual(value.tags, ['b', 'a']);
+  t.deepEqual(value.items, [{ host: 'h' }]);
+});
+
+test('JSON state is read with the current schema', (t) => {
+  const value = fromJsonState(Buffer.from(JSON.stringify({ name: 'n', port: 1, items: [{ host: 'h' }], timeouts: { create: '1m' } })), block)!;
+  t.deepEqual(value, { name: 'n', port: 1, tags: null, on: null, items: [{ host: 'h' }], timeouts: { create: '1m' } });
+});
