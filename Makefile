@@ -25,7 +25,7 @@ check-generated: install
 typecheck: install
 	npx tsc --noEmit -p .
 
-ESBUILD := npx esbuild --bundle --platform=node --target=node20 --format=cjs --log-level=warning "--banner:js=\#!/usr/bin/env node"
+ESBUILD := npx esbuild --bundle --minify --keep-names --platform=node --target=node20 --format=cjs --log-level=warning "--banner:js=\#!/usr/bin/env node"
 
 # The CLI and simulator as one file: the `dodb` bin.
 dist/dodb.js: node_modules/.package-lock.json $(shell find src generated schema -type f) package.json

@@ -1,6 +1,14 @@
 import { benchBindings } from './bindings';
+import { benchProvider } from './provider';
 import { printTable } from './table';
 
 /** `make bench`: every figure next to its baseline, measured in this one run. */
-const rows = [...benchBindings()];
-printTable(rows);
+async function main(): Promise<void> {
+  const rows = [...benchBindings(), ...(await benchProvider())];
+  printTable(rows);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

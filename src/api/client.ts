@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import got, { type Got, type Response } from 'got';
+import type { Got, Response } from 'got';
 import type { Migration, MigrationStatus, StartMigrationRequest } from '../../generated/types';
 import { ApiError, type ApiErrorCode, codeForStatus } from './errors';
 import { type RateLimiter, sharedLimiter } from './limiter';
@@ -55,6 +55,8 @@ export class DoClient {
     this.adoptSkewMs = options.adoptSkewMs ?? 5_000;
     const tokenKey = createHash('sha256').update(options.token).digest('hex').slice(0, 16);
     this.limiter = options.limiter ?? sharedLimiter(`${this.endpoint} ${tokenKey}`);
+    // Loaded on first use: the provider starts several times per terraform command, mostly without calling the API.
+    const { default: got } = require('got') as typeof import('got');
     this.http = got.extend({
       prefixUrl: this.endpoint,
       headers: { authorization: `Bearer ${options.token}`, 'user-agent': options.userAgent, accept: 'application/json' },

@@ -164,7 +164,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return [422, { id: 'unprocessable_entity', message: `${field || 'body'} ${error.message}` }];
       }
       if (active && config.refuseConcurrent) {
-        return [422, { id: 'unprocessable_entity', message: `cluster ${cluster.id} already has a migration in progress (${latest.id}, ${latest.status})` }];
+        return [409, { id: 'conflict', message: `cluster ${cluster.id} already has a migration in progress (${latest.id}, ${latest.status})` }];
       }
       return [200, publicView(store.start(cluster.id, config.syncDelayMs))];
     }
