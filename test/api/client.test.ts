@@ -49,7 +49,7 @@ test('404, 422 and 500 errors carry DigitalOcean\'s id, message and request id',
 });
 
 test('a 429 storm is retried after retry-after and reported with the number of tries', async (t) => {
-  const sim = await simulator(t);
+  const sim = await simulator(t, { syncDelayMs: 60_000 });
   await client(sim).startMigration(CLUSTER, { source: SOURCE });
   await injectFaults(sim, [{ kind: 'status', status: 429, retryAfter: 0 }, { kind: 'status', status: 429, retryAfter: 0 }]);
   t.is((await client(sim).getMigration(CLUSTER)).status, 'running');

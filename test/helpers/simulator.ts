@@ -9,7 +9,7 @@ export const SOURCE = { host: 'db.example.com', port: 5432, dbname: 'app', usern
 
 /** A simulator on a free port, closed when the test ends. */
 export async function simulator(t: ExecutionContext, options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ syncDelayMs: 300, ...options });
+  const sim = await startSimulator({ syncDelayMs: 60_000, ...options });
   t.teardown(() => sim.close());
   return sim;
 }
