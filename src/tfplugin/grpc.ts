@@ -29,6 +29,8 @@ export function listenGrpc(options: GrpcServerOptions): Promise<{ port: number; 
     ...(options.clientCert ? { ca: options.clientCert, requestCert: true, rejectUnauthorized: true } : {}),
     ALPNProtocols: ['h2'],
   });
+  // Small replies must not wait for Nagle's algorithm: Terraform makes hundreds of calls per plan.
+  server.on('secureConnection', (socket) => socket.setNoDelay(true));
   server.on('stream', (stream, headers) => {
     const method = options.methods.get(String(headers[':path']));
     const chunks: Buffer[] = [];

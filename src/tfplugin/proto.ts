@@ -124,9 +124,15 @@ export const PROVIDER_RPCS = [
 ] as const;
 export type ProviderRpc = (typeof PROVIDER_RPCS)[number];
 
-export const root = Root.fromJSON(<INamespace>{
-  nested: {
-    tfplugin6: { nested: tfplugin6 },
-    plugin: { nested: { Empty: message({}) } },
-  },
-});
+let root: Root | undefined;
+
+/** Built on first use, so that the handshake line is printed before this work is done. */
+export function protocol(): Root {
+  root ??= Root.fromJSON(<INamespace>{
+    nested: {
+      tfplugin6: { nested: tfplugin6 },
+      plugin: { nested: { Empty: message({}) } },
+    },
+  });
+  return root;
+}

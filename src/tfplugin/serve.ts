@@ -1,7 +1,7 @@
 import { selfSignedCertificate } from './certificate';
 import { listenGrpc, type UnaryMethod } from './grpc';
 import { stderrLogger } from './log';
-import { PROVIDER_RPCS, root } from './proto';
+import { PROVIDER_RPCS, protocol } from './proto';
 import type { ProviderDefinition } from './provider';
 import { providerHandlers } from './server';
 
@@ -36,13 +36,17 @@ export function serve<D>(definition: ProviderDefinition<D>): void {
     PROVIDER_RPCS.map((rpc) => [`/tfplugin6.Provider/${rpc}`, codec(`tfplugin6.${rpc}.Request`, `tfplugin6.${rpc}.Response`, handlers[rpc])]),
   );
   methods.set('/plugin.GRPCController/Shutdown', async () => {
-    setTimeout(() => process.exit(0), 10);
+    setTimeout(() => process.exit(0), 5);
     return Buffer.alloc(0);
   });
 
   const certificate = selfSignedCertificate();
   listenGrpc({ key: certificate.keyPem, cert: certificate.certPem, clientCert: process.env.PLUGIN_CLIENT_CERT, methods }).then(
-    ({ port }) => process.stdout.write(`1|6|tcp|127.0.0.1:${port}|grpc|${certificate.der.toString('base64').replace(/=+$/, '')}\n`),
+    ({ port }) => {
+      process.stdout.write(`1|6|tcp|127.0.0.1:${port}|grpc|${certificate.der.toString('base64').replace(/=+$/, '')}\n`);
+      // While Terraform connects: the message types every call needs.
+      setImmediate(protocol);
+    },
     (error: Error) => {
       process.stdout.write(`${definition.name} could not listen on 127.0.0.1: ${error.message}\n`);
       process.exit(1);
@@ -52,9 +56,9 @@ export function serve<D>(definition: ProviderDefinition<D>): void {
 
 /** protobuf in and out around a handler over plain objects. */
 function codec(requestType: string, responseType: string, handle: (request: Record<string, any>) => Promise<object>): UnaryMethod {
-  const request = root.lookupType(requestType);
-  const response = root.lookupType(responseType);
   return async (bytes) => {
+    const request = protocol().lookupType(requestType);
+    const response = protocol().lookupType(responseType);
     const result = await handle(request.toObject(request.decode(bytes), TO_OBJECT));
     return Buffer.from(response.encode(response.fromObject(result)).finish());
   };

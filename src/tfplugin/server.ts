@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type Diagnostic, type PathStep, error, hasErrors } from './diagnostics';
 import { type Logger } from './log';
 import { decodeValue, encodeValue, fromJsonState, conformObject } from './msgpack';
@@ -20,6 +21,8 @@ const NESTING = { single: 1, list: 2, set: 3 } as const;
  */
 export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logger): Handlers {
   const stop = new AbortController();
+  // Every request in flight listens on the one stop signal.
+  setMaxListeners(0, stop.signal);
   let data: D | undefined;
   const ctx = (): Context<D> => ({ signal: stop.signal, log, data });
   const { schemas, rules } = definition;

@@ -4,7 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { selfSignedCertificate } from '../../src/tfplugin/certificate';
-import { root } from '../../src/tfplugin/proto';
+import { protocol } from '../../src/tfplugin/proto';
 import { ROOT } from '../helpers/project';
 
 const PROVIDER = join(ROOT, 'dist/mirror/registry.terraform.io/dodb/dodb/0.1.0/linux_amd64/terraform-provider-dodb_v0.1.0');
@@ -29,16 +29,16 @@ test('handshake, mutual TLS, GetProviderSchema, then Shutdown exits promptly', a
   const child = spawn(PROVIDER, { env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6,5', PLUGIN_CLIENT_CERT: client.certPem }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk) => resolve(String(chunk))));
-  const [core, protocol, network, address, kind, cert] = line.trim().split('|');
-  t.deepEqual([core, protocol, network, kind], ['1', '6', 'tcp', 'grpc']);
+  const [core, version, network, address, kind, cert] = line.trim().split('|');
+  t.deepEqual([core, version, network, kind], ['1', '6', 'tcp', 'grpc']);
   t.regex(address!, /^127\.0\.0\.1:\d+$/);
   t.false(cert!.endsWith('='), 'no base64 padding');
   const serverCert = new X509Certificate(Buffer.from(cert!, 'base64'));
   t.is(serverCert.subjectAltName, 'DNS:localhost');
 
   const call = (service: string, method: string, request: string, response: string) => {
-    const Req = root.lookupType(request);
-    const Res = root.lookupType(response);
+    const Req = protocol().lookupType(request);
+    const Res = protocol().lookupType(response);
     const Client = makeGenericClientConstructor({
       [method]: {
         path: `/${service}/${method}`, requestStream: false, responseStream: false,
