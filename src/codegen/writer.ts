@@ -10,7 +10,7 @@ export class Writer {
 
   /** `head {`, the body one level deeper, then `tail`. */
   block(head: string, body: () => void, tail = '}'): this {
-    this.line(`${head} {`);
+    this.line(head.endsWith('(') ? `${head}{` : `${head} {`);
     this.depth++;
     body();
     this.depth--;

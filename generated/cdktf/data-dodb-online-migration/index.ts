@@ -73,9 +73,9 @@ export class DataDodbOnlineMigration extends cdktf.TerraformDataSource {
   }
 
   protected override synthesizeAttributes(): { [name: string]: any } {
-    return {
+    return cdktf.omitUndefined({
       cluster_id: cdktf.stringToTerraform(this._clusterId),
-    };
+    });
   }
 
   protected override synthesizeHclAttributes(): { [name: string]: any } {

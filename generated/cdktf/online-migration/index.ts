@@ -101,7 +101,7 @@ export function onlineMigrationSourceToTerraform(struct?: OnlineMigrationSourceO
   if (cdktf.isComplexElement(struct)) {
     throw new Error('A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration');
   }
-  return {
+  return cdktf.omitUndefined({
     db_name: cdktf.stringToTerraform(struct!.dbName),
     host: cdktf.stringToTerraform(struct!.host),
     password: cdktf.stringToTerraform(struct!.password),
@@ -109,7 +109,7 @@ export function onlineMigrationSourceToTerraform(struct?: OnlineMigrationSourceO
     password_wo_version: cdktf.numberToTerraform(struct!.passwordWoVersion),
     port: cdktf.numberToTerraform(struct!.port),
     username: cdktf.stringToTerraform(struct!.username),
-  };
+  });
 }
 
 export function onlineMigrationSourceToHclTerraform(struct?: OnlineMigrationSourceOutputReference | OnlineMigrationSource | cdktf.IResolvable): any {
@@ -320,10 +320,10 @@ export function onlineMigrationTimeoutsToTerraform(struct?: OnlineMigrationTimeo
   if (cdktf.isComplexElement(struct)) {
     throw new Error('A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration');
   }
-  return {
+  return cdktf.omitUndefined({
     create: cdktf.stringToTerraform(struct!.create),
     delete: cdktf.stringToTerraform(struct!.delete),
-  };
+  });
 }
 
 export function onlineMigrationTimeoutsToHclTerraform(struct?: OnlineMigrationTimeoutsOutputReference | OnlineMigrationTimeouts | cdktf.IResolvable): any {
@@ -452,8 +452,8 @@ export class OnlineMigration extends cdktf.TerraformResource {
     this._disableSsl = config.disableSsl;
     this._ignoreDbs = config.ignoreDbs;
     this._waitFor = config.waitFor;
-    this._source.internalValue = config.source;
-    this._timeouts.internalValue = config.timeouts;
+    this._sourceValue = config.source;
+    this._timeoutsValue = config.timeouts;
   }
 
   private _clusterId?: string;
@@ -521,40 +521,59 @@ export class OnlineMigration extends cdktf.TerraformResource {
     return this._waitFor;
   }
 
-  private _source = new OnlineMigrationSourceOutputReference(this, 'source');
-  public get source() {
-    return this._source;
+  private _sourceReference?: OnlineMigrationSourceOutputReference;
+  private _sourceValue?: OnlineMigrationSource | cdktf.IResolvable;
+  public get source(): OnlineMigrationSourceOutputReference {
+    if (!this._sourceReference) {
+      this._sourceReference = new OnlineMigrationSourceOutputReference(this, 'source');
+      this._sourceReference.internalValue = this._sourceValue;
+    }
+    return this._sourceReference;
   }
   public putSource(value: OnlineMigrationSource) {
-    this._source.internalValue = value;
+    this._sourceValue = value;
+    if (this._sourceReference) {
+      this._sourceReference.internalValue = value;
+    }
   }
-  public get sourceInput() {
-    return this._source.internalValue;
+  public get sourceInput(): OnlineMigrationSource | cdktf.IResolvable | undefined {
+    return this._sourceReference ? this._sourceReference.internalValue : this._sourceValue;
   }
 
-  private _timeouts = new OnlineMigrationTimeoutsOutputReference(this, 'timeouts');
-  public get timeouts() {
-    return this._timeouts;
+  private _timeoutsReference?: OnlineMigrationTimeoutsOutputReference;
+  private _timeoutsValue?: OnlineMigrationTimeouts | cdktf.IResolvable;
+  public get timeouts(): OnlineMigrationTimeoutsOutputReference {
+    if (!this._timeoutsReference) {
+      this._timeoutsReference = new OnlineMigrationTimeoutsOutputReference(this, 'timeouts');
+      this._timeoutsReference.internalValue = this._timeoutsValue;
+    }
+    return this._timeoutsReference;
   }
   public putTimeouts(value: OnlineMigrationTimeouts) {
-    this._timeouts.internalValue = value;
+    this._timeoutsValue = value;
+    if (this._timeoutsReference) {
+      this._timeoutsReference.internalValue = value;
+    }
   }
   public resetTimeouts() {
-    this._timeouts.internalValue = undefined;
+    this._timeoutsValue = undefined;
+    if (this._timeoutsReference) {
+      this._timeoutsReference.internalValue = undefined;
+    }
   }
-  public get timeoutsInput() {
-    return this._timeouts.internalValue;
+  public get timeoutsInput(): OnlineMigrationTimeouts | cdktf.IResolvable | undefined {
+    return this._timeoutsReference ? this._timeoutsReference.internalValue : this._timeoutsValue;
   }
 
   protected override synthesizeAttributes(): { [name: string]: any } {
-    return {
+    return cdktf.omitUndefined({
       cluster_id: cdktf.stringToTerraform(this._clusterId),
       disable_ssl: cdktf.booleanToTerraform(this._disableSsl),
       ignore_dbs: cdktf.listMapper(cdktf.stringToTerraform, false)(this._ignoreDbs),
       wait_for: cdktf.stringToTerraform(this._waitFor),
-      source: onlineMigrationSourceToTerraform(this._source.internalValue),
-      timeouts: onlineMigrationTimeoutsToTerraform(this._timeouts.internalValue),
-    };
+      source: onlineMigrationSourceToTerraform(this.sourceInput),
+      timeouts: onlineMigrationTimeoutsToTerraform(this.timeoutsInput),
+    });
   }
 
   protected override synthesizeHclAttributes(): { [name: string]: any } {
@@ -563,8 +582,8 @@ export class OnlineMigration extends cdktf.TerraformResource {
       disable_ssl: { value: cdktf.booleanToHclTerraform(this._disableSsl), isBlock: false, type: 'simple', storageClassType: 'boolean' },
       ignore_dbs: { value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._ignoreDbs), isBlock: false, type: 'set', storageClassType: 'stringList' },
       wait_for: { value: cdktf.stringToHclTerraform(this._waitFor), isBlock: false, type: 'simple', storageClassType: 'string' },
-      source: { value: onlineMigrationSourceToHclTerraform(this._source.internalValue), isBlock: true, type: 'list', storageClassType: 'OnlineMigrationSourceList' },
-      timeouts: { value: onlineMigrationTimeoutsToHclTerraform(this._timeouts.internalValue), isBlock: true, type: 'struct', storageClassType: 'OnlineMigrationTimeouts' },
+      source: { value: onlineMigrationSourceToHclTerraform(this.sourceInput), isBlock: true, type: 'list', storageClassType: 'OnlineMigrationSourceList' },
+      timeouts: { value: onlineMigrationTimeoutsToHclTerraform(this.timeoutsInput), isBlock: true, type: 'struct', storageClassType: 'OnlineMigrationTimeouts' },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, entry]) => entry.value !== undefined));
   }

@@ -167,14 +167,14 @@ export class DodbProvider extends cdktf.TerraformProvider {
   }
 
   protected override synthesizeAttributes(): { [name: string]: any } {
-    return {
+    return cdktf.omitUndefined({
       api_endpoint: cdktf.stringToTerraform(this._apiEndpoint),
       http_retry_max: cdktf.numberToTerraform(this._httpRetryMax),
       http_retry_wait_max: cdktf.numberToTerraform(this._httpRetryWaitMax),
       http_retry_wait_min: cdktf.numberToTerraform(this._httpRetryWaitMin),
       token: cdktf.stringToTerraform(this._token),
       alias: cdktf.stringToTerraform(this._alias),
-    };
+    });
   }
 
   protected override synthesizeHclAttributes(): { [name: string]: any } {
