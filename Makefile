@@ -64,8 +64,9 @@ hcl: install
 test: check-generated typecheck build
 	npx ava $(AVA_FLAGS)
 
-demo: hcl
-	cat $(STACK_DIR)/cdk.tf
+# The main job: the example stack through init, plan, apply and destroy against the embedded simulator.
+demo: build
+	$(TSX) examples/cdktf/demo.ts
 
 bench: install
 	$(TSX) bench/main.ts

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { DodbProvider } from '../../generated/cdktf/provider';
 import { OnlineMigration } from '../../generated/cdktf/online-migration';
 import { DataDodbOnlineMigration } from '../../generated/cdktf/data-dodb-online-migration';
@@ -12,6 +12,8 @@ import { DataDodbOnlineMigration } from '../../generated/cdktf/data-dodb-online-
 export class MigrationStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    // Relative to the stack's folder: the project root, so that a new synth keeps the state.
+    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new DodbProvider(this, 'dodb');
 
     const variable = (name: string, description: string, defaultValue?: string | number) =>

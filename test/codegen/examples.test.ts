@@ -27,18 +27,6 @@ for (const [page, stem, className] of pages) {
     const json = JSON.parse(readFileSync(join(outdir, 'stacks/example/cdk.tf.json'), 'utf8'));
     t.is(json.terraform.required_providers.dodb.source, 'dodb/dodb');
 
-    t.notThrows(() => execFileSync('terraform', ['fmt', '-check', '-', ], { input: hclSource + '\n', env: terraformEnv('/dev/null') }));
+    t.notThrows(() => execFileSync('terraform', ['fmt', '-check', '-'], { input: hclSource + '\n', env: terraformEnv('/dev/null') }));
   });
 }
-
-test('make synth writes the example stack with every migration argument', (t) => {
-  execFileSync('make', ['-s', 'synth'], { cwd: ROOT, env: terraformEnv('/dev/null') });
-  const json = JSON.parse(readFileSync(join(ROOT, 'cdktf.out/stacks/dodb-example/cdk.tf.json'), 'utf8'));
-  const migration = json.resource.dodb_online_migration.migration;
-  for (const key of ['cluster_id', 'source', 'ignore_dbs', 'wait_for']) t.true(key in migration, key);
-  t.deepEqual(Object.keys(migration.source).sort(), ['db_name', 'host', 'password', 'port', 'username']);
-  t.is(migration.source.password, '${var.source_password}');
-  t.true(json.variable.source_password.sensitive);
-  t.is(json.terraform.required_providers.dodb.source, 'dodb/dodb');
-  t.truthy(json.data.dodb_online_migration.latest);
-});
