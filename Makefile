@@ -68,7 +68,7 @@ test: check-generated typecheck build
 demo: build
 	$(TSX) examples/cdktf/demo.ts
 
-bench: install
+bench: build
 	$(TSX) bench/main.ts
 
 clean:
