@@ -50,7 +50,7 @@ test('start with --source-uri and --password-stdin, then status, watch and stop'
 });
 
 test('watch prints a plain line per status change when not on a terminal', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 300 });
+  const sim = await simulator(t, { syncDelayMs: 2000 });
   const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
   t.is((await dodb(['migration', 'start', '--cluster', CLUSTER, '--host', 'db', '--port', '5432'], env)).code, 0);
   const watch = await dodb(['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing'], env);
