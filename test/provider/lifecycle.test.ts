@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/project';
@@ -6,6 +6,16 @@ import { CLUSTER, admin, requests, simulator } from '../helpers/simulator';
 import { initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
 
 const count = (log: Array<{ method: string }>, method: string) => log.filter((r) => r.method === method).length;
+
+/** A simulator whose migrations sync at once, and a workspace that has applied the standard migration. */
+async function applied(t: ExecutionContext) {
+  const sim = await simulator(t, { syncDelayMs: 0 });
+  const ws = workspace(t, sim);
+  ws.write({ 'main.tf': migrationConfig({ waitFor: 'running' }) });
+  await initialized(t, ws);
+  t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
+  return { sim, ws };
+}
 
 test('init from the mirror, validate, plan, apply to syncing, a plan with no changes, then one DELETE on destroy', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 1000 });
@@ -52,11 +62,7 @@ test('terraform providers schema -json prints exactly generated/provider-schema.
 
 for (const status of ['canceled', 'error'] as const) {
   test(`a migration that became ${status} outside Terraform: the plan warns and does not replace it`, async (t) => {
-    const sim = await simulator(t, { syncDelayMs: 0 });
-    const ws = workspace(t, sim);
-    ws.write({ 'main.tf': migrationConfig({ waitFor: 'running' }) });
-    await initialized(t, ws);
-    t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
+    const { sim, ws } = await applied(t);
     await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status });
     const plan = await ws.run(['plan', '-detailed-exitcode']);
     t.is(plan.code, 0, plan.output);
@@ -68,11 +74,7 @@ for (const status of ['canceled', 'error'] as const) {
 }
 
 test('a migration superseded outside Terraform is removed from state with a warning naming the other ID', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 0 });
-  const ws = workspace(t, sim);
-  ws.write({ 'main.tf': migrationConfig({ waitFor: 'running' }) });
-  await initialized(t, ws);
-  t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
+  const { sim, ws } = await applied(t);
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'canceled' });
   const other = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
   const refresh = await ws.run(['apply', '-refresh-only', '-auto-approve']);
@@ -82,11 +84,7 @@ test('a migration superseded outside Terraform is removed from state with a warn
 });
 
 test('-replace starts a new migration; destroying a done migration sends no DELETE', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 0 });
-  const ws = workspace(t, sim);
-  ws.write({ 'main.tf': migrationConfig({ waitFor: 'running' }) });
-  await initialized(t, ws);
-  t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
+  const { sim, ws } = await applied(t);
   const first = resourceInstance(ws.state())!.attributes.id;
   const replace = await ws.run(['apply', '-auto-approve', '-replace=dodb_online_migration.m']);
   t.is(replace.code, 0, replace.output);
@@ -101,11 +99,7 @@ test('-replace starts a new migration; destroying a done migration sends no DELE
 });
 
 test('wait_for and timeouts change in place with no API call', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 0 });
-  const ws = workspace(t, sim);
-  ws.write({ 'main.tf': migrationConfig({ waitFor: 'running' }) });
-  await initialized(t, ws);
-  t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
+  const { sim, ws } = await applied(t);
   ws.write({ 'main.tf': migrationConfig({ waitFor: 'done', extra: '  timeouts {\n    create = "1h"\n  }' }) });
   const apply = await ws.run(['apply', '-auto-approve']);
   t.is(apply.code, 0, apply.output);
@@ -115,11 +109,7 @@ test('wait_for and timeouts change in place with no API call', async (t) => {
 });
 
 test('changing the source replaces the migration: stop, then start', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 0 });
-  const ws = workspace(t, sim);
-  ws.write({ 'main.tf': migrationConfig({ waitFor: 'running' }) });
-  await initialized(t, ws);
-  t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
+  const { sim, ws } = await applied(t);
   ws.write({ 'main.tf': migrationConfig({ waitFor: 'running' }).replace('db.example.com', 'db2.example.com') });
   const plan = await ws.run(['plan']);
   t.regex(plan.stdout, /must be replaced/);
