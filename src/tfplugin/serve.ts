@@ -27,6 +27,7 @@ export function serve<D>(definition: ProviderDefinition<D>): void {
     process.exit(1);
   }
   process.on('SIGINT', () => {});
+  exitWithParent();
   const log = stderrLogger(definition.name);
   process.on('uncaughtException', (e) => log.log('error', 'uncaught exception', { error: e.message, stack: e.stack }));
   process.on('unhandledRejection', (e) => log.log('error', 'unhandled rejection', { error: String(e) }));
@@ -62,4 +63,12 @@ function codec(requestType: string, responseType: string, handle: (request: Reco
     const result = await handle(request.toObject(request.decode(bytes), TO_OBJECT));
     return Buffer.from(response.encode(response.fromObject(result)).finish());
   };
+}
+
+/** A Terraform that was killed cannot call Shutdown: leave with it rather than linger as an orphan. */
+function exitWithParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 1000).unref();
 }

@@ -61,3 +61,20 @@ test('handshake, mutual TLS, GetProviderSchema, then Shutdown exits promptly', a
   t.is(await exited, 0);
   t.true(Date.now() - started < 1000, 'the provider exited within a second of Shutdown');
 });
+
+test('a provider whose terraform was killed exits instead of lingering', async (t) => {
+  const parent = spawn('bash', ['-c', `"${PROVIDER}" & echo $!; wait`], { env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk) => resolve(String(chunk).split('\n')[0]!))));
+  await new Promise((r) => setTimeout(r, 300));
+  parent.kill('SIGKILL');
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 40 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  t.false(alive(), 'the orphaned provider exited');
+});
