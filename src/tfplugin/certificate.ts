@@ -13,7 +13,7 @@ export interface Certificate {
 export function selfSignedCertificate(now = new Date()): Certificate {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
-  const name = sequence(set(sequence(oid('2.5.4.10'), utf8('dodb'))), set(sequence(oid('2.5.4.3'), utf8('localhost'))));
+  const name = sequence(set(sequence(oid('2.5.4.10'), utf8('terraform-plugin'))), set(sequence(oid('2.5.4.3'), utf8('localhost'))));
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))),
     integer(serialNumber()),

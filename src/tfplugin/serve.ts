@@ -16,8 +16,7 @@ const TO_OBJECT = { longs: Number, enums: Number, defaults: false, arrays: true,
  */
 export function serve<D>(definition: ProviderDefinition<D>): void {
   if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE) {
-    process.stderr.write(`This is a Terraform provider plugin (${definition.name}). It is started by terraform, not by hand:\n` +
-      'install it with `make provider` and point TF_CLI_CONFIG_FILE at dist/terraformrc.\n');
+    process.stderr.write(`This is a Terraform provider plugin (${definition.name}). Terraform starts it; it is not meant to be run by hand.\n`);
     process.exit(1);
   }
   const versions = (process.env.PLUGIN_PROTOCOL_VERSIONS ?? '6').split(',').map((v) => v.trim());

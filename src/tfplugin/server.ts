@@ -80,12 +80,11 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
 
     async UpgradeResourceState(request) {
       const { block, version } = resourceSchema(request.type_name);
-      const raw = JSON.parse(Buffer.from(request.raw_state?.json ?? '{}').toString('utf8')) as unknown;
       const stored = Number(request.version ?? 0);
       if (stored > version) {
-        return result([error('State from a newer provider', `This state was written by a dodb provider with schema version ${stored}; this one knows ${version}. Use that provider version or newer.`)]);
+        return result([error('State from a newer provider', `This state was written by a ${definition.name} provider with schema version ${stored}; this one knows ${version}. Use that provider version or newer.`)]);
       }
-      return result([], { upgraded_state: encode(conformObject(raw, block) as ObjectValue, block) });
+      return result([], { upgraded_state: encode(fromJsonState(request.raw_state?.json, block), block) });
     },
 
     async ReadResource(request) {
@@ -127,7 +126,7 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
         const applied: ApplyResult = prior ? await (type.update?.(prior, planned, config, ctx()) ?? { state: planned }) : await type.create(planned, config, ctx());
         return result(applied.diagnostics, { new_state: encode(applied.state, block), private: request.planned_private });
       } catch (thrown) {
-        return result([internalError(thrown, log)], { new_state: encode(prior, block) });
+        return result([internalError(thrown, definition.name, log)], { new_state: encode(prior, block) });
       }
     },
 
@@ -151,7 +150,7 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
         sourceState: JSON.parse(Buffer.from(request.source_state?.json ?? 'null').toString('utf8')),
       });
       if (!moved.state || hasErrors(moved.diagnostics)) return result(moved.diagnostics);
-      return result(moved.diagnostics, { target_state: encode(fromJsonState(Buffer.from(JSON.stringify(moved.state)), block), block) });
+      return result(moved.diagnostics, { target_state: encode(conformObject(moved.state, block) as ObjectValue, block) });
     },
 
     async ReadDataSource(request) {
@@ -183,15 +182,15 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
       log.log('debug', `${rpc} done`, { rpc, type: request.type_name, ms: Date.now() - started });
       return response;
     } catch (thrown) {
-      return { diagnostics: [toProtoDiagnostic(internalError(thrown, log))] };
+      return { diagnostics: [toProtoDiagnostic(internalError(thrown, definition.name, log))] };
     }
   }) as Handlers;
 }
 
-function internalError(thrown: unknown, log: Logger): Diagnostic {
+function internalError(thrown: unknown, provider: string, log: Logger): Diagnostic {
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   log.log('error', 'internal error', { error: message, stack: thrown instanceof Error ? thrown.stack : undefined });
-  return error('Internal error in the dodb provider', `${message}\n\nThis is a bug in the provider, not in your configuration. Please report it with the output of TF_LOG=debug.`);
+  return error(`Internal error in the ${provider} provider`, `${message}\n\nThis is a bug in the provider, not in your configuration. Please report it with the output of TF_LOG=debug.`);
 }
 
 function toProtoSchema(schema: TerraformSchema): Message {

@@ -26,7 +26,7 @@ test('an exception in a resource becomes an error diagnostic, and the plugin liv
   }), log);
   const response = await handlers.ApplyResourceChange({ type_name: 'fake_thing', prior_state: dynamic(null), planned_state: dynamic({ name: 'x' }), config: dynamic({ name: 'x' }) });
   t.is(response.diagnostics[0].severity, 1);
-  t.regex(response.diagnostics[0].summary, /Internal error in the dodb provider/);
+  t.regex(response.diagnostics[0].summary, /Internal error in the fake provider/);
   t.regex(response.diagnostics[0].detail, /boom[\s\S]*bug in the provider/);
   t.true(lines.some((l) => l.startsWith('error internal error')));
   const schema = await handlers.GetProviderSchema({});
