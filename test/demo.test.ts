@@ -30,6 +30,7 @@ test.serial('make demo: apply reaches syncing, prints the timeline and summary, 
   const run = await demo();
   t.is(run.code, 0, run.output.slice(-3000));
   t.regex(run.output, /Running against the embedded simulator/);
+  t.regex(run.output, /resource "dodb_online_migration" "migration"/, 'the plan shows the migration in HCL');
   t.regex(run.output, /migration [0-9a-f-]{36}: running[\s\S]*migration [0-9a-f-]{36}: syncing/);
   t.regex(run.output, /Summary\n {2}migration [0-9a-f-]{36} on cluster [0-9a-f-]{36}\n\s+[\d.]+s {2}running\n\s+[\d.]+s {2}syncing\n {2}API requests so far: \d+ \(\d+ GET, 1 PUT\)/);
   t.regex(run.output, /Destroy complete! Resources: 1 destroyed/);
