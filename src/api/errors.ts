@@ -58,7 +58,7 @@ const ADVICE: Record<ApiErrorCode, string> = {
   forbidden: 'the token lacks a scope this call needs: database:read, database:update or database:delete',
   not_found: 'no such database cluster (or it has no online migration); check the cluster UUID',
   invalid_request: 'the API rejected the request; fix the argument it names',
-  conflict: 'the cluster is busy, for instance a migration is already running; stop it first or wait',
+  conflict: 'the cluster is busy, for instance a migration is already running: import it (terraform import, or dodb migration status to see it) or stop it first',
   rate_limited: 'the API rate limit (250 requests a minute, 5,000 an hour per token) was hit; retry later or raise http_retry_max',
   server_error: 'DigitalOcean answered with a server error; retry later',
   network: 'the API could not be reached; check api_endpoint and the network',

@@ -9,6 +9,8 @@ export class RateLimiter {
   private resetAtMs?: number;
   private inFlight = 0;
   private nextSendAt = 0;
+  /** Set once a response came without rate-limit headers: there is nothing to pace on. */
+  private unpaced = false;
   private readonly waiters = new Set<() => void>();
 
   async acquire(signal?: AbortSignal): Promise<void> {
@@ -16,6 +18,10 @@ export class RateLimiter {
       signal?.throwIfAborted();
       const now = Date.now();
       if (this.resetAtMs !== undefined && now >= this.resetAtMs) this.forgetWindow();
+      if (this.unpaced) {
+        this.inFlight++;
+        return;
+      }
       const allowance = this.remaining === undefined ? (this.inFlight === 0 ? 1 : 0) : this.remaining - this.inFlight;
       if (allowance > 0 && now >= this.nextSendAt) {
         this.inFlight++;
@@ -33,6 +39,7 @@ export class RateLimiter {
     const remaining = Number(headers?.['ratelimit-remaining']);
     const limit = Number(headers?.['ratelimit-limit']);
     const reset = Number(headers?.['ratelimit-reset']);
+    if (headers && headers['ratelimit-remaining'] === undefined) this.unpaced = true;
     if (headers?.['ratelimit-remaining'] !== undefined && Number.isFinite(remaining)) {
       const resetAtMs = Number.isFinite(reset) ? reset * 1000 : undefined;
       // Responses from an older window arrive late; the lowest figure of the newest window wins.

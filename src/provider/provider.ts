@@ -1,5 +1,6 @@
 import providerSchemas from '../../generated/provider-schema.json';
 import planRules from '../../generated/plan-rules.json';
+import { error } from '../tfplugin/diagnostics';
 import type { ProviderDefinition } from '../tfplugin/provider';
 import type { ProviderRules, TerraformProviderSchemas } from '../tfplugin/schema';
 import { type ProviderData, configureProvider } from './config';
@@ -17,6 +18,13 @@ export const dodbProvider: ProviderDefinition<ProviderData> = {
     dataSources: schemas.data_source_schemas ?? {},
   },
   rules: planRules as ProviderRules,
+  validate(config) {
+    const { http_retry_wait_min: min, http_retry_wait_max: max } = config;
+    if (typeof min === 'number' && typeof max === 'number' && min > max) {
+      return [error('Invalid retry waits', `http_retry_wait_min (${min}) must not be larger than http_retry_wait_max (${max}).`, ['http_retry_wait_min'])];
+    }
+    return [];
+  },
   async configure(config, ctx) {
     return { data: configureProvider(config, process.env, ctx.log) };
   },

@@ -47,3 +47,13 @@ test('below a tenth of the limit, requests are spread over the rest of the windo
   }
   t.true(Date.now() - began >= 150, 'three requests with five left in a second are paced, not sent at once');
 });
+
+test('an API that sends no rate-limit headers is not paced', async (t) => {
+  const limiter = new RateLimiter();
+  await limiter.acquire();
+  limiter.release({ 'content-type': 'application/json' });
+  await limiter.acquire();
+  await limiter.acquire();
+  await limiter.acquire();
+  t.pass('three requests in flight at once');
+});

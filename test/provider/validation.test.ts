@@ -50,6 +50,7 @@ const cases: Array<[string, string, RegExp]> = [
   ['an api_endpoint that is not a URL', resource({ provider: '  api_endpoint = "ftp://api.example.com"' }), /api_endpoint must be an http:\/\/ or https:\/\/ URL/],
   ['a negative http_retry_max', resource({ provider: '  http_retry_max = -1' }), /http_retry_max must be a whole number from 0 to 100/],
   ['an empty token', resource({ provider: '  token = ""' }), /token must not be empty/],
+  ['a minimum retry wait above the maximum', resource({ provider: '  http_retry_wait_min = 5\n  http_retry_wait_max = 1' }), /http_retry_wait_min \(5\) must not be larger than\s+http_retry_wait_max \(1\)/],
   ['a data source cluster_id that is not a UUID', `${PROVIDER_BLOCK}\ndata "dodb_online_migration" "d" {\n  cluster_id = "cluster-1"\n}\n`, /cluster_id must be a UUID/],
 ];
 
