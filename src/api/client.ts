@@ -184,7 +184,7 @@ type Outcome =
   | { kind: 'final'; error: ApiError }
   | { kind: 'retry'; delayMs: number; ambiguous: boolean };
 
-export function migrationPath(clusterId: string): string {
+function migrationPath(clusterId: string): string {
   return `/v2/databases/${encodeURIComponent(clusterId)}/online-migration`;
 }
 

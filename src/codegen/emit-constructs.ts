@@ -40,7 +40,7 @@ function cdkModule(library: CdkLibrary): string {
   return w.toString();
 }
 
-export function folderOf(schema: SchemaModel): string {
+function folderOf(schema: SchemaModel): string {
   if (schema.kind === 'provider') return 'provider';
   return schema.className.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }

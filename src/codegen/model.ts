@@ -90,7 +90,7 @@ function buildSchema({ file, json }: SchemaFile): SchemaModel {
 }
 
 /** `cdktf get` names: the provider `DodbProvider`, resources without the provider prefix, data sources with `Data`. */
-export function classNameFor(kind: SchemaKind, typeName: string): string {
+function classNameFor(kind: SchemaKind, typeName: string): string {
   if (kind === 'provider') return `${pascal(typeName)}Provider`;
   if (kind === 'data-source') return `Data${pascal(typeName)}`;
   return pascal(typeName.split('_').slice(1).join('_'));
@@ -185,7 +185,7 @@ function deref(file: string, root: JsonSchema, schema: JsonSchema, at: string): 
   return schema.$ref ? resolveRef(file, root, schema.$ref, at) : schema;
 }
 
-export function pascal(snake: string): string {
+function pascal(snake: string): string {
   return snake.split(/[_-]/).filter(Boolean).map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
 }
 

@@ -35,6 +35,6 @@ export class Writer {
 }
 
 /** Text from a schema must not be able to close the comment it is written into. */
-export function sanitizeComment(text: string): string {
+function sanitizeComment(text: string): string {
   return text.replace(/\*\//g, '*\\/');
 }

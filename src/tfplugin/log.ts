@@ -10,7 +10,7 @@ const RANK: Record<Level, number> = { trace: 0, debug: 1, info: 2, warn: 3, erro
  * The level Terraform will show, from the environment it passes on (TF_LOG_PROVIDER, else
  * TF_LOG): lines below it would be parsed and dropped, which costs time on every call.
  */
-export function levelFromEnv(env: NodeJS.ProcessEnv): Level {
+function levelFromEnv(env: NodeJS.ProcessEnv): Level {
   const wanted = (env.TF_LOG_PROVIDER || env.TF_LOG || '').toLowerCase();
   if (wanted === 'json') return 'trace';
   return wanted in RANK ? (wanted as Level) : 'warn';

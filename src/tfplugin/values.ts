@@ -16,14 +16,6 @@ export const UNKNOWN = new Unknown();
 
 export const isUnknown = (value: unknown): value is Unknown => value instanceof Unknown;
 
-/** True when the value and everything inside it is known. */
-export function isWhollyKnown(value: Value): boolean {
-  if (isUnknown(value)) return false;
-  if (Array.isArray(value)) return value.every(isWhollyKnown);
-  if (value !== null && typeof value === 'object') return Object.values(value).every(isWhollyKnown);
-  return true;
-}
-
 /** Semantic equality: sets compare without order, unknown equals nothing. */
 export function valuesEqual(a: Value, b: Value, unordered = false): boolean {
   if (isUnknown(a) || isUnknown(b)) return false;
