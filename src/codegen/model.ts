@@ -105,6 +105,7 @@ function buildBlock(file: string, root: JsonSchema, node: JsonSchema, pointer: s
     const schema = deref(file, root, raw, at);
     const terraform = schema['x-terraform'] ?? {};
     if (terraform.block !== undefined) {
+      if (pointer !== '') throw new SchemaError(file, `${at}/x-terraform/block`, 'a block inside a block is not supported by the generator; make it an attribute');
       const items = schema.type === 'array' ? deref(file, root, schema.items!, `${at}/items`) : schema;
       const structName = `${structPrefix}${pascal(name)}`;
       blocks.push({

@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { generate } from '../../src/codegen/generate';
 import { SchemaError, checkSchema, loadSchemaDir } from '../../src/codegen/load';
+import { buildModel } from '../../src/codegen/model';
 import { ROOT, scratchDir } from '../helpers/project';
 
 const tsx = ['--import=tsx', join(ROOT, 'src/codegen/main.ts')];
@@ -62,4 +63,13 @@ test('the generate command reports a malformed schema file by path and exits 1',
   t.regex(result.stderr, /online_migration\.resource\.schema\.json#\/\$defs\/source\/properties\/port\/type/);
   mkdirSync(join(root, 'generated'), { recursive: true });
   t.deepEqual(readdirSync(join(root, 'generated')), [], 'nothing is written from a malformed schema');
+});
+
+test('a block nested inside a block is rejected by name, not emitted wrongly', (t) => {
+  const files = loadSchemaDir(join(ROOT, 'schema'));
+  const resource = files.find((f) => f.file === 'online_migration.resource.schema.json')!;
+  const json = structuredClone(resource.json);
+  json.$defs!.source!.properties!.tls = { type: 'object', description: 'd', 'x-terraform': { block: 'single' }, properties: { ca: { type: 'string', description: 'd' } } };
+  const error = t.throws(() => buildModel(files.map((f) => (f === resource ? { ...f, json } : f)), '0.0.0'), { instanceOf: SchemaError });
+  t.regex(error!.message, /online_migration\.resource\.schema\.json#\/properties\/source\/items\/properties\/tls\/x-terraform\/block: a block inside a block/);
 });
