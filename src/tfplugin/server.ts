@@ -66,9 +66,7 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
 
     async ValidateDataResourceConfig(request) {
       const block = schemas.dataSources[request.type_name]!.block;
-      const config = decode(request.config, block);
-      const source = definition.dataSources[request.type_name]!;
-      return result([...validateObject(block, rules.data_sources[request.type_name] ?? {}, config), ...(config && source.validate ? source.validate(config) : [])]);
+      return result(validateDataSource(request.type_name, block, decode(request.config, block)));
     },
 
     async ConfigureProvider(request) {
@@ -156,7 +154,7 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
     async ReadDataSource(request) {
       const block = schemas.dataSources[request.type_name]!.block;
       const config = decode(request.config, block) ?? {};
-      const diagnostics = validateObject(block, rules.data_sources[request.type_name] ?? {}, config);
+      const diagnostics = validateDataSource(request.type_name, block, config);
       if (hasErrors(diagnostics)) return result(diagnostics);
       const read = await definition.dataSources[request.type_name]!.read(config, ctx());
       return result(read.diagnostics, read.state ? { state: encode(read.state, block) } : {});
@@ -173,6 +171,12 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
     if (!config) return [];
     const validate = resource(typeName).validate;
     return [...validateObject(block, resourceRules(typeName), config), ...(validate ? validate(config) : [])];
+  }
+
+  function validateDataSource(typeName: string, block: TerraformBlock, config: ObjectValue | null): Diagnostic[] {
+    if (!config) return [];
+    const validate = definition.dataSources[typeName]!.validate;
+    return [...validateObject(block, rules.data_sources[typeName] ?? {}, config), ...(validate ? validate(config) : [])];
   }
 
   return mapValues(handlers, (handler, rpc) => async (request: Message) => {
