@@ -33,7 +33,8 @@ export interface StartResult {
   adopted: boolean;
 }
 
-const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'ERR_GOT_REQUEST_ERROR']);
+/** Network failures worth another try: socket errors, plus got's own request errors (ERR_GOT_...). */
+const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
 const STATUSES: readonly MigrationStatus[] = ['running', 'syncing', 'canceled', 'error', 'done'];
 
 /**
@@ -148,7 +149,7 @@ export class DoClient {
       const code = (error as { code?: string }).code ?? 'ERR_UNKNOWN';
       const cause = { code, message: `${code} ${(error as Error).message.replace(/https?:\/\/\S+/g, '<endpoint>')}` };
       this.log('debug', 'request failed', { method, path, attempt, error: code, ms: Date.now() - started });
-      if (!RETRYABLE_NETWORK.has(code) && !code.startsWith('ERR_GOT') && code !== 'ETIMEDOUT') {
+      if (!RETRYABLE_NETWORK.has(code) && !code.startsWith('ERR_GOT')) {
         return { kind: 'final', error: new ApiError({ code: 'network', method, path, attempts: attempt, cause }) };
       }
       return this.retryOrFail({ code: 'network', method, path, attempts: attempt, cause }, attempt, { now: Date.now(), random: Math.random() }, true);
