@@ -87,7 +87,7 @@ export interface SourceDatabase {
 // From schema/online_migration.data-source.schema.json
 
 /**
- * Reads the most recent online migration of a DigitalOcean managed database cluster, including one that has finished.
+ * Reads the most recent online migration of a DigitalOcean managed database cluster, including one that has finished. For a cluster that exists but has never had a migration, `id`, `status` and `created_at` are null (no error); a cluster that does not exist is an error.
  */
 export interface OnlineMigrationDataState {
   /**
@@ -111,7 +111,7 @@ export interface OnlineMigrationDataState {
 // From schema/online_migration.resource.schema.json
 
 /**
- * Starts an online migration into a DigitalOcean managed database cluster and keeps it in state until it is stopped. Creating the resource starts the migration (one `PUT`); destroying it stops the migration while it is `running` or `syncing`. A refresh never restarts a migration: a migration that ended outside Terraform stays in state with its final `status` and a warning, and only `terraform apply -replace` starts a new one.
+ * Starts an online migration into a DigitalOcean managed database cluster and keeps it in state until it is stopped. Creating the resource first reads the cluster's most recent migration and refuses to start (no `PUT`) while one is `running` or `syncing` (adopt it with `terraform import`) or after a cutover (`done`), unless `allow_overwrite_after_cutover` is set; then it starts the migration (one `PUT`) and waits for `wait_for`. A start whose answer is lost is resolved by looking for a migration other than the one read before it, never by clocks and never by a second `PUT` while the first may have worked. If the wait fails, the migration stays in state as tainted: `terraform untaint` keeps it and the next apply waits again, a plain apply replaces it. A refresh never restarts a migration: a migration that ended outside Terraform stays in state with its final `status` and a warning, one superseded by a migration started outside Terraform stays in state with a warning (no apply starts over an active one), and one is removed from state only when its cluster is gone. Destroying the resource stops the migration while it is `running` or `syncing`.
  */
 export interface OnlineMigrationState {
   /**
@@ -123,7 +123,7 @@ export interface OnlineMigrationState {
    */
   cluster_id: string;
   /**
-   * Connection to the source database, the one the data is copied from. Changing anything in it stops this migration and starts a new one.
+   * Connection to the source database, the one the data is copied from. Changing `host`, `port`, `db_name`, `username` or `password_wo_version` stops this migration and starts a new one; switching between `password` and `password_wo`, or changing only the password, updates the state alone.
    *
    * @minItems 1
    * @maxItems 1
@@ -142,7 +142,11 @@ export interface OnlineMigrationState {
    */
   wait_for?: 'none' | 'running' | 'syncing' | 'done';
   /**
-   * Status of the migration: `running`, `syncing`, `canceled`, `error` or `done`.
+   * Allow starting a migration on a cluster whose most recent migration is `done`, that is, a cluster that was cut over: the new migration replicates the source again over whatever was written to the cluster since. Defaults to `false`, which refuses such a start with an error and no API call that changes anything. A migration that this same apply stopped in order to replace it does not count as a cutover. Changing it needs no API call.
+   */
+  allow_overwrite_after_cutover?: boolean;
+  /**
+   * Status of the migration: `running` (initial copy), `syncing` (caught up, replicating), `canceled`, `error` or `done`. Stopping a `running` migration makes it `canceled`; stopping a `syncing` one is a cutover, and `dodb simulator` models it as `done` (the API documentation does not say, but the API has no other call that finishes a migration, and the target then holds all the data and runs on its own).
    */
   status?: 'running' | 'syncing' | 'canceled' | 'error' | 'done';
   /**
@@ -169,7 +173,7 @@ export interface OnlineMigrationSourceState {
    */
   username?: string;
   /**
-   * Password of that user. Stored in state; use `password_wo` to keep it out.
+   * Password of that user. Stored in state; use `password_wo` to keep it out. Changing it does not restart the migration: a running migration keeps the password it started with; use `terraform apply -replace` to start one with the new password.
    */
   password?: string;
   /**
@@ -177,7 +181,7 @@ export interface OnlineMigrationSourceState {
    */
   password_wo?: string;
   /**
-   * Any number; changing it starts a new migration that sends the current `password_wo`.
+   * Any number; changing it from one number to another starts a new migration that sends the current `password_wo`. Setting it for the first time (when switching from `password`) or removing it updates the state alone.
    */
   password_wo_version?: number;
 }

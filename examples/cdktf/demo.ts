@@ -82,7 +82,7 @@ async function main(): Promise<number> {
     console.log(`  API requests so far: ${log.length} (${Object.entries(byMethod).map(([m, n]) => `${n} ${m}`).join(', ')}), including the demo's own status polls`);
   }
 
-  say('terraform destroy: stops the migration');
+  say('terraform destroy: stops the migration (stopping a syncing migration is the cutover: it becomes done)');
   await terraform(['destroy', '-input=false', '-auto-approve']);
   const after = await client.findMigration(clusterId).catch(() => undefined);
   say(`Done in ${seconds(Date.now() - started)}: migration ${after?.id ?? ''} is ${after?.status ?? 'gone'}.`);

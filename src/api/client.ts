@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Got, Response } from 'got';
 import type { Migration, MigrationStatus, StartMigrationRequest } from '../../generated/types';
-import { ApiError, type ApiErrorCode, codeForStatus } from './errors';
+import { ApiError, type ApiErrorCode, StartRefusedError, codeForStatus, isTransient, mayHaveTakenEffect } from './errors';
 import { type RateLimiter, sharedLimiter } from './limiter';
 import { DEFAULT_RETRY, type RetryPolicy, retryDelay } from './retry';
 import { sleep } from './sleep';
+import { MIGRATION_STATUSES, isActive } from './status';
 
 export const DEFAULT_ENDPOINT = 'https://api.digitalocean.com';
 
@@ -17,8 +18,6 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Per-request timeout, ms. */
   requestTimeoutMs?: number;
-  /** How far before the PUT a migration's created_at may be and still be ours (clock skew), ms. */
-  adoptSkewMs?: number;
   log?: LogFn;
   limiter?: RateLimiter;
 }
@@ -27,15 +26,33 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+export interface StartOptions extends CallOptions {
+  /** Until when (ms since epoch) the client may keep asking whether an uncertain start worked; default 30 minutes. */
+  deadline?: number;
+  /** Start even when the cluster's most recent migration is `done` (a cutover). */
+  afterCutover?: boolean;
+}
+
 export interface StartResult {
   migration: Migration;
-  /** True when a failed PUT had in fact started the migration and the client adopted it. */
+  /** True when the PUT's own answer was lost and the client found the migration it started. */
   adopted: boolean;
 }
 
+/** After a PUT cancelled in flight, how long to keep asking whether it started anyway, ms. */
+const LOOK_AFTER_CANCEL_MS = 10_000;
+const DEFAULT_START_DEADLINE_MS = 30 * 60_000;
+
+/**
+ * Per process: the migrations this process stopped (a replacement stops, then starts: the stop
+ * is no cutover by someone else), and one start at a time per cluster, so that two starts never
+ * both see an idle cluster.
+ */
+const stoppedHere = new Set<string>();
+const startsInFlight = new Map<string, Promise<unknown>>();
+
 /** Network failures worth another try: socket errors, plus got's own request errors (ERR_GOT_...). */
 const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
-const STATUSES: readonly MigrationStatus[] = ['running', 'syncing', 'canceled', 'error', 'done'];
 
 /**
  * The three online-migration operations. Retries 429, 5xx and network errors with backoff, paces
@@ -46,14 +63,12 @@ export class DoClient {
   private readonly policy: RetryPolicy;
   private readonly limiter: RateLimiter;
   private readonly log: LogFn;
-  private readonly adoptSkewMs: number;
   readonly endpoint: string;
 
   constructor(options: ClientOptions) {
     this.endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     this.log = options.log ?? (() => {});
-    this.adoptSkewMs = options.adoptSkewMs ?? 5_000;
     const tokenKey = createHash('sha256').update(options.token).digest('hex').slice(0, 16);
     this.limiter = options.limiter ?? sharedLimiter(`${this.endpoint} ${tokenKey}`);
     // Loaded on first use: the provider starts several times per terraform command, mostly without calling the API.
@@ -85,26 +100,96 @@ export class DoClient {
     }
   }
 
+  /** Whether the database cluster exists (`GET /v2/databases/{id}`). */
+  async clusterExists(clusterId: string, options: CallOptions = {}): Promise<boolean> {
+    try {
+      await this.send('GET', `/v2/databases/${encodeURIComponent(clusterId)}`, undefined, options);
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'not_found') return false;
+      throw error;
+    }
+  }
+
   /**
-   * One PUT. After a 5xx or a network error the request may still have started the migration, so
-   * the client reads the cluster's latest migration first and adopts one that this request made;
-   * only when there is none does it send the PUT again.
+   * Start a migration: read the cluster's most recent migration first and refuse (StartRefusedError,
+   * no PUT) while it is running or syncing, or when it is done unless `afterCutover`; then one PUT.
+   * A PUT that fails in a way that may still have worked (5xx, lost connection, cancelled in
+   * flight, unreadable 2xx) is resolved by looking: a most recent migration other than the one
+   * read first is the one it started. Only when the cluster still shows that one is the PUT sent
+   * again; when the API cannot be asked before the deadline, it throws `start_unknown`. Clocks
+   * play no part.
    */
-  async startMigration(clusterId: string, body: StartMigrationRequest, options: CallOptions = {}): Promise<StartResult> {
+  async startMigration(clusterId: string, body: StartMigrationRequest, options: StartOptions = {}): Promise<StartResult> {
+    const previous = startsInFlight.get(clusterId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.lookThenStart(clusterId, body, options));
+    startsInFlight.set(clusterId, run);
+    try {
+      return await run;
+    } finally {
+      if (startsInFlight.get(clusterId) === run) startsInFlight.delete(clusterId);
+    }
+  }
+
+  private async lookThenStart(clusterId: string, body: StartMigrationRequest, options: StartOptions): Promise<StartResult> {
+    const baseline = await this.findMigration(clusterId, options);
+    if (baseline && !stoppedHere.has(baseline.id)) {
+      if (isActive(baseline.status)) throw new StartRefusedError('active', clusterId, baseline);
+      if (baseline.status === 'done' && !options.afterCutover) throw new StartRefusedError('cutover', clusterId, baseline);
+    }
+    const look = { baselineId: baseline?.id ?? null, deadline: options.deadline ?? Date.now() + DEFAULT_START_DEADLINE_MS, signal: options.signal };
     const path = migrationPath(clusterId);
-    const startedAt = Date.now();
+    let uncertain = false;
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt('PUT', path, body, options, attempt);
-      if (outcome.kind === 'response') return { migration: parseMigration(outcome.response, 'PUT', path), adopted: false };
-      if (outcome.kind === 'final') throw outcome.error;
-      if (outcome.ambiguous) {
-        const latest = await this.findMigration(clusterId, options);
-        if (latest && this.isFromRequestAt(latest, startedAt)) {
-          this.log('info', 'adopted the migration a failed PUT had started', { path, migration_id: latest.id, attempt });
-          return { migration: latest, adopted: true };
+      let failure: ApiError | undefined;
+      if (outcome.kind === 'response') {
+        try {
+          return { migration: parseMigration(outcome.response, 'PUT', path), adopted: false };
+        } catch (error) {
+          failure = error as ApiError;
         }
+      } else if (outcome.kind === 'final') {
+        failure = outcome.error;
+      } else if (!outcome.ambiguous) {
+        await sleep(outcome.delayMs, options.signal);
+        continue;
       }
-      await sleep(outcome.delayMs, options.signal);
+      if (failure && !uncertain && !mayHaveTakenEffect(failure)) throw failure;
+      uncertain = true;
+      const started = await this.lookForStart(clusterId, look, failure);
+      if (started) {
+        this.log('info', 'the PUT had started a migration: adopted it', { path, migration_id: started.id, attempt });
+        return { migration: started, adopted: true };
+      }
+      if (failure) throw failure;
+      await sleep((outcome as { delayMs: number }).delayMs, options.signal);
+    }
+  }
+
+  /**
+   * The migration an uncertain PUT started, or undefined when the cluster still shows the
+   * baseline. Asks until the deadline (briefly after a cancel, whose signal is spent).
+   */
+  private async lookForStart(clusterId: string, { baselineId, deadline, signal }: LookOptions, cause: ApiError | undefined): Promise<Migration | undefined> {
+    const cancelled = signal?.aborted === true;
+    const until = cancelled ? Math.min(deadline, Date.now() + LOOK_AFTER_CANCEL_MS) : deadline;
+    const bound = AbortSignal.timeout(Math.max(1, until - Date.now()));
+    const lookSignal = cancelled || !signal ? bound : AbortSignal.any([signal, bound]);
+    for (let poll = 1; ; poll++) {
+      try {
+        const latest = await this.findMigration(clusterId, { signal: lookSignal });
+        return latest && latest.id !== baselineId ? latest : undefined;
+      } catch (error) {
+        if (!isTransient(error) || lookSignal.aborted) {
+          const why = cause ? cause.message : 'the PUT was answered with a server error';
+          throw new ApiError({
+            code: 'start_unknown', method: 'PUT', path: migrationPath(clusterId), attempts: poll,
+            doMessage: `could not tell whether the migration started (${why}); asking GET ${migrationPath(clusterId)} failed too: ${(error as Error).message}`,
+          });
+        }
+        await sleep(Math.min(this.policy.waitMaxMs, this.policy.waitMinMs * poll), lookSignal).catch(() => undefined);
+      }
     }
   }
 
@@ -112,16 +197,12 @@ export class DoClient {
   async stopMigration(clusterId: string, migrationId: string, options: CallOptions = {}): Promise<void> {
     try {
       await this.send('DELETE', `${migrationPath(clusterId)}/${encodeURIComponent(migrationId)}`, undefined, options);
+      // Only a stop seen to work: a 404 may be a migration that someone else had already cut over.
+      stoppedHere.add(migrationId);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'not_found') return;
       throw error;
     }
-  }
-
-  private isFromRequestAt(migration: Migration, startedAt: number): boolean {
-    const created = Date.parse(migration.created_at);
-    const active = migration.status === 'running' || migration.status === 'syncing';
-    return active && Number.isFinite(created) && created >= Math.floor(startedAt / 1000) * 1000 - this.adoptSkewMs;
   }
 
   private async send(method: string, path: string, body: unknown, options: CallOptions): Promise<Response<string>> {
@@ -180,6 +261,12 @@ export class DoClient {
   }
 }
 
+interface LookOptions {
+  baselineId: string | null;
+  deadline: number;
+  signal?: AbortSignal;
+}
+
 type Outcome =
   | { kind: 'response'; response: Response<string> }
   | { kind: 'final'; error: ApiError }
@@ -221,7 +308,7 @@ function parseMigration(response: Response<string>, method: string, path: string
   const m = value as Partial<Migration> | null;
   if (typeof m !== 'object' || m === null) return invalid('expected a migration object');
   if (typeof m.id !== 'string' || m.id === '') return invalid('the migration has no `id`');
-  if (!STATUSES.includes(m.status as MigrationStatus)) return invalid(`unknown migration status ${JSON.stringify(m.status)}`);
+  if (!MIGRATION_STATUSES.includes(m.status as MigrationStatus)) return invalid(`unknown migration status ${JSON.stringify(m.status)}`);
   if (typeof m.created_at !== 'string') return invalid('the migration has no `created_at`');
   return { id: m.id, status: m.status as MigrationStatus, created_at: m.created_at };
 }

@@ -10,7 +10,8 @@ export type ApiErrorCode =
   | 'network'
   | 'invalid_response'
   | 'http_error'
-  | 'canceled';
+  | 'canceled'
+  | 'start_unknown';
 
 export interface ApiErrorDetails {
   code: ApiErrorCode;
@@ -65,7 +66,20 @@ const ADVICE: Record<ApiErrorCode, string> = {
   invalid_response: 'the API answered with a body that is not the documented shape',
   http_error: 'the API answered with an unexpected status',
   canceled: 'the request was canceled',
+  start_unknown: 'the API could not be asked whether the start worked; check with `dodb migration status`, and adopt a migration it started with `terraform import`',
 };
+
+/** Failures that may pass: a later try or poll can succeed. */
+const TRANSIENT: ReadonlySet<ApiErrorCode> = new Set(['network', 'server_error', 'rate_limited', 'invalid_response']);
+
+export const isTransient = (error: unknown): error is ApiError => error instanceof ApiError && TRANSIENT.has(error.code);
+
+/**
+ * A failed request that may still have taken effect on the server: a 5xx, a lost connection, a
+ * request cancelled in flight, or a 2xx whose body could not be read.
+ */
+export const mayHaveTakenEffect = (error: unknown): error is ApiError =>
+  error instanceof ApiError && (error.code === 'server_error' || error.code === 'network' || error.code === 'canceled' || error.code === 'invalid_response');
 
 function describe(d: ApiErrorDetails): string {
   const status = d.status !== undefined ? ` ${d.status}` : '';
@@ -84,4 +98,21 @@ export function codeForStatus(status: number): ApiErrorCode {
   if (status >= 500) return 'server_error';
   if (status === 400 || status === 422) return 'invalid_request';
   return 'http_error';
+}
+
+export type RefusalReason = 'active' | 'cutover';
+
+/**
+ * A start that was refused before any PUT: the cluster's most recent migration still runs, or
+ * finished with a cutover. Not an API failure: nothing was asked of the API but a read.
+ */
+export class StartRefusedError extends Error {
+  constructor(readonly reason: RefusalReason, readonly clusterId: string, readonly latest: { id: string; status: string; created_at: string }) {
+    super(
+      reason === 'active'
+        ? `cluster ${clusterId} already has online migration ${latest.id}, which is "${latest.status}" (started ${latest.created_at}); no second migration is started on a cluster`
+        : `the most recent online migration on cluster ${clusterId}, ${latest.id}, is "done": the cluster was cut over and may hold data written since, which a new migration would overwrite with the source's`,
+    );
+    this.name = 'StartRefusedError';
+  }
 }

@@ -1,15 +1,9 @@
-import type { Migration, MigrationStatus } from '../../generated/types';
+import type { Migration } from '../../generated/types';
 import type { DoClient } from './client';
+import { type ApiError, isTransient } from './errors';
 import { sleep } from './sleep';
+import { type WaitTarget, hasReached } from './status';
 
-export type WaitTarget = 'running' | 'syncing' | 'done';
-
-/** Which statuses count as having reached a target: a migration only moves forward. */
-export const REACHED: Record<WaitTarget, readonly MigrationStatus[]> = {
-  running: ['running', 'syncing', 'done'],
-  syncing: ['syncing', 'done'],
-  done: ['done'],
-};
 
 export type WaitErrorCode = 'timeout' | 'failed' | 'canceled' | 'superseded';
 
@@ -27,9 +21,15 @@ export interface WaitOptions {
   pollMinMs?: number;
   pollMaxMs?: number;
   onStatus?: (migration: Migration) => void;
+  /** A poll failed in a way that may pass (outage, 5xx, 429): the wait goes on. */
+  onUnreachable?: (error: ApiError) => void;
 }
 
-/** Poll the cluster's latest migration until `migrationId` reaches `target`, fails, or time runs out. */
+/**
+ * Poll the cluster's latest migration until `migrationId` reaches `target`, fails, or time runs
+ * out. API outages and rate limits only slow the polls down: within the timeout they never end
+ * the wait.
+ */
 export async function waitForStatus(client: DoClient, clusterId: string, migrationId: string, target: WaitTarget, options: WaitOptions): Promise<Migration> {
   const deadline = Date.now() + options.timeoutMs;
   const timeout = AbortSignal.timeout(Math.max(1, options.timeoutMs));
@@ -38,15 +38,21 @@ export async function waitForStatus(client: DoClient, clusterId: string, migrati
   let last: Migration | undefined;
   try {
     for (;;) {
-      const migration = await client.getMigration(clusterId, { signal });
-      if (last?.status !== migration.status) options.onStatus?.(migration);
-      last = migration;
-      if (migration.id !== migrationId) {
-        throw new WaitError('superseded', `migration ${migrationId} was superseded by migration ${migration.id} on cluster ${clusterId}`, migration);
-      }
-      if (REACHED[target].includes(migration.status)) return migration;
-      if (migration.status === 'error' || migration.status === 'canceled') {
-        throw new WaitError('failed', `migration ${migrationId} ended with status "${migration.status}" before reaching "${target}"`, migration);
+      const migration = await client.getMigration(clusterId, { signal }).catch((error: unknown) => {
+        if (!isTransient(error) || signal.aborted) throw error;
+        options.onUnreachable?.(error);
+        return undefined;
+      });
+      if (migration) {
+        if (last?.status !== migration.status) options.onStatus?.(migration);
+        last = migration;
+        if (migration.id !== migrationId) {
+          throw new WaitError('superseded', `migration ${migrationId} was superseded by migration ${migration.id} on cluster ${clusterId}`, migration);
+        }
+        if (hasReached(migration.status, target)) return migration;
+        if (migration.status === 'error' || migration.status === 'canceled') {
+          throw new WaitError('failed', `migration ${migrationId} ended with status "${migration.status}" before reaching "${target}"`, migration);
+        }
       }
       await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), signal);
       interval = Math.min(interval * 1.5, options.pollMaxMs ?? 10_000);

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { DoClient, DEFAULT_ENDPOINT } from '../api/client';
-import { ApiError } from '../api/errors';
-import { REACHED, WaitError, type WaitTarget, waitForStatus } from '../api/wait';
+import { ApiError, StartRefusedError } from '../api/errors';
+import { REACHED, type WaitTarget } from '../api/status';
+import { WaitError, waitForStatus } from '../api/wait';
 import { startSimulator } from '../simulator/server';
 import { parseDuration } from '../tfplugin/duration';
 import { USER_AGENT, VERSION } from '../version';
@@ -10,14 +11,18 @@ import { type Source, UsageError, sourceFromFlags } from './args';
 const USAGE = `usage:
   dodb migration status --cluster UUID [--json]
   dodb migration start  --cluster UUID (--source-uri postgres://user@host:5432/db | --host H --port P [--db-name D] [--username U])
-                        [--password-stdin] [--disable-ssl] [--ignore-db NAME ...] [--wait-for none|running|syncing|done] [--timeout 30m] [--json]
+                        [--password-stdin] [--disable-ssl] [--ignore-db NAME ...] [--wait-for none|running|syncing|done] [--timeout 30m]
+                        [--after-cutover] [--json]
   dodb migration stop   --cluster UUID [--migration ID] [--json]
   dodb migration watch  --cluster UUID [--until running|syncing|done] [--timeout 30m] [--json]
   dodb simulator [--port N] [--token T] [--state FILE] [--sync-delay 3s] [--rate-limit 250] [--rate-window 60s] [--allow-concurrent]
+                 [--clock-skew 0s|-10m|10m]
   dodb version
 
 Common flags: --api-endpoint URL (else DIGITALOCEAN_API_URL, else ${DEFAULT_ENDPOINT}),
   --token T (else DIGITALOCEAN_TOKEN, else DIGITALOCEAN_ACCESS_TOKEN).
+\`start\` refuses (exit 1, nothing started) while the cluster's migration is running or syncing, and
+after a cutover (its migration is done) unless --after-cutover is given.
 Exit codes: 0 ok, 1 API or wait failure, 2 usage error.`;
 
 const COMMON = {
@@ -48,7 +53,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`dodb: ${error.message}\n\n${error.usage}\n`);
       return 2;
     }
-    if (error instanceof ApiError || error instanceof WaitError) {
+    if (error instanceof ApiError || error instanceof WaitError || error instanceof StartRefusedError) {
       io.stderr.write(`dodb: ${error.message}\n`);
       return 1;
     }
@@ -80,6 +85,7 @@ async function migration(action: string, args: string[], io: Io): Promise<number
       'disable-ssl': { type: 'boolean', default: false },
       'ignore-db': { type: 'string', multiple: true },
       'wait-for': { type: 'string', default: 'none' },
+      'after-cutover': { type: 'boolean', default: false },
       until: { type: 'string', default: 'syncing' },
       migration: { type: 'string' },
     },
@@ -111,7 +117,7 @@ async function migration(action: string, args: string[], io: Io): Promise<number
   }
   if (action === 'start') {
     const body = { source: { ...(source as Source), ...(password ? { password } : {}) }, disable_ssl: values['disable-ssl'], ...(values['ignore-db'] ? { ignore_dbs: values['ignore-db'] } : {}) };
-    const { migration: started } = await client.startMigration(cluster, body);
+    const { migration: started } = await client.startMigration(cluster, body, { deadline: Date.now() + timeoutMs, afterCutover: values['after-cutover'] });
     if (target === 'none') return output({ cluster_id: cluster, ...started }, `started migration ${started.id} on cluster ${cluster}: ${started.status}`);
     const reached = await watch(client, cluster, started.id, target as WaitTarget, timeoutMs, values.json, io);
     return output({ cluster_id: cluster, ...reached }, `migration ${reached.id} on cluster ${cluster}: ${reached.status}`);
@@ -166,6 +172,7 @@ async function simulator(args: string[], io: Io): Promise<number> {
       'rate-limit': { type: 'string', default: '250' },
       'rate-window': { type: 'string', default: '60s' },
       'allow-concurrent': { type: 'boolean', default: false },
+      'clock-skew': { type: 'string', default: '0s' },
     },
   });
   const number = (flag: string, text: string, max: number) => {
@@ -186,6 +193,8 @@ async function simulator(args: string[], io: Io): Promise<number> {
     rateLimit: number('rate-limit', values['rate-limit'], 1e9),
     rateWindowMs: duration('rate-window', values['rate-window']),
     refuseConcurrent: !values['allow-concurrent'],
+    // Behind (negative) or ahead of this machine's clock: what created_at shows.
+    clockSkewMs: values['clock-skew'].startsWith('-') ? -duration('clock-skew', values['clock-skew'].slice(1)) : duration('clock-skew', values['clock-skew']),
   });
   const clusters = sim.store.listClusters();
   io.stdout.write(

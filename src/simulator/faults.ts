@@ -1,11 +1,12 @@
 /** A fault the simulator injects into the next matching API request. */
 export interface Fault {
-  kind: 'status' | 'reset' | 'slow';
+  /** `truncate`: carry out the request, then answer 200 with half of the body. */
+  kind: 'status' | 'reset' | 'slow' | 'truncate';
   /** For `status`: 429, 500, 503, ... */
   status?: number;
   /** For a 429: the `retry-after` header, seconds. */
   retryAfter?: number;
-  /** For `slow`: how long to stall before answering normally, ms. */
+  /** For `slow`: how long to stall before answering normally, ms (with `after`, the request is carried out first). */
   delayMs?: number;
   /** Carry out the request, then fail the answer: the response is lost but the effect stays. */
   after?: boolean;

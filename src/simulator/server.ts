@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import Ajv2020 from 'ajv/dist/2020';
 import type { MigrationStatus } from '../../generated/types';
 import startRequestSchema from '../../schema/api/start-request.schema.json';
+import { MIGRATION_STATUSES, isActive } from '../api/status';
 import { type Fault, FaultPlan, type FaultMix } from './faults';
 import { type Engine, Store } from './store';
 
@@ -18,6 +19,8 @@ export interface SimulatorOptions {
   rateWindowMs?: number;
   /** Refuse a start while the cluster's migration is `running` or `syncing`. */
   refuseConcurrent?: boolean;
+  /** How far the server's clock is ahead of (or, negative, behind) this machine's, ms: created_at shows it. */
+  clockSkewMs?: number;
 }
 
 export interface RequestRecord {
@@ -37,7 +40,6 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-const STATUSES: readonly MigrationStatus[] = ['running', 'syncing', 'canceled', 'error', 'done'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A DigitalOcean-compatible server for the online-migration endpoints, on 127.0.0.1. */
@@ -48,7 +50,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rateLimit: options.rateLimit ?? 250,
     rateWindowMs: options.rateWindowMs ?? 60_000,
     refuseConcurrent: options.refuseConcurrent ?? true,
+    clockSkewMs: options.clockSkewMs ?? 0,
   };
+  // Until when every API request is dropped (connection reset), ms since epoch.
+  let outageUntil = 0;
   const store = new Store(options.stateFile);
   const faults = new FaultPlan();
   const log: RequestRecord[] = [];
@@ -102,6 +107,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       send(res, status, payload, headers);
     };
 
+    if (Date.now() < outageUntil) {
+      record.fault = 'outage';
+      res.socket?.resetAndDestroy();
+      return;
+    }
     const auth = req.headers.authorization ?? '';
     if (auth !== `Bearer ${config.token}`) {
       return reply(401, { id: 'Unauthorized', message: 'Unable to authenticate you' });
@@ -115,15 +125,29 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
     const fault = faults.next(method, path);
     if (fault) record.fault = describeFault(fault);
-    if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 2000));
-    if (fault && fault.kind !== 'slow' && !fault.after) return injectFault(fault, res, record, limit.headers);
+    const stall = () => new Promise((resolve) => setTimeout(resolve, fault?.delayMs ?? 2000));
+    const after = fault?.after === true || fault?.kind === 'truncate';
+    if (fault && !after) {
+      if (fault.kind !== 'slow') return injectFault(fault, res, record, limit.headers);
+      await stall();
+    }
 
     const [status, payload] = route(method, path, body);
-    if (fault && fault.kind !== 'slow') return injectFault(fault, res, record, limit.headers);
+    if (fault && after) {
+      if (fault.kind !== 'slow') return injectFault(fault, res, record, limit.headers, payload);
+      await stall();
+    }
     reply(status, payload, limit.headers);
   }
 
-  function injectFault(fault: Fault, res: ServerResponse, record: RequestRecord, headers: Record<string, string>): void {
+  function injectFault(fault: Fault, res: ServerResponse, record: RequestRecord, headers: Record<string, string>, payload?: unknown): void {
+    if (fault.kind === 'truncate') {
+      const text = JSON.stringify(payload ?? {});
+      record.status = 200;
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(text.slice(0, Math.floor(text.length / 2)));
+      return;
+    }
     if (fault.kind === 'reset') {
       record.status = 0;
       res.socket?.resetAndDestroy();
@@ -145,7 +169,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const cluster = UUID.test(clusterId!) ? store.cluster(clusterId!) : undefined;
     if (!cluster) return notFound;
     const latest = store.latest(cluster.id);
-    const active = latest && (latest.status === 'running' || latest.status === 'syncing');
+    const active = latest && isActive(latest.status);
 
     if (!migrationPart && method === 'GET') {
       return [200, { database: { id: cluster.id, name: cluster.name, engine: cluster.engine, status: active ? 'migrating' : 'online', region: 'nyc3' } }];
@@ -166,11 +190,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (active && config.refuseConcurrent) {
         return [409, { id: 'conflict', message: `cluster ${cluster.id} already has a migration in progress (${latest.id}, ${latest.status})` }];
       }
-      return [200, publicView(store.start(cluster.id, config.syncDelayMs))];
+      return [200, publicView(store.start(cluster.id, config.syncDelayMs, config.clockSkewMs))];
     }
     if (migrationId && method === 'DELETE') {
       if (!latest || latest.id !== migrationId || !active) return notFound;
-      store.setStatus(latest, 'canceled');
+      // Stopping a migration that has caught up is the cutover: the target keeps everything and runs on its own.
+      store.setStatus(latest, latest.status === 'syncing' ? 'done' : 'canceled');
       return [204];
     }
     return [405, { id: 'method_not_allowed', message: `${method} is not allowed on ${path}` }];
@@ -194,22 +219,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return ok();
     }
     if (path === '/_sim/config' && method === 'POST') {
-      Object.assign(config, pick(input, ['syncDelayMs', 'rateLimit', 'rateWindowMs', 'refuseConcurrent']));
+      Object.assign(config, pick(input, ['syncDelayMs', 'rateLimit', 'rateWindowMs', 'refuseConcurrent', 'clockSkewMs']));
       return ok({ ...config, token: undefined });
+    }
+    if (path === '/_sim/outage' && method === 'POST') {
+      outageUntil = Date.now() + Number(input.ms ?? 0);
+      return ok({ until: new Date(outageUntil).toISOString() });
     }
     if (path === '/_sim/migrations' && method === 'GET') return ok(store.all());
     if (path === '/_sim/clusters' && method === 'GET') return ok(store.listClusters());
     if (path === '/_sim/clusters' && method === 'POST') return ok(store.addCluster((input.engine ?? 'pg') as Engine));
+    const cluster = /^\/_sim\/clusters\/([^/]+)$/.exec(path);
+    if (cluster && method === 'DELETE' && store.removeCluster(cluster[1]!)) return ok();
     const match = /^\/_sim\/clusters\/([^/]+)\/migration$/.exec(path);
     if (match && store.cluster(match[1]!)) {
       const clusterId = match[1]!;
       if (method === 'POST') {
-        const migration = store.start(clusterId, config.syncDelayMs);
+        const migration = store.start(clusterId, config.syncDelayMs, config.clockSkewMs);
         if (input.status) store.setStatus(migration, input.status as MigrationStatus);
         return ok(publicView(migration));
       }
       const latest = store.latest(clusterId);
-      if (method === 'PATCH' && latest && STATUSES.includes(input.status)) {
+      if (method === 'PATCH' && latest && MIGRATION_STATUSES.includes(input.status)) {
         store.setStatus(latest, input.status as MigrationStatus);
         return ok(publicView(latest));
       }

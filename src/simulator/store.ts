@@ -71,11 +71,18 @@ export class Store {
     return migration;
   }
 
-  start(clusterId: string, syncDelayMs: number, now = Date.now()): StoredMigration {
+  removeCluster(id: string): boolean {
+    const removed = this.clusters.delete(id);
+    this.save();
+    return removed;
+  }
+
+  /** `clockSkewMs`: how far the server's clock, which stamps created_at, is ahead of this one. */
+  start(clusterId: string, syncDelayMs: number, clockSkewMs = 0, now = Date.now()): StoredMigration {
     const migration: StoredMigration = {
       id: randomUUID(),
       status: 'running',
-      created_at: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      created_at: new Date(now + clockSkewMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       cluster_id: clusterId,
       syncing_at: now + syncDelayMs,
     };

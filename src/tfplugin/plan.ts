@@ -10,14 +10,19 @@ export interface Plan {
 /**
  * Plan behaviour declared in the rules, as Terraform's plugin framework applies it: defaults for
  * null optional+computed attributes, computed values kept from the prior state (`keepPrior`) or
- * unknown, write-only attributes null, and requires-replace where a declared value changes.
+ * unknown, write-only attributes null, and requires-replace where a declared value changes. The
+ * plan is an update of `prior`; when the object is to be replaced, `replacementPlan` gives the
+ * new object's.
  */
-export function planObject(block: TerraformBlock, rules: SchemaRules, prior: ObjectValue | null, config: ObjectValue, { replaceable = true } = {}): Plan {
+export function planObject(block: TerraformBlock, rules: SchemaRules, prior: ObjectValue | null, config: ObjectValue): Plan {
   const requiresReplace: PathStep[][] = [];
   const planned = planBlock(block, rules, '', [], prior, config, requiresReplace);
-  if (!replaceable) return { planned, requiresReplace: [] };
-  if (prior && requiresReplace.length > 0) return { planned: planBlock(block, rules, '', [], null, config, []), requiresReplace };
   return { planned, requiresReplace };
+}
+
+/** The planned state of a new object that replaces the prior one: nothing is kept from it. */
+export function replacementPlan(block: TerraformBlock, rules: SchemaRules, config: ObjectValue): ObjectValue {
+  return planBlock(block, rules, '', [], null, config, []);
 }
 
 function planBlock(block: TerraformBlock, rules: SchemaRules, prefix: string, path: PathStep[], prior: ObjectValue | null, config: ObjectValue, replace: PathStep[][]): ObjectValue {

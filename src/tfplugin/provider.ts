@@ -1,4 +1,4 @@
-import type { Diagnostic } from './diagnostics';
+import type { Diagnostic, PathStep } from './diagnostics';
 import type { Logger } from './log';
 import type { ProviderRules, TerraformSchema } from './schema';
 import type { ObjectValue } from './values';
@@ -11,9 +11,36 @@ export interface Context<D> {
   data: D | undefined;
 }
 
+/**
+ * Provider-private data kept with an object in state, opaque to Terraform (stored as JSON): what
+ * the provider knows about an object that is not an attribute, such as "imported, arguments not
+ * observed yet".
+ */
+export type PrivateState = Record<string, unknown> | null;
+
 export interface ApplyResult {
   /** On error too: a created object must not be lost from state. */
   state: ObjectValue | null;
+  diagnostics?: Diagnostic[];
+  /** Replaces the object's private state; undefined keeps what Terraform sent. */
+  private?: PrivateState;
+}
+
+/** What PlanResourceChange computed from the declared rules, for a resource to adjust. */
+export interface PlanRequest {
+  prior: ObjectValue | null;
+  config: ObjectValue;
+  planned: ObjectValue;
+  /** Attribute paths whose change forces a replacement. */
+  requiresReplace: PathStep[][];
+  private: PrivateState;
+}
+
+export interface PlanResponse {
+  planned: ObjectValue;
+  requiresReplace: PathStep[][];
+  /** Planned private state, handed to apply; undefined keeps the prior one. */
+  private?: PrivateState;
   diagnostics?: Diagnostic[];
 }
 
@@ -30,19 +57,16 @@ export interface MoveRequest {
  */
 export interface ResourceType<D> {
   validate?(config: ObjectValue): Diagnostic[];
-  /**
-   * True when the prior state's arguments were never observed (after an import or a move), so the
-   * plan takes the configuration's in place instead of replacing the object.
-   */
-  adoptsConfig?(prior: ObjectValue): boolean;
+  /** Adjusts the declared plan (the framework's ModifyPlan): run for creates and updates, not destroys. */
+  modifyPlan?(request: PlanRequest): PlanResponse;
   create(planned: ObjectValue, config: ObjectValue, ctx: Context<D>): Promise<ApplyResult>;
-  read(state: ObjectValue, ctx: Context<D>): Promise<ApplyResult>;
+  read(state: ObjectValue, ctx: Context<D>, priv: PrivateState): Promise<ApplyResult>;
   /** In-place update; the default keeps the plan and calls nothing. */
-  update?(prior: ObjectValue, planned: ObjectValue, config: ObjectValue, ctx: Context<D>): Promise<ApplyResult>;
+  update?(prior: ObjectValue, planned: ObjectValue, config: ObjectValue, ctx: Context<D>, priv: PrivateState): Promise<ApplyResult>;
   delete(prior: ObjectValue, ctx: Context<D>): Promise<Diagnostic[]>;
   import?(id: string, ctx: Context<D>): Promise<ApplyResult>;
   /** State of another provider's resource type, for `moved {}` blocks. */
-  move?(request: MoveRequest): { state: Record<string, unknown> | null; diagnostics: Diagnostic[] };
+  move?(request: MoveRequest): { state: Record<string, unknown> | null; diagnostics: Diagnostic[]; private?: PrivateState };
 }
 
 export interface DataSourceType<D> {

@@ -2,9 +2,9 @@ import { setMaxListeners } from 'node:events';
 import { type Diagnostic, type PathStep, error, hasErrors } from './diagnostics';
 import { type Logger } from './log';
 import { decodeValue, encodeValue, fromJsonState, conformObject } from './msgpack';
-import { clearWriteOnly, planObject } from './plan';
+import { clearWriteOnly, planObject, replacementPlan } from './plan';
 import type { ProviderRpc } from './proto';
-import type { ApplyResult, Context, ProviderDefinition } from './provider';
+import type { ApplyResult, Context, PlanResponse, PrivateState, ProviderDefinition } from './provider';
 import type { TerraformBlock, TerraformSchema } from './schema';
 import { validateObject } from './validate';
 import type { ObjectValue } from './values';
@@ -89,8 +89,8 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
       const { block } = resourceSchema(request.type_name);
       const state = decode(request.current_state, block);
       if (!state) return result([], { new_state: request.current_state, private: request.private });
-      const read = await resource(request.type_name).read(state, ctx());
-      return result(read.diagnostics, { new_state: encode(read.state, block), private: request.private });
+      const read = await resource(request.type_name).read(state, ctx(), decodePrivate(request.private));
+      return result(read.diagnostics, { new_state: encode(read.state, block), private: privateBytes(read.private, request.private) });
     },
 
     async PlanResourceChange(request) {
@@ -101,12 +101,15 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
       const config = decode(request.config, block) ?? {};
       const diagnostics = validateResource(request.type_name, block, config);
       if (hasErrors(diagnostics)) return result(diagnostics);
-      const adopt = prior !== null && resource(request.type_name).adoptsConfig?.(prior) === true;
-      const plan = planObject(block, resourceRules(request.type_name), prior, config, { replaceable: !adopt });
-      return result(diagnostics, {
-        planned_state: encode(plan.planned, block),
+      const rules = resourceRules(request.type_name);
+      const declared = planObject(block, rules, prior, config);
+      const modify = resource(request.type_name).modifyPlan;
+      const plan: PlanResponse = modify ? modify({ prior, config, ...declared, private: decodePrivate(request.prior_private) }) : declared;
+      const replace = prior !== null && plan.requiresReplace.length > 0;
+      return result([...diagnostics, ...(plan.diagnostics ?? [])], {
+        planned_state: encode(replace ? replacementPlan(block, rules, config) : plan.planned, block),
         requires_replace: plan.requiresReplace.map(toProtoPath),
-        planned_private: request.prior_private,
+        planned_private: privateBytes(replace ? null : plan.private, request.prior_private),
       });
     },
 
@@ -121,8 +124,9 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
           const diagnostics = await type.delete(prior!, ctx());
           return result(diagnostics, { new_state: encode(hasErrors(diagnostics) ? prior : null, block) });
         }
-        const applied: ApplyResult = prior ? await (type.update?.(prior, planned, config, ctx()) ?? { state: planned }) : await type.create(planned, config, ctx());
-        return result(applied.diagnostics, { new_state: encode(applied.state, block), private: request.planned_private });
+        const planPrivate = decodePrivate(request.planned_private);
+        const applied: ApplyResult = prior ? await (type.update?.(prior, planned, config, ctx(), planPrivate) ?? { state: planned }) : await type.create(planned, config, ctx());
+        return result(applied.diagnostics, { new_state: encode(applied.state, block), private: privateBytes(applied.private, request.planned_private) });
       } catch (thrown) {
         return result([internalError(thrown, definition.name, log)], { new_state: encode(prior, block) });
       }
@@ -134,7 +138,9 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
       if (!importer) return result([error('Import not supported', `${request.type_name} cannot be imported.`)]);
       const imported = await importer(request.id, ctx());
       if (!imported.state) return result(imported.diagnostics);
-      return result(imported.diagnostics, { imported_resources: [{ type_name: request.type_name, state: encode(imported.state, block) }] });
+      return result(imported.diagnostics, {
+        imported_resources: [{ type_name: request.type_name, state: encode(imported.state, block), private: privateBytes(imported.private, undefined) }],
+      });
     },
 
     async MoveResourceState(request) {
@@ -148,7 +154,7 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
         sourceState: JSON.parse(Buffer.from(request.source_state?.json ?? 'null').toString('utf8')),
       });
       if (!moved.state || hasErrors(moved.diagnostics)) return result(moved.diagnostics);
-      return result(moved.diagnostics, { target_state: encode(conformObject(moved.state, block) as ObjectValue, block) });
+      return result(moved.diagnostics, { target_state: encode(conformObject(moved.state, block) as ObjectValue, block), target_private: privateBytes(moved.private, undefined) });
     },
 
     async ReadDataSource(request) {
@@ -189,6 +195,23 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
       return { diagnostics: [toProtoDiagnostic(internalError(thrown, definition.name, log))] };
     }
   }) as Handlers;
+}
+
+/** Private state travels as JSON; bytes another provider wrote (or none) read as nothing. */
+function decodePrivate(bytes: Uint8Array | undefined): PrivateState {
+  if (!bytes || bytes.length === 0) return null;
+  try {
+    const value = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** undefined keeps the bytes Terraform sent; null clears them. */
+function privateBytes(value: PrivateState | undefined, current: Uint8Array | undefined): Uint8Array | undefined {
+  if (value === undefined) return current;
+  return value === null || Object.keys(value).length === 0 ? undefined : Buffer.from(JSON.stringify(value));
 }
 
 function internalError(thrown: unknown, provider: string, log: Logger): Diagnostic {

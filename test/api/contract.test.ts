@@ -25,9 +25,15 @@ test('every request body the client sends validates against the official request
     let text = '';
     req.on('data', (c) => (text += c));
     req.on('end', () => {
+      // The client looks at the cluster before each start: this one has never had a migration.
+      if (req.method === 'GET') {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: 'not_found', message: 'not found' }));
+        return;
+      }
       bodies.push(JSON.parse(text));
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'm1', status: 'running', created_at: '2026-01-01T00:00:00Z' }));
+      res.end(JSON.stringify({ id: `m${bodies.length}`, status: 'running', created_at: '2026-01-01T00:00:00Z' }));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -34,3 +34,11 @@ export async function admin<T = unknown>(sim: Simulator, method: string, path: s
 export const injectFaults = (sim: Simulator, faults: Fault[]) => admin(sim, 'POST', 'faults', { faults });
 export const injectMix = (sim: Simulator, mix: FaultMix) => admin(sim, 'POST', 'faults', { mix });
 export const requests = (sim: Simulator) => admin<RequestRecord[]>(sim, 'GET', 'requests');
+
+/** How many requests started or stopped a migration: what a data-safety test counts. */
+export async function writes(sim: Simulator): Promise<{ PUT: number; DELETE: number }> {
+  const log = await requests(sim);
+  return { PUT: log.filter((r) => r.method === 'PUT').length, DELETE: log.filter((r) => r.method === 'DELETE').length };
+}
+
+export const migrations = (sim: Simulator) => admin<Array<{ id: string; status: string; created_at: string }>>(sim, 'GET', 'migrations');

@@ -3,19 +3,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT, scratchDir } from '../helpers/project';
+import type { Simulator } from '../../src/simulator/server';
 import { CLUSTER, admin, injectFaults, requests, simulator } from '../helpers/simulator';
-import { PROVIDER_BLOCK, initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
+import { until } from '../helpers/until';
+import { PROVIDER_BLOCK, type Workspace, initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
 
 const FAST_RETRIES = 'provider "dodb" {\n  http_retry_max      = 8\n  http_retry_wait_min = 0.05\n  http_retry_wait_max = 0.5\n}\n';
 const withFastRetries = (config: string) => config.replace(PROVIDER_BLOCK, `${PROVIDER_BLOCK}\n${FAST_RETRIES}`);
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('429 storms and 500s during apply: the apply succeeds and the state holds the one migration started', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 500 });
@@ -60,30 +54,36 @@ test('the simulator killed in the middle of a wait and restarted from its state 
   t.is(resourceInstance(ws.state())!.attributes.id, migrations[0]!.id, 'the state holds the migration the simulator started');
 });
 
-test('SIGINT to terraform during a long wait: terraform stops, the state keeps the migration, destroy stops it', async (t) => {
+test('SIGINT to terraform during a long wait: terraform stops promptly, the migration stays in state untainted, the next apply waits for it with no PUT, destroy stops it', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 600_000 });
   const ws = workspace(t, sim);
   ws.write({ 'main.tf': migrationConfig() });
   await initialized(t, ws);
   const run = ws.start(['apply', '-auto-approve']);
   await until('the PUT', async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined));
-  await new Promise((r) => setTimeout(r, 300));
   const interrupted = Date.now();
   run.child.kill('SIGINT');
   const result = await run.done;
   t.true(Date.now() - interrupted < 10_000, 'terraform stopped promptly');
   t.not(result.code, 0);
-  t.regex(result.output, /Stopped waiting for the online migration/);
+  t.regex(result.output, /Warning: Stopped waiting for the online migration/);
   const instance = resourceInstance(ws.state())!;
   const [migration] = await admin<Array<{ id: string }>>(sim, 'GET', 'migrations');
   t.is(instance.attributes.id, migration!.id);
-  t.is(instance.status, 'tainted');
+  t.is(instance.status, undefined, 'not tainted');
+
+  const done = await applyWhileItSyncs(ws, sim);
+  t.is(done.code, 0, done.output);
+  t.regex(done.stdout, /0 added, 1 changed, 0 destroyed/);
+  t.is(resourceInstance(ws.state())!.attributes.status, 'syncing');
+
   const destroy = await ws.run(['destroy', '-auto-approve']);
   t.is(destroy.code, 0, destroy.output);
-  t.is((await admin<Array<{ status: string }>>(sim, 'GET', 'migrations'))[0]!.status, 'canceled');
+  const log = await requests(sim);
+  t.deepEqual(log.filter((r) => r.method !== 'GET').map((r) => r.method), ['PUT', 'DELETE']);
 });
 
-test('a wait that times out, or a migration that fails, keeps the migration in state as tainted', async (t) => {
+test('a wait that times out keeps the migration tainted and says how to keep it; after untaint, apply waits again with no PUT or DELETE', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 600_000 });
   const ws = workspace(t, sim);
   ws.write({ 'main.tf': migrationConfig({ extra: '  timeouts {\n    create = "2s"\n  }' }) });
@@ -91,18 +91,52 @@ test('a wait that times out, or a migration that fails, keeps the migration in s
   const apply = await ws.run(['apply', '-auto-approve']);
   t.is(apply.code, 1);
   t.regex(apply.output, /did not reach "syncing" in time/);
+  t.regex(apply.output, /terraform untaint/);
   t.is(resourceInstance(ws.state())!.status, 'tainted');
 
-  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'canceled' });
-  const replace = ws.start(['apply', '-auto-approve']);
-  await until('the new PUT', async () => ((await requests(sim)).filter((r) => r.method === 'PUT').length === 2 ? true : undefined));
+  t.is((await ws.run(['untaint', 'dodb_online_migration.m'])).code, 0);
+  const plan = await ws.run(['plan']);
+  t.regex(plan.stdout, /status\s+= "running" -> \(known after apply\)/, 'the plan says the apply will wait');
+  t.regex(plan.stdout, /0 to add, 1 to change, 0 to destroy/);
+  ws.write({ 'main.tf': migrationConfig() });
+  const done = await applyWhileItSyncs(ws, sim);
+  t.is(done.code, 0, done.output);
+  t.is(resourceInstance(ws.state())!.attributes.status, 'syncing');
+  t.deepEqual((await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method), ['PUT']);
+});
+
+test('a migration that fails during the wait is kept tainted; the next plan says it will be replaced, and the apply starts a new one', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 600_000 });
+  const ws = workspace(t, sim);
+  ws.write({ 'main.tf': migrationConfig() });
+  await initialized(t, ws);
+  const run = ws.start(['apply', '-auto-approve']);
+  await until('the PUT', async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined));
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'error' });
-  const failed = await replace.done;
+  const failed = await run.done;
   t.is(failed.code, 1);
   t.regex(failed.output, /failed before reaching "syncing"/);
+  t.is(resourceInstance(ws.state())!.status, 'tainted');
+
+  const plan = await ws.run(['plan']);
+  t.regex(plan.stdout, /is tainted, so must be replaced/);
+  await admin(sim, 'POST', 'config', { syncDelayMs: 0 });
+  const replaced = await ws.run(['apply', '-auto-approve']);
+  t.is(replaced.code, 0, replaced.output);
   const all = await admin<Array<{ id: string }>>(sim, 'GET', 'migrations');
   t.is(resourceInstance(ws.state())!.attributes.id, all[1]!.id);
+  t.deepEqual((await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method), ['PUT', 'PUT'], 'an error migration needs no stop');
 });
+
+/** An apply that resumes a wait: once terraform is modifying the resource, the migration catches up. */
+async function applyWhileItSyncs(ws: Workspace, sim: Simulator) {
+  const resumed = ws.start(['apply', '-auto-approve']);
+  let output = '';
+  resumed.child.stdout!.on('data', (c) => (output += c));
+  await until('the resumed wait', async () => (output.includes('Modifying...') ? true : undefined));
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
+  return resumed.done;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

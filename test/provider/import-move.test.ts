@@ -1,10 +1,10 @@
-import test from 'ava';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import test, { type ExecutionContext } from 'ava';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { ROOT, scratchDir } from '../helpers/project';
 import { CLUSTER, admin, requests, simulator } from '../helpers/simulator';
-import { initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
+import { PROVIDER_BLOCK, initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
 
 const mutations = async (sim: Parameters<typeof requests>[0]) => (await requests(sim)).filter((r) => r.method !== 'GET').length;
 
@@ -57,7 +57,12 @@ test('importing a cluster that has no migration, or a bad ID, fails with a clear
   t.regex(bad.output, /Invalid import ID/);
 });
 
-test('a moved {} block takes over a digitalocean_database_online_migration with no API call and no replacement', async (t) => {
+/**
+ * A workspace whose state holds a digitalocean_database_online_migration exactly as the official
+ * provider writes it (five source fields, the password in clear, ignore_dbs null), moved to
+ * dodb_online_migration.m by a `moved {}` block in `config`.
+ */
+async function movedFromOfficial(t: ExecutionContext, config: string) {
   const sim = await simulator(t, { syncDelayMs: 0 });
   const running = await admin<{ id: string; created_at: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
@@ -69,7 +74,7 @@ test('a moved {} block takes over a digitalocean_database_online_migration with 
     entryPoints: [join(__dirname, 'fixtures/digitalocean-standin.ts')], outfile: join(binDir, 'terraform-provider-digitalocean_v2.63.0'),
     bundle: true, platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' }, logLevel: 'error',
   });
-  require('node:fs').chmodSync(join(binDir, 'terraform-provider-digitalocean_v2.63.0'), 0o755);
+  chmodSync(join(binDir, 'terraform-provider-digitalocean_v2.63.0'), 0o755);
   const cliConfig = join(mirror, 'terraformrc');
   writeFileSync(cliConfig, `provider_installation {
   filesystem_mirror {
@@ -87,8 +92,8 @@ test('a moved {} block takes over a digitalocean_database_online_migration with 
 `);
   const ws = workspace(t, sim, { cliConfig });
   const attributes = {
-    id: running.id, cluster_id: CLUSTER, status: 'syncing', created_at: running.created_at, disable_ssl: false, ignore_dbs: ['scratch'],
-    source: [{ host: 'db.example.com', port: 5432, db_name: 'app', username: 'replicator', password: 'pw-Secret-42' }],
+    id: running.id, cluster_id: CLUSTER, status: 'syncing', created_at: running.created_at, disable_ssl: false, ignore_dbs: null,
+    source: [{ host: 'db.example.com', port: 5432, db_name: 'app', username: 'replicator', password: OLD_PASSWORD }],
   };
   ws.write({
     'terraform.tfstate': JSON.stringify({
@@ -100,17 +105,73 @@ test('a moved {} block takes over a digitalocean_database_online_migration with 
       }],
       check_results: null,
     }),
-    'main.tf': `${migrationConfig({ waitFor: 'syncing' })}\nmoved {\n  from = digitalocean_database_online_migration.old\n  to   = dodb_online_migration.m\n}\n`,
+    'main.tf': `${config}\nmoved {\n  from = digitalocean_database_online_migration.old\n  to   = dodb_online_migration.m\n}\n`,
   });
   await initialized(t, ws);
+  return { sim, ws, running };
+}
+
+const OLD_PASSWORD = 'pw-Old-Clear-77';
+
+/** Moved, then: no replacement planned, an apply that starts and stops nothing, then no changes. */
+async function movesCleanly(t: ExecutionContext, config: string) {
+  const { sim, ws, running } = await movedFromOfficial(t, config);
   const plan = await ws.run(['plan']);
   t.is(plan.code, 0, plan.output);
-  t.regex(plan.stdout, /has moved to dodb_online_migration\.m/);
+  t.regex(plan.stdout, /moved from digitalocean_database_online_migration\.old/);
   t.notRegex(plan.stdout, /must be replaced|forces replacement/);
   const apply = await ws.run(['apply', '-auto-approve']);
   t.is(apply.code, 0, apply.output);
   t.is(await mutations(sim), 0, 'no PUT or DELETE');
-  const instance = resourceInstance(ws.state())!;
-  t.is(instance.attributes.id, running.id);
-  t.is((await ws.run(['plan', '-detailed-exitcode'])).code, 0);
+  t.is(resourceInstance(ws.state())!.attributes.id, running.id);
+  const after = await ws.run(['plan', '-detailed-exitcode']);
+  t.is(after.code, 0, after.output);
+  return ws;
+}
+
+test('a moved {} block takes over a digitalocean_database_online_migration with no API call and no replacement', async (t) => {
+  await movesCleanly(t, migrationConfig({ waitFor: 'syncing' }));
+});
+
+test('moved {} with the README example (host and port only): no replacement, nothing started or stopped, no old password kept', async (t) => {
+  const ws = await movesCleanly(t, `${PROVIDER_BLOCK}
+resource "dodb_online_migration" "m" {
+  cluster_id = "${CLUSTER}"
+
+  source {
+    host = "db.example.com"
+    port = 5432
+  }
+}
+`);
+  t.deepEqual(resourceInstance(ws.state())!.attributes.source, [{ host: 'db.example.com', port: 5432, db_name: null, username: null, password: null, password_wo: null, password_wo_version: null }]);
+  t.false(readFileSync(join(ws.dir, 'terraform.tfstate'), 'utf8').includes(OLD_PASSWORD));
+});
+
+test('moved {} while switching to password_wo: no replacement, nothing started or stopped, no password in state', async (t) => {
+  const ws = await movesCleanly(t, `${PROVIDER_BLOCK}
+variable "source_password" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+  default   = "pw-New-Write-Only-9"
+}
+
+resource "dodb_online_migration" "m" {
+  cluster_id = "${CLUSTER}"
+
+  source {
+    host                = "db.example.com"
+    port                = 5432
+    db_name             = "app"
+    username            = "replicator"
+    password_wo         = var.source_password
+    password_wo_version = 1
+  }
+}
+`);
+  const state = readFileSync(join(ws.dir, 'terraform.tfstate'), 'utf8');
+  t.false(state.includes(OLD_PASSWORD));
+  t.false(state.includes('pw-New-Write-Only-9'));
+  t.is(resourceInstance(ws.state())!.attributes.source[0].password_wo_version, 1);
 });

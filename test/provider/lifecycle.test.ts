@@ -47,7 +47,7 @@ test('init from the mirror, validate, plan, apply to syncing, a plan with no cha
   const log = await requests(sim);
   t.is(count(log, 'PUT'), 1);
   t.is(count(log, 'DELETE'), 1);
-  t.is((await admin<Array<{ status: string }>>(sim, 'GET', 'migrations'))[0]!.status, 'canceled');
+  t.is((await admin<Array<{ status: string }>>(sim, 'GET', 'migrations'))[0]!.status, 'done', 'destroying a syncing migration is its cutover');
 });
 
 test('terraform providers schema -json prints exactly generated/provider-schema.json', async (t) => {
@@ -72,16 +72,6 @@ for (const status of ['canceled', 'error'] as const) {
     t.is(count(await requests(sim), 'PUT'), 1);
   });
 }
-
-test('a migration superseded outside Terraform is removed from state with a warning naming the other ID', async (t) => {
-  const { sim, ws } = await applied(t);
-  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'canceled' });
-  const other = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
-  const refresh = await ws.run(['apply', '-refresh-only', '-auto-approve']);
-  t.is(refresh.code, 0, refresh.output);
-  t.regex(refresh.output, new RegExp(`Warning: Online migration superseded[\\s\\S]*${other.id}`));
-  t.is(resourceInstance(ws.state()), undefined);
-});
 
 test('-replace starts a new migration; destroying a done migration sends no DELETE', async (t) => {
   const { sim, ws } = await applied(t);
@@ -116,4 +106,23 @@ test('changing the source replaces the migration: stop, then start', async (t) =
   t.regex(plan.stdout, /forces replacement/);
   t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
   t.deepEqual((await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method), ['PUT', 'DELETE', 'PUT']);
+});
+
+test('switching from password to password_wo is an in-place, state-only update: no replacement, no API call, no password in state', async (t) => {
+  const { sim, ws } = await applied(t);
+  const writeOnly = migrationConfig({ waitFor: 'running' })
+    .replace('default   = "pw-Secret-42"', 'default   = "pw-Secret-42"\n  ephemeral = true')
+    .replace('password = var.source_password', 'password_wo         = var.source_password\n    password_wo_version = 1');
+  ws.write({ 'main.tf': writeOnly });
+  const plan = await ws.run(['plan']);
+  t.is(plan.code, 0, plan.output);
+  t.regex(plan.stdout, /0 to add, 1 to change, 0 to destroy/);
+  t.notRegex(plan.stdout, /forces replacement/);
+  t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
+  t.false(readFileSync(join(ws.dir, 'terraform.tfstate'), 'utf8').includes('pw-Secret-42'));
+  t.deepEqual((await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method), ['PUT']);
+
+  ws.write({ 'main.tf': writeOnly.replace('password_wo_version = 1', 'password_wo_version = 2') });
+  const bumped = await ws.run(['plan']);
+  t.regex(bumped.stdout, /password_wo_version\s+= 1 -> 2 # forces replacement/, 'a new password is what the version is for');
 });

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator } from '../../src/simulator/server';
-import { CLUSTER, SOURCE, admin, clientFor, simulator } from '../helpers/simulator';
+import type { Simulator } from '../../src/simulator/server';
+import { CLUSTER, SOURCE, admin, clientFor, injectFaults, simulator } from '../helpers/simulator';
 import { ROOT, scratchDir } from '../helpers/project';
 
 test('migrations survive a restart from the state file, written atomically', async (t) => {
@@ -19,16 +20,57 @@ test('migrations survive a restart from the state file, written atomically', asy
   t.deepEqual(await clientFor(second).getMigration(CLUSTER), migration);
 });
 
-test('the timeline moves running to syncing; DELETE cancels; a second start is refused', async (t) => {
+const put = (sim: Simulator, body: unknown) =>
+  fetch(`${sim.url}/v2/databases/${CLUSTER}/online-migration`, { method: 'PUT', headers: { authorization: `Bearer ${sim.token}` }, body: JSON.stringify(body) });
+
+test('the timeline moves running to syncing; a second PUT is refused with 409; stopping a syncing migration is the cutover (done)', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 150 });
   const client = clientFor(sim);
   const { migration } = await client.startMigration(CLUSTER, { source: SOURCE });
-  const again = await t.throwsAsync(client.startMigration(CLUSTER, { source: SOURCE }));
-  t.regex(again!.message, /already has a migration in progress/);
+  const again = await put(sim, { source: SOURCE });
+  t.is(again.status, 409);
+  t.regex(((await again.json()) as { message: string }).message, /already has a migration in progress/);
   await new Promise((r) => setTimeout(r, 200));
   t.is((await client.getMigration(CLUSTER)).status, 'syncing');
   await client.stopMigration(CLUSTER, migration.id);
+  t.is((await client.getMigration(CLUSTER)).status, 'done');
+});
+
+test('stopping a running migration cancels it', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 60_000 });
+  const client = clientFor(sim);
+  const { migration } = await client.startMigration(CLUSTER, { source: SOURCE });
+  await client.stopMigration(CLUSTER, migration.id);
   t.is((await client.getMigration(CLUSTER)).status, 'canceled');
+});
+
+test('clock skew shows in created_at; a truncated answer, a stall after applying and an outage are injected; a removed cluster is gone', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 60_000, clockSkewMs: -600_000 });
+  const before = Date.now();
+  const first = (await (await put(sim, { source: SOURCE })).json()) as { id: string; created_at: string };
+  const lag = before - Date.parse(first.created_at);
+  t.true(lag > 590_000 && lag < 610_000, `created_at is 10 minutes behind (${lag} ms)`);
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'canceled' });
+
+  await injectFaults(sim, [{ kind: 'truncate', match: { method: 'PUT' } }]);
+  const truncated = await put(sim, { source: SOURCE });
+  t.is(truncated.status, 200);
+  await t.throwsAsync(truncated.json(), undefined, 'the body is cut off');
+  const [, second] = await admin<Array<{ id: string }>>(sim, 'GET', 'migrations');
+  t.truthy(second, 'the truncated answer still started a migration');
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'canceled' });
+
+  await injectFaults(sim, [{ kind: 'slow', after: true, delayMs: 5000, match: { method: 'PUT' } }]);
+  void put(sim, { source: SOURCE }).catch(() => undefined);
+  for (let i = 0; i < 40 && (await admin<unknown[]>(sim, 'GET', 'migrations')).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+  t.is((await admin<unknown[]>(sim, 'GET', 'migrations')).length, 3, 'a stall after applying starts the migration before answering');
+
+  await admin(sim, 'POST', 'outage', { ms: 60_000 });
+  await t.throwsAsync(fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } }));
+  await admin(sim, 'POST', 'outage', { ms: 0 });
+  await admin(sim, 'DELETE', `clusters/${CLUSTER}`);
+  const gone = await fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } });
+  t.is(gone.status, 404);
 });
 
 test('the admin API forces a status, starts a migration out of band and keeps a request log', async (t) => {
@@ -41,7 +83,7 @@ test('the admin API forces a status, starts a migration out of band and keeps a 
   t.not(other.id, migration.id);
   t.is((await client.getMigration(CLUSTER)).id, other.id);
   const log = await admin<Array<{ method: string }>>(sim, 'GET', 'requests');
-  t.deepEqual(log.map((r) => r.method), ['PUT', 'GET', 'GET']);
+  t.deepEqual(log.map((r) => r.method), ['GET', 'PUT', 'GET', 'GET']);
   const cluster = await admin<{ id: string }>(sim, 'POST', 'clusters', { engine: 'valkey' });
   const database = await fetch(`${sim.url}/v2/databases/${cluster.id}`, { headers: { authorization: `Bearer ${sim.token}` } });
   t.like(await database.json(), { database: { id: cluster.id, engine: 'valkey', status: 'online' } });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { planObject } from '../../src/tfplugin/plan';
+import { planObject, replacementPlan } from '../../src/tfplugin/plan';
 import type { SchemaRules, TerraformBlock } from '../../src/tfplugin/schema';
 import { UNKNOWN, isUnknown } from '../../src/tfplugin/values';
 
@@ -43,17 +43,20 @@ test('update in place: keepPrior keeps a computed value, others become unknown; 
   t.is(planned.wait, 'x');
 });
 
-test('a changed requires-replace value or block asks for replacement, and nothing is kept from the prior', (t) => {
-  const changed = planObject(block, rules, prior, { ...config, target: 'u', source: [{ host: 'other', secret: null }] });
+test('a changed requires-replace value or block asks for replacement, and the replacement keeps nothing from the prior', (t) => {
+  const changedConfig = { ...config, target: 'u', source: [{ host: 'other', secret: null }] };
+  const changed = planObject(block, rules, prior, changedConfig);
   t.deepEqual(changed.requiresReplace, [['target'], ['source']]);
-  t.is(changed.planned.id, UNKNOWN);
+  t.is(replacementPlan(block, rules, changedConfig).id, UNKNOWN);
   const unknownHost = planObject(block, rules, prior, { ...config, source: [{ host: UNKNOWN, secret: null }] });
   t.deepEqual(unknownHost.requiresReplace, [['source']], 'an unknown value may change, so it replaces');
 });
 
-test('replaceable: false adopts the configuration in place', (t) => {
-  const { planned, requiresReplace } = planObject(block, rules, { ...prior, source: [], mode: null, tags: null }, config, { replaceable: false });
-  t.deepEqual(requiresReplace, []);
-  t.is(planned.id, 'm1');
-  t.deepEqual(planned.source, [{ host: 'h', secret: null }]);
+test('requires-replace on a nested attribute names its path; an attribute without it changes in place', (t) => {
+  const nested: SchemaRules = { ...rules, source: {}, 'source.host': { requiresReplace: true } };
+  const secretOnly = planObject(block, nested, prior, { ...config, source: [{ host: 'h', secret: 'other' }] });
+  t.deepEqual(secretOnly.requiresReplace, []);
+  const hostChanged = planObject(block, nested, prior, { ...config, source: [{ host: 'h2', secret: null }] });
+  t.deepEqual(hostChanged.requiresReplace, [['source', 0, 'host']]);
+  t.is(hostChanged.planned.id, 'm1', 'the update plan keeps the prior until the server decides to replace');
 });

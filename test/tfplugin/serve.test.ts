@@ -64,8 +64,15 @@ test('handshake, mutual TLS, GetProviderSchema, then Shutdown exits promptly', a
 
 test('a provider whose terraform was killed exits instead of lingering', async (t) => {
   const parent = spawn('bash', ['-c', `"${PROVIDER}" & echo $!; wait`], { env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6' }, stdio: ['ignore', 'pipe', 'ignore'] });
-  const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk) => resolve(String(chunk).split('\n')[0]!))));
-  await new Promise((r) => setTimeout(r, 300));
+  // The provider's PID from bash, then its handshake line: it runs and knows its parent before the kill.
+  let out = '';
+  await new Promise<void>((resolve) =>
+    parent.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (/^1\|6\|/m.test(out)) resolve();
+    }),
+  );
+  const pid = Number(out.split('\n')[0]);
   parent.kill('SIGKILL');
   const alive = () => {
     try {

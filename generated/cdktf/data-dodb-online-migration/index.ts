@@ -14,7 +14,7 @@ export interface DataDodbOnlineMigrationConfig extends cdktf.TerraformMetaArgume
 }
 
 /**
- * Reads the most recent online migration of a DigitalOcean managed database cluster, including one that has finished.
+ * Reads the most recent online migration of a DigitalOcean managed database cluster, including one that has finished. For a cluster that exists but has never had a migration, `id`, `status` and `created_at` are null (no error); a cluster that does not exist is an error.
  *
  * Represents a {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs/data-sources/online_migration dodb_online_migration}.
  */

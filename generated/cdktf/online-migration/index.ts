@@ -6,6 +6,12 @@ import * as cdktf from '../cdk';
 
 export interface OnlineMigrationConfig extends cdktf.TerraformMetaArguments {
   /**
+   * Allow starting a migration on a cluster whose most recent migration is `done`, that is, a cluster that was cut over: the new migration replicates the source again over whatever was written to the cluster since. Defaults to `false`, which refuses such a start with an error and no API call that changes anything. A migration that this same apply stopped in order to replace it does not count as a cutover. Changing it needs no API call.
+   *
+   * Docs: {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs/resources/online_migration#allow_overwrite_after_cutover OnlineMigration#allow_overwrite_after_cutover}
+   */
+  readonly allowOverwriteAfterCutover?: boolean | cdktf.IResolvable;
+  /**
    * UUID of the target database cluster, the one the data is copied into. Changing it stops this migration and starts a new one.
    *
    * Docs: {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs/resources/online_migration#cluster_id OnlineMigration#cluster_id}
@@ -30,7 +36,7 @@ export interface OnlineMigrationConfig extends cdktf.TerraformMetaArguments {
    */
   readonly waitFor?: string;
   /**
-   * Connection to the source database, the one the data is copied from. Changing anything in it stops this migration and starts a new one.
+   * Connection to the source database, the one the data is copied from. Changing `host`, `port`, `db_name`, `username` or `password_wo_version` stops this migration and starts a new one; switching between `password` and `password_wo`, or changing only the password, updates the state alone.
    *
    * Docs: {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs/resources/online_migration#source OnlineMigration#source}
    */
@@ -57,7 +63,7 @@ export interface OnlineMigrationSource {
    */
   readonly host: string;
   /**
-   * Password of that user. Stored in state; use `password_wo` to keep it out.
+   * Password of that user. Stored in state; use `password_wo` to keep it out. Changing it does not restart the migration: a running migration keeps the password it started with; use `terraform apply -replace` to start one with the new password.
    *
    * Sensitive: Terraform hides this value in plan output; pass it from a sensitive variable, never as a literal.
    *
@@ -75,7 +81,7 @@ export interface OnlineMigrationSource {
    */
   readonly passwordWo?: string;
   /**
-   * Any number; changing it starts a new migration that sends the current `password_wo`.
+   * Any number; changing it from one number to another starts a new migration that sends the current `password_wo`. Setting it for the first time (when switching from `password`) or removing it updates the state alone.
    *
    * Docs: {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs/resources/online_migration#password_wo_version OnlineMigration#password_wo_version}
    */
@@ -414,7 +420,7 @@ export class OnlineMigrationTimeoutsOutputReference extends cdktf.ComplexObject 
 }
 
 /**
- * Starts an online migration into a DigitalOcean managed database cluster and keeps it in state until it is stopped. Creating the resource starts the migration (one `PUT`); destroying it stops the migration while it is `running` or `syncing`. A refresh never restarts a migration: a migration that ended outside Terraform stays in state with its final `status` and a warning, and only `terraform apply -replace` starts a new one.
+ * Starts an online migration into a DigitalOcean managed database cluster and keeps it in state until it is stopped. Creating the resource first reads the cluster's most recent migration and refuses to start (no `PUT`) while one is `running` or `syncing` (adopt it with `terraform import`) or after a cutover (`done`), unless `allow_overwrite_after_cutover` is set; then it starts the migration (one `PUT`) and waits for `wait_for`. A start whose answer is lost is resolved by looking for a migration other than the one read before it, never by clocks and never by a second `PUT` while the first may have worked. If the wait fails, the migration stays in state as tainted: `terraform untaint` keeps it and the next apply waits again, a plain apply replaces it. A refresh never restarts a migration: a migration that ended outside Terraform stays in state with its final `status` and a warning, one superseded by a migration started outside Terraform stays in state with a warning (no apply starts over an active one), and one is removed from state only when its cluster is gone. Destroying the resource stops the migration while it is `running` or `syncing`.
  *
  * Represents a {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs/resources/online_migration dodb_online_migration}.
  */
@@ -448,12 +454,27 @@ export class OnlineMigration extends cdktf.TerraformResource {
       connection: config.connection,
       forEach: config.forEach,
     });
+    this._allowOverwriteAfterCutover = config.allowOverwriteAfterCutover;
     this._clusterId = config.clusterId;
     this._disableSsl = config.disableSsl;
     this._ignoreDbs = config.ignoreDbs;
     this._waitFor = config.waitFor;
     this._sourceValue = config.source;
     this._timeoutsValue = config.timeouts;
+  }
+
+  private _allowOverwriteAfterCutover?: boolean | cdktf.IResolvable;
+  public get allowOverwriteAfterCutover() {
+    return this.getBooleanAttribute('allow_overwrite_after_cutover');
+  }
+  public set allowOverwriteAfterCutover(value: boolean | cdktf.IResolvable) {
+    this._allowOverwriteAfterCutover = value;
+  }
+  public resetAllowOverwriteAfterCutover() {
+    this._allowOverwriteAfterCutover = undefined;
+  }
+  public get allowOverwriteAfterCutoverInput() {
+    return this._allowOverwriteAfterCutover;
   }
 
   private _clusterId?: string;
@@ -567,6 +588,7 @@ export class OnlineMigration extends cdktf.TerraformResource {
 
   protected override synthesizeAttributes(): { [name: string]: any } {
     return cdktf.omitUndefined({
+      allow_overwrite_after_cutover: cdktf.booleanToTerraform(this._allowOverwriteAfterCutover),
       cluster_id: cdktf.stringToTerraform(this._clusterId),
       disable_ssl: cdktf.booleanToTerraform(this._disableSsl),
       ignore_dbs: cdktf.listMapper(cdktf.stringToTerraform, false)(this._ignoreDbs),
@@ -578,6 +600,7 @@ export class OnlineMigration extends cdktf.TerraformResource {
 
   protected override synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
+      allow_overwrite_after_cutover: { value: cdktf.booleanToHclTerraform(this._allowOverwriteAfterCutover), isBlock: false, type: 'simple', storageClassType: 'boolean' },
       cluster_id: { value: cdktf.stringToHclTerraform(this._clusterId), isBlock: false, type: 'simple', storageClassType: 'string' },
       disable_ssl: { value: cdktf.booleanToHclTerraform(this._disableSsl), isBlock: false, type: 'simple', storageClassType: 'boolean' },
       ignore_dbs: { value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._ignoreDbs), isBlock: false, type: 'set', storageClassType: 'stringList' },
