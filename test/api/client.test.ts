@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ApiError } from '../../src/api/errors';
+import { ApiError, StartRefusedError } from '../../src/api/errors';
 import { waitForStatus, WaitError } from '../../src/api/wait';
 import { CLUSTER, SOURCE, admin, clientFor, injectFaults, injectMix, requests, simulator } from '../helpers/simulator';
 
@@ -112,6 +112,59 @@ test('a PUT that failed before being applied is sent again after the GET finds n
   t.false(adopted);
   t.is((await admin<unknown[]>(sim, 'GET', 'migrations')).length, 1);
   t.deepEqual((await requests(sim)).map((r) => `${r.method} ${r.status}`), ['GET 404', 'PUT 500', 'GET 404', 'PUT 200']);
+});
+
+test('a start looks first: refused with no PUT while a migration runs, and after a cutover unless asked', async (t) => {
+  const sim = await simulator(t);
+  const client = clientFor(sim);
+  const foreign = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
+  const active = await t.throwsAsync(client.startMigration(CLUSTER, { source: SOURCE }), { instanceOf: StartRefusedError });
+  t.is(active!.reason, 'active');
+  t.is(active!.latest.id, foreign.id);
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'done' });
+  const cutover = await t.throwsAsync(client.startMigration(CLUSTER, { source: SOURCE }), { instanceOf: StartRefusedError });
+  t.is(cutover!.reason, 'cutover');
+  t.deepEqual((await requests(sim)).map((r) => r.method), ['GET', 'GET'], 'nothing but reads');
+  const { migration } = await client.startMigration(CLUSTER, { source: SOURCE }, { afterCutover: true });
+  t.not(migration.id, foreign.id);
+});
+
+test('a start whose own stop made the cluster done is no cutover: stop, then start, in one process', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 0 });
+  const client = clientFor(sim);
+  const { migration } = await client.startMigration(CLUSTER, { source: SOURCE });
+  await client.stopMigration(CLUSTER, migration.id);
+  t.is((await client.getMigration(CLUSTER)).status, 'done');
+  await t.notThrowsAsync(client.startMigration(CLUSTER, { source: SOURCE }));
+});
+
+test('a PUT cancelled in flight is resolved by looking: the migration it started is adopted', async (t) => {
+  const sim = await simulator(t);
+  const client = clientFor(sim);
+  await injectFaults(sim, [{ kind: 'slow', after: true, delayMs: 10_000, match: { method: 'PUT' } }]);
+  const controller = new AbortController();
+  const started = client.startMigration(CLUSTER, { source: SOURCE }, { signal: controller.signal });
+  for (let i = 0; i < 100 && !(await requests(sim)).some((r) => r.method === 'PUT'); i++) await new Promise((r) => setTimeout(r, 20));
+  controller.abort();
+  const { migration, adopted } = await started;
+  t.true(adopted);
+  t.is((await admin<Array<{ id: string }>>(sim, 'GET', 'migrations'))[0]!.id, migration.id);
+});
+
+test('an uncertain PUT that cannot be resolved before the deadline fails as start_unknown, never with a second PUT', async (t) => {
+  const sim = await simulator(t);
+  const client = clientFor(sim, { retry: { limit: 1, waitMinMs: 5, waitMaxMs: 10 } });
+  // The first GET (the baseline) passes untouched; the PUT's answer is lost; every GET after it fails.
+  await injectFaults(sim, [
+    { kind: 'slow', delayMs: 0, match: { method: 'GET' } },
+    { kind: 'reset', after: true, match: { method: 'PUT' } },
+    ...Array.from({ length: 500 }, () => ({ kind: 'status' as const, status: 503, match: { method: 'GET' } })),
+  ]);
+  const failing = client.startMigration(CLUSTER, { source: SOURCE }, { deadline: Date.now() + 1500 });
+  const error = await t.throwsAsync(failing, { instanceOf: ApiError });
+  t.is(error!.code, 'start_unknown');
+  t.regex(error!.message, /could not tell whether the migration started/);
+  t.is((await requests(sim)).filter((r) => r.method === 'PUT').length, 1);
 });
 
 test('the limiter keeps a burst of 500 calls under the simulator\'s limit: no 429 at all', async (t) => {

@@ -25,6 +25,23 @@ function dodb(args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<
   });
 }
 
+test('start refuses while a migration runs and after a cutover (exit 1, no PUT), unless --after-cutover', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 60_000 });
+  const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
+  const args = ['migration', 'start', '--cluster', CLUSTER, '--host', 'db.example.com', '--port', '5432'];
+  const running = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
+  const busy = await dodb(args, env);
+  t.is(busy.code, 1);
+  t.regex(busy.stderr, new RegExp(`already has online migration ${running.id}, which is "running"`));
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'done' });
+  const cutover = await dodb(args, env);
+  t.is(cutover.code, 1);
+  t.regex(cutover.stderr, /is "done": the cluster was cut over/);
+  t.is((await admin<Array<{ method: string }>>(sim, 'GET', 'requests')).filter((r) => r.method === 'PUT').length, 0);
+  const allowed = await dodb([...args, '--after-cutover'], env);
+  t.is(allowed.code, 0, allowed.stderr);
+});
+
 test('start with --source-uri and --password-stdin, then status, watch and stop', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 300 });
   const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
