@@ -21,7 +21,7 @@ function dodb(args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.stdin.end(input);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
