@@ -6,6 +6,9 @@ import { ROOT, scratchDir } from '../helpers/project';
 import { CLUSTER, admin, requests, simulator } from '../helpers/simulator';
 import { PROVIDER_BLOCK, initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
 
+/** The first HCL block of a README section. */
+const readmeSample = (heading: string) => new RegExp(`${heading}[\\s\\S]*?\`\`\`hcl\\n([\\s\\S]*?)\`\`\``).exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))![1]!;
+
 const mutations = async (sim: Parameters<typeof requests>[0]) => (await requests(sim)).filter((r) => r.method !== 'GET').length;
 
 test('terraform import by cluster ID adopts the latest migration; filling source is an in-place, API-free update', async (t) => {
@@ -29,16 +32,16 @@ test('terraform import by cluster ID adopts the latest migration; filling source
   t.is(after.code, 0, after.output);
 });
 
-test('an import {} block imports and fills source in one apply with no API call, then plans no changes', async (t) => {
+test('the README import example imports and fills source in place with no API call, then plans no changes', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 0 });
   const existing = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
   const ws = workspace(t, sim);
-  ws.write({ 'main.tf': `${migrationConfig({ waitFor: 'running' })}\nimport {\n  to = dodb_online_migration.m\n  id = "${CLUSTER}"\n}\n` });
+  ws.write({ 'main.tf': `${PROVIDER_BLOCK}\n${readmeSample('## Adopting a running migration')}` });
   await initialized(t, ws);
   const plan = await ws.run(['plan']);
   t.regex(plan.stdout, /1 to import, 0 to add, 1 to change, 0 to destroy/);
-  const apply = await ws.run(['apply', '-auto-approve']);
-  t.is(apply.code, 0, apply.output);
+  t.notRegex(plan.stdout, /forces replacement/);
+  t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
   t.is(await mutations(sim), 0);
   t.is(resourceInstance(ws.state())!.attributes.id, existing.id);
   t.is((await ws.run(['plan', '-detailed-exitcode'])).code, 0);
@@ -62,7 +65,7 @@ test('importing a cluster that has no migration, or a bad ID, fails with a clear
  * provider writes it (five source fields, the password in clear, ignore_dbs null), moved to
  * dodb_online_migration.m by a `moved {}` block in `config`.
  */
-async function movedFromOfficial(t: ExecutionContext, config: string) {
+async function movedFromOfficial(t: ExecutionContext, config: string, name = 'm') {
   const sim = await simulator(t, { syncDelayMs: 0 });
   const running = await admin<{ id: string; created_at: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
@@ -99,13 +102,13 @@ async function movedFromOfficial(t: ExecutionContext, config: string) {
     'terraform.tfstate': JSON.stringify({
       version: 4, terraform_version: '1.11.4', serial: 1, lineage: '5c0d6b7e-2f3a-4b1c-9d8e-7f6a5b4c3d2e', outputs: {},
       resources: [{
-        mode: 'managed', type: 'digitalocean_database_online_migration', name: 'old',
+        mode: 'managed', type: 'digitalocean_database_online_migration', name,
         provider: 'provider["registry.terraform.io/digitalocean/digitalocean"]',
         instances: [{ schema_version: 0, attributes, sensitive_attributes: [], private: 'bnVsbA==' }],
       }],
       check_results: null,
     }),
-    'main.tf': `${config}\nmoved {\n  from = digitalocean_database_online_migration.old\n  to   = dodb_online_migration.m\n}\n`,
+    'main.tf': config,
   });
   await initialized(t, ws);
   return { sim, ws, running };
@@ -113,12 +116,14 @@ async function movedFromOfficial(t: ExecutionContext, config: string) {
 
 const OLD_PASSWORD = 'pw-Old-Clear-77';
 
+const MOVED = '\nmoved {\n  from = digitalocean_database_online_migration.m\n  to   = dodb_online_migration.m\n}\n';
+
 /** Moved, then: no replacement planned, an apply that starts and stops nothing, then no changes. */
-async function movesCleanly(t: ExecutionContext, config: string) {
-  const { sim, ws, running } = await movedFromOfficial(t, config);
+async function movesCleanly(t: ExecutionContext, config: string, name = 'm') {
+  const { sim, ws, running } = await movedFromOfficial(t, config, name);
   const plan = await ws.run(['plan']);
   t.is(plan.code, 0, plan.output);
-  t.regex(plan.stdout, /moved from digitalocean_database_online_migration\.old/);
+  t.regex(plan.stdout, new RegExp(`moved from digitalocean_database_online_migration\\.${name}`));
   t.notRegex(plan.stdout, /must be replaced|forces replacement/);
   const apply = await ws.run(['apply', '-auto-approve']);
   t.is(apply.code, 0, apply.output);
@@ -130,21 +135,12 @@ async function movesCleanly(t: ExecutionContext, config: string) {
 }
 
 test('a moved {} block takes over a digitalocean_database_online_migration with no API call and no replacement', async (t) => {
-  await movesCleanly(t, migrationConfig({ waitFor: 'syncing' }));
+  await movesCleanly(t, migrationConfig({ waitFor: 'syncing' }) + MOVED);
 });
 
 test('moved {} with the README example (host and port only): no replacement, nothing started or stopped, no old password kept', async (t) => {
-  const ws = await movesCleanly(t, `${PROVIDER_BLOCK}
-resource "dodb_online_migration" "m" {
-  cluster_id = "${CLUSTER}"
-
-  source {
-    host = "db.example.com"
-    port = 5432
-  }
-}
-`);
-  t.deepEqual(resourceInstance(ws.state())!.attributes.source, [{ host: 'db.example.com', port: 5432, db_name: null, username: null, password: null, password_wo: null, password_wo_version: null }]);
+  const ws = await movesCleanly(t, `${PROVIDER_BLOCK}\n${readmeSample('### Moving from the official DigitalOcean provider')}`, 'orders');
+  t.deepEqual(resourceInstance(ws.state())!.attributes.source, [{ host: 'legacy-db.example.com', port: 5432, db_name: null, username: null, password: null, password_wo: null, password_wo_version: null }]);
   t.false(readFileSync(join(ws.dir, 'terraform.tfstate'), 'utf8').includes(OLD_PASSWORD));
 });
 
@@ -169,7 +165,7 @@ resource "dodb_online_migration" "m" {
     password_wo_version = 1
   }
 }
-`);
+${MOVED}`);
   const state = readFileSync(join(ws.dir, 'terraform.tfstate'), 'utf8');
   t.false(state.includes(OLD_PASSWORD));
   t.false(state.includes('pw-New-Write-Only-9'));
