@@ -8,13 +8,18 @@ TSX := node --import=tsx
 STACK := dodb-example
 STACK_DIR := cdktf.out/stacks/$(STACK)
 
-.PHONY: install generate check-generated typecheck build provider synth hcl test demo bench clean
+.PHONY: install generate check-generated typecheck build package-contents provider release synth hcl test demo bench clean
 
+# npm runs the package's `prepare` (package-contents) after this install; built files depend on the
+# install only by order, so that the touch below does not make them stale again.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
 install: node_modules/.package-lock.json
+
+# npm's prepare/prepack call `make package-contents INSTALLED=`: node_modules is in place already.
+INSTALLED ?= node_modules/.package-lock.json
 
 generate: install
 	$(TSX) src/codegen/main.ts
@@ -28,27 +33,48 @@ typecheck: install
 ESBUILD := npx esbuild --bundle --minify --keep-names --platform=node --target=node20 --format=cjs --log-level=warning "--banner:js=\#!/usr/bin/env node"
 
 # The CLI and simulator as one file: the `dodb` bin.
-dist/dodb.js: node_modules/.package-lock.json $(shell find src generated schema -type f) package.json
+dist/dodb.js: $(shell find src generated schema -type f) package.json package-lock.json | $(INSTALLED)
 	$(ESBUILD) src/cli/main.ts --outfile=$@
 	chmod +x $@
 
-VERSION := $(shell node -p "require('./package.json').version")
-PROVIDER_DIR := dist/mirror/registry.terraform.io/dodb/dodb/$(VERSION)/linux_amd64
-PROVIDER_BIN := $(PROVIDER_DIR)/terraform-provider-dodb_v$(VERSION)
+# The CDKTF bindings as the package ships them: CommonJS .js with .d.ts, one folder per construct.
+dist/lib/index.js: $(shell find generated/cdktf -type f) tsconfig.json tsconfig.package.json package-lock.json | $(INSTALLED)
+	rm -rf dist/lib
+	npx tsc -p tsconfig.package.json
 
-# The provider as one executable file, laid out as a filesystem mirror, and a CLI config using it.
-$(PROVIDER_BIN): node_modules/.package-lock.json $(shell find src generated -type f) package.json
-	mkdir -p $(PROVIDER_DIR)
+VERSION := $(shell node -p "require('./package.json').version")
+PLATFORMS := linux_amd64 linux_arm64 darwin_amd64 darwin_arm64
+PROVIDER_NAME := terraform-provider-dodb_v$(VERSION)
+MIRROR_VERSION_DIR := dist/mirror/registry.terraform.io/dodb/dodb/$(VERSION)
+PROVIDER_BIN := dist/provider/$(PROVIDER_NAME)
+MIRROR_BINS := $(foreach p,$(PLATFORMS),$(MIRROR_VERSION_DIR)/$(p)/$(PROVIDER_NAME))
+
+# The provider as one executable Node script: the same file serves every platform.
+$(PROVIDER_BIN): $(shell find src generated -type f) package.json package-lock.json | $(INSTALLED)
+	mkdir -p $(@D)
 	$(ESBUILD) src/provider/main.ts --outfile=$@
 	chmod +x $@
 
-dist/terraformrc: Makefile
-	mkdir -p dist
-	printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/dodb/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/dodb/*"]\n  }\n}\n' "$(CURDIR)/dist/mirror" > $@
+# Laid out as a filesystem mirror for linux and darwin, amd64 and arm64.
+$(MIRROR_VERSION_DIR)/%/$(PROVIDER_NAME): $(PROVIDER_BIN)
+	mkdir -p $(@D)
+	cp -p $< $@
 
-provider: $(PROVIDER_BIN) dist/terraformrc
+# The checkout's own CLI configuration (tests, demo): the one `dodb terraformrc` prints for this folder.
+dist/terraformrc: dist/dodb.js $(MIRROR_BINS)
+	node dist/dodb.js terraformrc --out $@ >/dev/null
 
-build: dist/dodb.js provider
+provider: $(MIRROR_BINS) dist/terraformrc
+
+# What the npm package ships (npm runs it as `prepare` and `prepack`): the bindings, the CLI, the mirror.
+package-contents: dist/lib/index.js dist/dodb.js $(MIRROR_BINS)
+
+build: package-contents provider
+
+# What a registry or a network mirror serves: per-platform zips, SHA256SUMS, the registry manifest,
+# and the network-mirror layout (index.json, <version>.json with zh: hashes).
+release: build
+	$(TSX) src/release/main.ts --out dist/release
 
 synth: install
 	rm -rf $(STACK_DIR)

@@ -6,7 +6,9 @@ import { WaitError, waitForStatus } from '../api/wait';
 import { startSimulator } from '../simulator/server';
 import { parseDuration } from '../tfplugin/duration';
 import { USER_AGENT, VERSION } from '../version';
+import { MirrorError } from '../release/provider-package';
 import { type Source, UsageError, sourceFromFlags } from './args';
+import { SETUP_USAGE, lock, terraformrc } from './terraform-setup';
 
 const USAGE = `usage:
   dodb migration status --cluster UUID [--json]
@@ -17,12 +19,15 @@ const USAGE = `usage:
   dodb migration watch  --cluster UUID [--until running|syncing|done] [--timeout 30m] [--json]
   dodb simulator [--port N] [--token T] [--state FILE] [--sync-delay 3s] [--rate-limit 250] [--rate-window 60s] [--allow-concurrent]
                  [--clock-skew 0s|-10m|10m]
+${SETUP_USAGE}
   dodb version
 
 Common flags: --api-endpoint URL (else DIGITALOCEAN_API_URL, else ${DEFAULT_ENDPOINT}),
   --token T (else DIGITALOCEAN_TOKEN, else DIGITALOCEAN_ACCESS_TOKEN).
 \`start\` refuses (exit 1, nothing started) while the cluster's migration is running or syncing, and
 after a cutover (its migration is done) unless --after-cutover is given.
+terraformrc prints (or writes) a Terraform CLI configuration that installs dodb/dodb from this package's
+mirror; lock writes DIR/.terraform.lock.hcl with the provider's hashes for every platform.
 Exit codes: 0 ok, 1 API or wait failure, 2 usage error.`;
 
 const COMMON = {
@@ -42,10 +47,13 @@ interface Io {
 
 export async function run(argv: string[], io: Io): Promise<number> {
   const [command, sub, ...rest] = argv;
+  const args = argv.slice(1);
   try {
     if (command === 'version' || command === '--version') return print(io, `dodb ${VERSION}`);
     if (command === 'help' || command === '--help' || command === undefined) return print(io, USAGE);
-    if (command === 'simulator') return await simulator([sub, ...rest].filter((a): a is string => a !== undefined), io);
+    if (command === 'simulator') return await simulator(args, io);
+    if (command === 'terraformrc') return terraformrc(args, io, USAGE);
+    if (command === 'lock') return lock(args, io, USAGE);
     if (command === 'migration' && sub && ['status', 'start', 'stop', 'watch'].includes(sub)) return await migration(sub, rest, io);
     throw new UsageError(`unknown command "${[command, sub].filter(Boolean).join(' ')}"`, USAGE);
   } catch (error) {
@@ -53,7 +61,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`dodb: ${error.message}\n\n${error.usage}\n`);
       return 2;
     }
-    if (error instanceof ApiError || error instanceof WaitError || error instanceof StartRefusedError) {
+    if (error instanceof ApiError || error instanceof WaitError || error instanceof StartRefusedError || error instanceof MirrorError) {
       io.stderr.write(`dodb: ${error.message}\n`);
       return 1;
     }

@@ -1,0 +1,47 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { type PackageFile, packageHashV1, zipHash } from './dirhash';
+import { storedZip } from './zip';
+
+/** The provider's source address; Terraform's mirrors and lock files spell it out in full. */
+export const PROVIDER_ADDRESS = 'registry.terraform.io/dodb/dodb';
+export const PROVIDER_TYPE = 'dodb';
+/** Every platform the mirror and the release hold: the provider is one Node script, the same on each. */
+export const PLATFORMS = ['darwin_amd64', 'darwin_arm64', 'linux_amd64', 'linux_arm64'] as const;
+
+export interface PlatformPackage {
+  platform: string;
+  files: PackageFile[];
+  /** Hash of the unpacked package (filesystem mirror, .terraform/providers). */
+  h1: string;
+  /** The archive a registry or network mirror serves, `terraform-provider-dodb_<version>_<platform>.zip`. */
+  zipName: string;
+  zip: Buffer;
+  zh: string;
+}
+
+/** The mirror is not built or not installed: said plainly, with what to do. */
+export class MirrorError extends Error {
+  override name = 'MirrorError';
+}
+
+export const zipName = (version: string, platform: string) => `terraform-provider-${PROVIDER_TYPE}_${version}_${platform}.zip`;
+
+/** The packages of the given version, read from a filesystem mirror laid out the way Terraform reads one. */
+export function platformPackages(mirrorDir: string, version: string): PlatformPackage[] {
+  return PLATFORMS.map((platform) => {
+    const dir = join(mirrorDir, PROVIDER_ADDRESS, version, platform);
+    if (!existsSync(dir)) {
+      throw new MirrorError(`the provider mirror has no ${platform} package at ${dir}: build it with \`make provider\` (in a checkout) or reinstall the dodb package`);
+    }
+    const files = listFiles(dir).map((path) => ({ name: relative(dir, path).split(sep).join('/'), content: readFileSync(path) }));
+    const zip = storedZip(files);
+    return { platform, files, h1: packageHashV1(files), zipName: zipName(version, platform), zip, zh: zipHash(zip) };
+  });
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]))
+    .sort();
+}
