@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
-import { DodbProvider } from '../../generated/cdktf/provider';
+import { DodbProvider } from 'dodb/provider';
 
 export class ProviderExample extends TerraformStack {
   constructor(scope: Construct, id: string) {

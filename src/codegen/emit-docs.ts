@@ -11,7 +11,7 @@ export interface DocFile {
 /** Example files per page, in the layout of Terraform's provider scaffolding (`examples/`). */
 export function emitDocs(model: ProviderModel, examplesDir: string): DocFile[] {
   const example = (path: string) => readFileSync(join(examplesDir, path), 'utf8').trimEnd();
-  const page = (schema: SchemaModel, folder: string, heading: string, extra = '') => {
+  const page = (schema: SchemaModel, folder: string, heading: string, extra = '', intro = '') => {
     const stem = folder === 'provider' ? 'provider/provider' : `${folder}/${schema.typeName}/${folder === 'resources' ? 'resource' : 'data-source'}`;
     return [
       '---',
@@ -23,6 +23,7 @@ export function emitDocs(model: ProviderModel, examplesDir: string): DocFile[] {
       '',
       schema.description,
       '',
+      ...(intro ? [intro, ''] : []),
       '## Example Usage (HCL)',
       '',
       '```terraform',
@@ -41,7 +42,7 @@ export function emitDocs(model: ProviderModel, examplesDir: string): DocFile[] {
   };
   const resourceShort = (s: SchemaModel) => s.typeName.split('_').slice(1).join('_');
   return [
-    { path: 'index.md', content: page(model.provider, 'provider', `${model.name} Provider`) },
+    { path: 'index.md', content: page(model.provider, 'provider', `${model.name} Provider`, '', example('provider/install.md').replaceAll('{{version}}', model.version)) },
     ...model.resources.map((s) => ({
       path: `resources/${resourceShort(s)}.md`,
       content: page(s, 'resources', `${s.typeName} (Resource)`, importSection(s, example(`resources/${s.typeName}/import.sh`))),
@@ -56,7 +57,11 @@ export function emitDocs(model: ProviderModel, examplesDir: string): DocFile[] {
 function importSection(schema: SchemaModel, shell: string): string {
   return ['', '## Import', '', `Import adopts the most recent migration of a cluster, by the cluster's UUID:`, '', '```shell', shell, '```', '',
     `or with an \`import\` block (Terraform 1.5+):`, '', '```terraform',
-    `import {\n  to = ${schema.typeName}.example\n  id = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"\n}`, '```'].join('\n');
+    `import {\n  to = ${schema.typeName}.example\n  id = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"\n}`, '```', '',
+    'The API cannot show a migration\'s source, so `source` (and the password fields) is not read back:',
+    'write the `source` block in the configuration before the first apply, which then copies it into',
+    'state as an in-place update with no API call. `terraform plan -generate-config-out` cannot fill',
+    '`source` either: the generated block has none, and the plan fails until you add it.'].join('\n');
 }
 
 function schemaSection(block: BlockModel): string[] {
