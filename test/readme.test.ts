@@ -66,15 +66,8 @@ for (const sample of ofKind('dodb')) {
       PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
       DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token, CLUSTER, SOURCE_PASSWORD: 'readme-password', SCRATCH: dir,
     });
-    const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn('bash', ['-e', '-c', sample.code], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (c) => (output += c));
-      child.stderr.on('data', (c) => (output += c));
-      child.on('close', (code) => resolve({ code, output }));
-    });
-    t.is(result.code, 0, result.output);
-    t.false(result.output.includes('readme-password'));
+    const output = await runSample(t, sample.code, dir, env);
+    t.false(output.includes('readme-password'));
   });
 }
 
@@ -85,13 +78,24 @@ const only = (kind: string) => {
 };
 const checkout = (code: string) => code.replaceAll('/path/to/dodb', ROOT);
 
-/** A README shell sample, run by bash -e in a folder; resolves with its output, fails the test on a non-zero exit. */
+/**
+ * A README shell sample, run by bash -e in a folder, in a process group of its own: whatever it left
+ * running in the background (and holding its output open) is stopped once bash exits. Resolves with
+ * the output; a non-zero exit fails the test.
+ */
 async function runSample(t: ExecutionContext, code: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn('bash', ['-e', '-c', code], { cwd, env: { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-e', '-c', code], { cwd, env: { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
+    child.on('exit', () => {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // the group is gone already: nothing was left behind
+      }
+    });
     child.on('close', (status) => resolve({ code: status, output }));
   });
   t.is(result.code, 0, result.output);
