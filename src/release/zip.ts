@@ -19,37 +19,17 @@ export function storedZip(files: PackageFile[]): Buffer {
   let offset = 0;
   for (const file of files) {
     const name = Buffer.from(file.name, 'utf8');
-    const crc = crc32(file.content);
-    const size = file.content.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(0x0800, 6); // names are UTF-8
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(size, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    const fields = entryFields(crc32(file.content), file.content.length, name.length);
+    const local = Buffer.concat([uint32(0x04034b50), fields]);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(MADE_BY_UNIX, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(size, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
+    fields.copy(central, 6); // the central header repeats the local one's fields, then adds its own
     central.writeUInt32LE((EXECUTABLE << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, file.content);
     centrals.push(central, name);
-    offset += local.length + name.length + size;
+    offset += local.length + name.length + file.content.length;
   }
   const centralSize = centrals.reduce((n, b) => n + b.length, 0);
   const end = Buffer.alloc(22);
@@ -59,4 +39,25 @@ export function storedZip(files: PackageFile[]): Buffer {
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, ...centrals, end]);
+}
+
+/** The fields a local file header and its central directory entry share, from "version needed" on. */
+function entryFields(crc: number, size: number, nameLength: number): Buffer {
+  const fields = Buffer.alloc(26);
+  fields.writeUInt16LE(20, 0); // version needed: 2.0
+  fields.writeUInt16LE(0x0800, 2); // names are UTF-8
+  fields.writeUInt16LE(0, 4); // stored
+  fields.writeUInt16LE(DOS_TIME, 6);
+  fields.writeUInt16LE(DOS_DATE, 8);
+  fields.writeUInt32LE(crc, 10);
+  fields.writeUInt32LE(size, 14); // compressed size: the same, stored
+  fields.writeUInt32LE(size, 18);
+  fields.writeUInt16LE(nameLength, 22);
+  return fields;
+}
+
+function uint32(value: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(value, 0);
+  return b;
 }

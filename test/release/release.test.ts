@@ -1,9 +1,9 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { platformPackages } from '../../src/release/provider-package';
+import { MirrorError, platformPackages } from '../../src/release/provider-package';
 import { ROOT, scratchDir } from '../helpers/project';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
@@ -47,4 +47,11 @@ test('dodb lock records the h1: of every platform\'s package and the zh: of ever
   const h1 = platformPackages(join(ROOT, 'dist/mirror'), VERSION).map((p) => p.h1);
   const zh = PLATFORMS.map((p) => archives[p].hashes[0] as string);
   t.deepEqual(lockHashes(readFileSync(join(mine, '.terraform.lock.hcl'), 'utf8')), [...new Set([...h1, ...zh])].sort());
+});
+
+test('a mirror without a platform is reported with what to do, before anything is written', (t) => {
+  const mirror = scratchDir(t, 'partial-mirror');
+  mkdirSync(join(mirror, `registry.terraform.io/dodb/dodb/${VERSION}/linux_amd64`), { recursive: true });
+  const error = t.throws(() => platformPackages(mirror, VERSION), { instanceOf: MirrorError });
+  t.regex(error!.message, /no darwin_amd64 package at .*: build it with `make provider`/);
 });
