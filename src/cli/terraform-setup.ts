@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lockEntry, mergeLockFile } from '../release/lock-file';
-import { PLATFORMS, PROVIDER_ADDRESS, platformPackages } from '../release/provider-package';
+import { PLATFORMS, PROVIDER_ADDRESS, mirrorDir, platformPackages } from '../release/provider-package';
 import { VERSION } from '../version';
 import { UsageError } from './args';
 
@@ -12,20 +12,6 @@ export const SETUP_USAGE = `  dodb terraformrc [--out FILE]
 interface Output {
   stdout: { write(text: string): unknown };
 }
-
-/**
- * The folder of the installed dodb package (or of the checkout): the nearest package.json named dodb
- * above this module, which is dist/dodb.js once bundled and src/cli/ when run from source.
- */
-export function packageRoot(from = __dirname): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'dodb') return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json of dodb above ${from}`);
-  }
-}
-
-export const mirrorDir = (root = packageRoot()) => join(root, 'dist', 'mirror');
 
 /** A CLI configuration that installs dodb/dodb from the package's mirror and every other provider as usual. */
 export function cliConfiguration(mirror: string): string {

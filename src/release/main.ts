@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { mirrorDir, packageRoot } from '../cli/terraform-setup';
-import { PROVIDER_ADDRESS, PROVIDER_TYPE, platformPackages } from './provider-package';
+import { PROVIDER_ADDRESS, PROVIDER_TYPE, mirrorDir, packageRoot, platformPackages } from './provider-package';
 import { VERSION } from '../version';
 
 /**

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { type PackageFile, packageHashV1, zipHash } from './dirhash';
 import { storedZip } from './zip';
 
@@ -25,7 +25,21 @@ export class MirrorError extends Error {
   override name = 'MirrorError';
 }
 
-export const zipName = (version: string, platform: string) => `terraform-provider-${PROVIDER_TYPE}_${version}_${platform}.zip`;
+/**
+ * The folder of the installed dodb package (or of the checkout): the nearest package.json named dodb
+ * above this module: dist/ once bundled into dist/dodb.js, src/release/ when run from source.
+ */
+export function packageRoot(from = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'dodb') return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json of dodb above ${from}`);
+  }
+}
+
+export const mirrorDir = (root = packageRoot()) => join(root, 'dist', 'mirror');
+
+const zipName = (version: string, platform: string) => `terraform-provider-${PROVIDER_TYPE}_${version}_${platform}.zip`;
 
 /** The packages of the given version, read from a filesystem mirror laid out the way Terraform reads one. */
 export function platformPackages(mirrorDir: string, version: string): PlatformPackage[] {
