@@ -5,8 +5,9 @@ import { printTable } from './table';
 
 /** `make bench`: every figure next to its baseline, measured in this one run. */
 async function main(): Promise<void> {
-  const rows = [...benchBindings(), ...(await benchClient()), ...(await benchProvider())];
-  printTable(rows);
+  const provider = await benchProvider();
+  printTable([...benchBindings(), ...(await benchClient()), ...provider.rows]);
+  console.log(['', ...provider.sections].join('\n'));
 }
 
 main().catch((error) => {

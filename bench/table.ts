@@ -8,6 +8,12 @@ export interface Row {
   command: string;
 }
 
+/** Table rows, and text printed after the table that explains them. */
+export interface Report {
+  rows: Row[];
+  sections: string[];
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -15,6 +21,9 @@ export function median(values: number[]): number {
 }
 
 export const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+/** Smallest to largest, to show how noisy a median is. */
+export const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)} ms`;
 
 export function printTable(rows: Row[]): void {
   const headers: Array<keyof Row> = ['what', 'figure', 'baseline', 'ratio', 'goal', 'command'];

@@ -1,4 +1,4 @@
-import { type INamespace, Root } from 'protobufjs/light';
+import type { INamespace, Root } from 'protobufjs/light';
 
 /**
  * Our own definitions of the tfplugin6.8 messages this provider uses, and go-plugin's controller,
@@ -126,9 +126,12 @@ export type ProviderRpc = (typeof PROVIDER_RPCS)[number];
 
 let root: Root | undefined;
 
-/** Built on first use, so that the handshake line is printed before this work is done. */
+/**
+ * Built on first use, so that the handshake line is printed before this work is done; protobufjs
+ * itself is loaded here too, since setting up its modules costs start-up time as well.
+ */
 export function protocol(): Root {
-  root ??= Root.fromJSON(<INamespace>{
+  root ??= (require('protobufjs/light') as typeof import('protobufjs/light')).Root.fromJSON(<INamespace>{
     nested: {
       tfplugin6: { nested: tfplugin6 },
       plugin: { nested: { Empty: message({}) } },

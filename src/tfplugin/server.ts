@@ -186,10 +186,10 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
   }
 
   return mapValues(handlers, (handler, rpc) => async (request: Message) => {
-    const started = Date.now();
+    const started = performance.now();
     try {
       const response = await handler(request);
-      log.log('debug', `${rpc} done`, { rpc, type: request.type_name, ms: Date.now() - started });
+      log.log('debug', `${rpc} done`, { rpc, type: request.type_name, ms: Math.round((performance.now() - started) * 100) / 100 });
       return response;
     } catch (thrown) {
       return { diagnostics: [toProtoDiagnostic(internalError(thrown, definition.name, log))] };
