@@ -9,14 +9,17 @@ import { MAGIC_COOKIE, MAGIC_COOKIE_KEY } from './cookie';
  * start. A cache written by another Node version is rejected by V8, and the bundle is then simply
  * compiled as usual.
  */
-export function runWithCodeCache(bundle: string): void {
+export function runWithCodeCache(bundle: string): 'used' | 'rejected' | 'none' {
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(`${bundle}.cache`);
   } catch {
     // No cache: compile as Node would.
   }
-  run(compile(bundle, cachedData), bundle);
+  const script = compile(bundle, cachedData);
+  run(script, bundle);
+  if (!cachedData) return 'none';
+  return script.cachedDataRejected ? 'rejected' : 'used';
 }
 
 /**
