@@ -42,7 +42,7 @@ const PART_NAMES = { boot_ms: 'Node boot', modules_ms: 'loading and evaluating t
 type StartupParts = Record<(typeof STARTUP_PARTS)[number], number>;
 
 function startupParts(log: string): StartupParts[] {
-  return [...log.matchAll(/start-up timing.*$/gm)].map(([line]) => {
+  return [...log.matchAll(/^.*start-up timing.*$/gm)].map(([line]) => {
     const json = /\{.*\}/.exec(line);
     if (json) return JSON.parse(json[0]) as StartupParts;
     // Terraform's own log prints the fields as key=value.

@@ -20,6 +20,8 @@ export interface ClientOptions {
   requestTimeoutMs?: number;
   log?: LogFn;
   limiter?: RateLimiter;
+  /** PEM certificates to trust instead of Node's defaults, for an HTTPS endpoint. */
+  certificateAuthorities?: string[];
 }
 
 export interface CallOptions {
@@ -85,6 +87,7 @@ export class DoClient {
       followRedirect: false,
       timeout: { request: options.requestTimeoutMs ?? 30_000 },
       responseType: 'text',
+      ...(options.certificateAuthorities ? { https: { certificateAuthority: options.certificateAuthorities } } : {}),
     });
   }
 

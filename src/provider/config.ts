@@ -1,5 +1,6 @@
 import { DEFAULT_ENDPOINT, DoClient, type LogFn } from '../api/client';
 import { type Diagnostic, error } from '../tfplugin/diagnostics';
+import { extraCaCertificates } from '../tfplugin/extra-ca';
 import type { Logger } from '../tfplugin/log';
 import type { Context } from '../tfplugin/provider';
 import type { ObjectValue } from '../tfplugin/values';
@@ -36,6 +37,7 @@ export function configureProvider(config: ObjectValue, env: NodeJS.ProcessEnv, l
         endpoint,
         userAgent: USER_AGENT,
         log,
+        certificateAuthorities: extraCaCertificates(env, (message) => log('warn', message)),
         retry: {
           limit: number('http_retry_max', 4),
           waitMinMs: number('http_retry_wait_min', 1) * 1000,

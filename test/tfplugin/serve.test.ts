@@ -81,6 +81,22 @@ test('a client presenting another certificate than the one Terraform announced g
   t.regex(refused!.message, /UNAVAILABLE|DEADLINE_EXCEEDED/);
 });
 
+test('Node does not load NODE_EXTRA_CA_CERTS at start-up: the executable hands it on as TFPLUGIN_EXTRA_CA_CERTS', async (t) => {
+  const env = { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6', NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' };
+  // Bare Node reads the file before any script runs, and says so when it cannot.
+  t.regex(spawnSync(process.execPath, ['-e', ''], { env, encoding: 'utf8' }).stderr, /Ignoring extra certs from `\/nonexistent\/ca.pem`/);
+  const child = spawn(PROVIDER, { env: { ...env, TF_LOG_PROVIDER: 'trace' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.teardown(() => child.kill('SIGKILL'));
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk) => resolve(String(chunk))));
+  t.regex(line, /^1\|6\|tcp\|/);
+  // The trace line written after the handshake: anything Node printed at start-up came before it.
+  for (let i = 0; i < 100 && !stderr.includes('start-up timing'); i++) await new Promise((r) => setTimeout(r, 20));
+  t.regex(stderr, /start-up timing/);
+  t.notRegex(stderr, /Ignoring extra certs/);
+});
+
 test('a provider whose terraform was killed exits instead of lingering', async (t) => {
   const parent = spawn('bash', ['-c', `"${PROVIDER}" & echo $!; wait`], { env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6' }, stdio: ['ignore', 'pipe', 'ignore'] });
   // The provider's PID from bash, then its handshake line: it runs and knows its parent before the kill.
