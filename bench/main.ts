@@ -1,13 +1,26 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { benchBindings } from './bindings';
 import { benchClient } from './client';
 import { benchProvider } from './provider';
-import { printTable } from './table';
+import { formatTable } from './table';
 
-/** `make bench`: every figure next to its baseline, measured in this one run. */
+const README = join(__dirname, '../README.md');
+const FROM = '<!-- make bench writes from here -->';
+const TO = '<!-- make bench writes up to here -->';
+
+/** `make bench`: every figure next to its baseline, measured in this one run; the README shows the same. */
 async function main(): Promise<void> {
   const provider = await benchProvider();
-  printTable([...benchBindings(), ...(await benchClient()), ...provider.rows]);
-  console.log(['', ...provider.sections].join('\n'));
+  const table = formatTable([...benchBindings(), ...(await benchClient()), ...provider.rows]);
+  console.log([...table, '', ...provider.sections].join('\n'));
+  const readme = readFileSync(README, 'utf8');
+  const [start, end] = [readme.indexOf(FROM), readme.indexOf(TO)];
+  if (start < 0 || end < start) throw new Error(`README.md has no ${FROM} ... ${TO} block for the bench figures`);
+  // The breakdown as an indented block: plain text in the README, not a code sample to run.
+  const breakdown = provider.sections.map((line) => (line ? `    ${line}` : ''));
+  writeFileSync(README, `${readme.slice(0, start)}${FROM}\n${table.join('\n')}\n\n${breakdown.join('\n')}\n${readme.slice(end)}`);
+  console.log('\nREADME.md: bench table and breakdown rewritten');
 }
 
 main().catch((error) => {

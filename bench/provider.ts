@@ -176,7 +176,8 @@ async function plans(): Promise<Report> {
     }
   } finally {
     await sim.close();
-    rmSync(base, { recursive: true, force: true });
+    // BENCH_KEEP=1 leaves the workspaces, logs and .cpuprofile files for a closer look.
+    if (!process.env.BENCH_KEEP) rmSync(base, { recursive: true, force: true });
   }
   return { rows, sections };
 }
@@ -228,14 +229,18 @@ async function inspectPlan(migrations: Workspace, base: string): Promise<{ row: 
   };
 }
 
-/** The provider bundled without minification (module markers kept), run under --cpu-prof through a dev override. */
+/**
+ * The provider bundled without minification (module markers kept) and without the code cache, run
+ * under --cpu-prof through a dev override.
+ */
 function profiledProvider(base: string, profileDir: string): { script: string; cliConfig: string } {
   const bin = join(base, 'profiled-provider');
   mkdirSync(bin, { recursive: true });
   mkdirSync(profileDir, { recursive: true });
   const script = join(bin, 'provider.js');
   buildSync({ entryPoints: [join(ROOT, 'src/provider/main.ts')], outfile: script, bundle: true, keepNames: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
-  writeFileSync(join(bin, 'terraform-provider-dodb'), `#!/bin/sh\nexec "${process.execPath}" --cpu-prof --cpu-prof-dir="${profileDir}" "${script}"\n`, { mode: 0o755 });
+  // Without NODE_EXTRA_CA_CERTS, as the real executable runs it (the simulator is plain HTTP).
+  writeFileSync(join(bin, 'terraform-provider-dodb'), `#!/bin/sh\nunset NODE_EXTRA_CA_CERTS\nexec "${process.execPath}" --cpu-prof --cpu-prof-dir="${profileDir}" "${script}"\n`, { mode: 0o755 });
   const cliConfig = join(base, 'profiled.tfrc');
   writeFileSync(cliConfig, `provider_installation {\n  dev_overrides {\n    "dodb/dodb" = "${bin}"\n  }\n  direct {}\n}\n`);
   return { script, cliConfig };

@@ -25,11 +25,10 @@ export const ms = (value: number) => `${value.toFixed(1)} ms`;
 /** Smallest to largest, to show how noisy a median is. */
 export const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)} ms`;
 
-export function printTable(rows: Row[]): void {
+/** The rows as a markdown table, one string per line. */
+export function formatTable(rows: Row[]): string[] {
   const headers: Array<keyof Row> = ['what', 'figure', 'baseline', 'ratio', 'goal', 'command'];
   const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => r[h].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(line(headers));
-  console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const row of rows) console.log(line(headers.map((h) => row[h])));
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map((row) => line(headers.map((h) => row[h])))];
 }
