@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { Http2Server } from 'node:http2';
 import type { Type } from 'protobufjs/light';
 import { selfSignedCertificate } from './certificate';
 import { MAGIC_COOKIE, MAGIC_COOKIE_KEY } from './cookie';
@@ -36,18 +37,22 @@ export function serve<D>(definition: ProviderDefinition<D>): void {
   const methods = new Map<string, UnaryMethod>(
     PROVIDER_RPCS.map((rpc) => [`/tfplugin6.Provider/${rpc}`, codec(`tfplugin6.${rpc}.Request`, `tfplugin6.${rpc}.Response`, handlers[rpc])]),
   );
+  let server: Http2Server | undefined;
   methods.set('/plugin.GRPCController/Shutdown', async () => {
     const usage = process.resourceUsage();
     log.log('trace', 'resource usage', { cpu_ms: (usage.userCPUTime + usage.systemCPUTime) / 1000, max_rss_kb: usage.maxRSS });
-    setTimeout(() => process.exit(0), 5);
+    // Terraform hangs up as soon as this reply arrives and waits for the exit: leave then, or shortly anyway.
+    server?.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 200);
     return Buffer.alloc(0);
   });
 
   const certificate = selfSignedCertificate();
   const certified = performance.now();
   listenGrpc({ key: certificate.keyPem, cert: certificate.certPem, clientCert: process.env.PLUGIN_CLIENT_CERT, methods }).then(
-    ({ port }) => {
-      process.stdout.write(`1|6|tcp|127.0.0.1:${port}|grpc|${certificate.der.toString('base64').replace(/=+$/, '')}\n`);
+    (listening) => {
+      server = listening.server;
+      process.stdout.write(`1|6|tcp|127.0.0.1:${listening.port}|grpc|${certificate.der.toString('base64').replace(/=+$/, '')}\n`);
       // Where the start-up went, since the process began (TF_LOG_PROVIDER=trace shows it; `make bench` reads it).
       const booted = performance.nodeTiming.bootstrapComplete;
       log.log('trace', 'start-up timing', {
