@@ -24,17 +24,18 @@ export function runWithCodeCache(bundle: string): 'used' | 'rejected' | 'none' {
 
 /**
  * Build time: run the bundle as Terraform would until its start-up has written to stdout (the
- * plugin's handshake line), so that the functions start-up needs are compiled too, then write the cache and exit.
+ * plugin's handshake line) and done what it does right after (building its message types), so
+ * that the functions all this needs are in the cache too; then write the cache and exit.
  */
 export function writeCodeCache(bundle: string): void {
   process.env[MAGIC_COOKIE_KEY] = MAGIC_COOKIE;
   const script = compile(bundle, undefined);
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((...args: Parameters<typeof write>) => {
-    setImmediate(() => {
+    setTimeout(() => {
       writeFileSync(`${bundle}.cache`, script.createCachedData());
       process.exit(0);
-    });
+    }, 200);
     return write(...args);
   }) as typeof process.stdout.write;
   run(script, bundle);
