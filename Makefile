@@ -58,9 +58,9 @@ $(PROVIDER_BIN): $(shell find src generated -type f) package.json package-lock.j
 	mkdir -p $(@D)
 	$(BUNDLE) src/provider/main.ts --outfile=$(@D)/provider.js
 	$(BUNDLE) src/provider/launch.ts --outfile=$(@D)/launch.js
-	env -i PATH="$$PATH" node $(@D)/launch.js --write-code-cache >/dev/null
 	cp src/tfplugin/executable.sh $@
 	chmod +x $@
+	env -i PATH="$$PATH" $@ --write-code-cache >/dev/null
 
 # Laid out as a filesystem mirror for linux and darwin, amd64 and arm64.
 $(MIRROR_VERSION_DIR)/%/$(PROVIDER_NAME): $(PROVIDER_BIN)

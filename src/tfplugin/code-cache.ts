@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { Script } from 'node:vm';
 import { MAGIC_COOKIE, MAGIC_COOKIE_KEY } from './cookie';
 
@@ -44,7 +44,8 @@ export function writeCodeCache(bundle: string): void {
 /** The bundle wrapped as Node wraps a module, so that it sees the usual CommonJS names. */
 function compile(bundle: string, cachedData: Buffer | undefined): Script {
   const source = readFileSync(bundle, 'utf8');
-  return new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
+  // Named without its folder: the cache then does not depend on where the package was built or installed.
+  return new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: basename(bundle), cachedData });
 }
 
 function run(script: Script, bundle: string): void {
