@@ -157,7 +157,7 @@ export interface OnlineMigrationState {
 }
 export interface OnlineMigrationSourceState {
   /**
-   * Host name or IP address of the source database's primary, without scheme or port.
+   * Host name or IP address of the source database's primary: only the host, the port goes in `port`.
    */
   host: string;
   /**
@@ -210,7 +210,7 @@ export interface ProviderConfig {
    */
   token?: string;
   /**
-   * Base URL of the DigitalOcean API. Defaults to the `DIGITALOCEAN_API_URL` environment variable, then `https://api.digitalocean.com`. Point it at `dodb simulator` for tests.
+   * Origin of the DigitalOcean API (scheme, host and port; the client adds `/v2/...`). Defaults to the `DIGITALOCEAN_API_URL` environment variable, then `https://api.digitalocean.com`. Point it at `dodb simulator` for tests.
    */
   api_endpoint?: string;
   /**

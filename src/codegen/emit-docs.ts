@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TerraformType } from '../tfplugin/schema';
+import { describeRules } from './describe-rules';
 import type { AttributeModel, BlockModel, ProviderModel, SchemaModel } from './model';
 
 export interface DocFile {
@@ -76,7 +77,7 @@ function schemaSection(block: BlockModel): string[] {
     const blocks = title === 'Read-Only' ? [] : block.blocks.filter((b) => (title === 'Required') === b.minItems > 0);
     if (attributes.length + blocks.length === 0) continue;
     lines.push(`### ${title}`, '');
-    for (const a of attributes) lines.push(`- \`${a.name}\` (${describeType(a)}) ${a.description}`);
+    for (const a of attributes) lines.push(attributeLine(a));
     for (const b of blocks) lines.push(`- \`${b.name}\` (Block${b.nesting === 'list' ? ` List, Max: ${b.maxItems}` : ''}) ${b.description} (see [below for nested schema](#nestedblock--${b.name}))`);
     lines.push('');
   }
@@ -86,11 +87,17 @@ function schemaSection(block: BlockModel): string[] {
       const attributes = b.block.attributes.filter(keep);
       if (attributes.length === 0) continue;
       lines.push(`${title}:`, '');
-      for (const a of attributes) lines.push(`- \`${a.name}\` (${describeType(a)}) ${a.description}`);
+      for (const a of attributes) lines.push(attributeLine(a));
       lines.push('');
     }
   }
   return lines;
+}
+
+/** The attribute's line: type, description, then what validation accepts. */
+function attributeLine(a: AttributeModel): string {
+  const rules = a.required || a.optional ? describeRules(a.rules) : '';
+  return `- \`${a.name}\` (${describeType(a)}) ${a.description}${rules ? ` ${rules}` : ''}`;
 }
 
 function describeType(a: AttributeModel): string {

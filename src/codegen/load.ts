@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { isWholeMilliseconds, parseDuration } from '../tfplugin/duration';
+import { FORMATS } from '../tfplugin/formats';
 
 export type JsonSchema = {
   [key: string]: unknown;
@@ -30,11 +32,12 @@ export class SchemaError extends Error {
 }
 
 const TYPES = new Set(['string', 'integer', 'number', 'boolean', 'array', 'object']);
-const FORMATS = new Set(['uuid', 'go-duration', 'host', 'http-url']);
 const TERRAFORM_KEYS = new Set([
   'kind', 'typeName', 'schemaVersion', 'computed', 'sensitive', 'writeOnly', 'requiresReplace',
-  'keepPrior', 'block', 'conflictsWith', 'env', 'fallback',
+  'keepPrior', 'block', 'conflictsWith', 'requires', 'env', 'fallback', 'minDuration', 'maxDuration',
 ]);
+/** The longest delay a Node.js timer takes; a longer duration would fire at once. */
+const TIMER_MAX_MS = 2 ** 31 - 1;
 const KINDS = new Set(['provider', 'resource', 'data-source']);
 
 export function loadSchemaDir(dir: string): SchemaFile[] {
@@ -91,8 +94,8 @@ function checkNode(file: string, node: Record<string, unknown>, pointer: string,
   if (!TYPES.has(String(node.type))) {
     throw new SchemaError(file, `${pointer}/type`, `must be one of ${[...TYPES].join(', ')} (got ${JSON.stringify(node.type)})`);
   }
-  if (node.format !== undefined && !FORMATS.has(String(node.format))) {
-    throw new SchemaError(file, `${pointer}/format`, `unknown format ${JSON.stringify(node.format)}; known: ${[...FORMATS].join(', ')}`);
+  if (node.format !== undefined && !(String(node.format) in FORMATS)) {
+    throw new SchemaError(file, `${pointer}/format`, `unknown format ${JSON.stringify(node.format)}; known: ${Object.keys(FORMATS).join(', ')}`);
   }
   const terraform = node['x-terraform'];
   if (terraform !== undefined && pointer !== '') {
@@ -102,6 +105,7 @@ function checkNode(file: string, node: Record<string, unknown>, pointer: string,
         throw new SchemaError(file, `${pointer}/x-terraform/${key}`, `unknown annotation; known: ${[...TERRAFORM_KEYS].join(', ')}`);
       }
     }
+    checkDurationRange(file, node, terraform, `${pointer}/x-terraform`);
   }
   if (node.type === 'object') {
     const properties = node.properties;
@@ -126,6 +130,20 @@ function checkNode(file: string, node: Record<string, unknown>, pointer: string,
     if (!isObject(node.items)) throw new SchemaError(file, `${pointer}/items`, 'an array schema needs items');
     checkNode(file, node.items, `${pointer}/items`, root);
   }
+}
+
+/** Both bounds or none, on a go-duration, positive whole milliseconds a timer can wait. */
+function checkDurationRange(file: string, node: Record<string, unknown>, terraform: Record<string, unknown>, pointer: string): void {
+  const { minDuration: min, maxDuration: max } = terraform;
+  if (min === undefined && max === undefined) return;
+  if (node.format !== 'go-duration') throw new SchemaError(file, pointer, 'minDuration and maxDuration need "format": "go-duration"');
+  for (const [key, value] of [['minDuration', min], ['maxDuration', max]] as const) {
+    const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+    if (ms === undefined || !isWholeMilliseconds(value as string) || ms < 1 || ms > TIMER_MAX_MS) {
+      throw new SchemaError(file, `${pointer}/${key}`, `must be a Go duration of whole milliseconds from 1ms to ${TIMER_MAX_MS}ms (a timer's longest delay)`);
+    }
+  }
+  if (parseDuration(min as string)! > parseDuration(max as string)!) throw new SchemaError(file, pointer, 'minDuration is longer than maxDuration');
 }
 
 export function resolveRef(file: string, root: Record<string, unknown>, ref: string, pointer: string): JsonSchema {

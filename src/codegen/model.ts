@@ -144,6 +144,7 @@ function pickRules(terraform: Record<string, unknown>): AttributeRules {
   if (terraform.fallback !== undefined) rules.fallback = terraform.fallback;
   if (Array.isArray(terraform.env)) rules.env = terraform.env.map(String);
   if (Array.isArray(terraform.conflictsWith)) rules.conflictsWith = terraform.conflictsWith.map(String);
+  if (Array.isArray(terraform.requires)) rules.requires = terraform.requires.map(String);
   return rules;
 }
 
@@ -157,10 +158,13 @@ function checksOf(file: string, root: JsonSchema, schema: JsonSchema, at: string
   copy('minimum', schema.minimum);
   copy('maximum', schema.maximum);
   copy('minLength', schema.minLength);
+  copy('maxLength', schema.maxLength);
   copy('minItems', schema.minItems);
   copy('maxItems', schema.maxItems);
+  copy('minDuration', schema['x-terraform']?.minDuration);
+  copy('maxDuration', schema['x-terraform']?.maxDuration);
   if (schema.type === 'integer') checks.integer = true;
-  if (schema.type === 'array') copy('itemMinLength', deref(file, root, schema.items!, `${at}/items`).minLength);
+  if (schema.type === 'array') copy('items', checksOf(file, root, deref(file, root, schema.items!, `${at}/items`), `${at}/items`).checks);
   return Object.keys(checks).length > 0 ? { checks } : {};
 }
 

@@ -1,4 +1,4 @@
-import { type Http2Server, type ServerHttp2Stream, createSecureServer } from 'node:http2';
+import { type Http2Server, type ServerHttp2Stream, constants, createSecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 
@@ -6,8 +6,16 @@ import type { TLSSocket } from 'node:tls';
 export type UnaryMethod = (request: Buffer) => Promise<Buffer>;
 
 /** gRPC status codes this server answers with. */
+const RESOURCE_EXHAUSTED = 8;
 const UNIMPLEMENTED = 12;
 const INTERNAL = 13;
+
+/**
+ * The largest request accepted, 64 MiB: the cap Terraform itself puts on what it receives from a
+ * provider. A request declaring more, or sending more, is refused as soon as that is known,
+ * without reading the rest.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 export interface GrpcServerOptions {
   key: string;
@@ -43,7 +51,19 @@ export function listenGrpc(options: GrpcServerOptions): Promise<{ port: number; 
   server.on('stream', (stream, headers) => {
     const method = options.methods.get(String(headers[':path']));
     const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let received = 0;
+    stream.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      chunks.push(chunk);
+      const declared = chunks[0]!.length >= 5 ? chunks[0]!.readUInt32BE(1) : 0;
+      if (declared > MAX_MESSAGE_BYTES || received > MAX_MESSAGE_BYTES + 5) {
+        chunks.length = 0;
+        stream.removeAllListeners('data');
+        stream.removeAllListeners('end');
+        fail(stream, RESOURCE_EXHAUSTED, `request larger than ${MAX_MESSAGE_BYTES} bytes`);
+        stream.close(constants.NGHTTP2_CANCEL);
+      }
+    });
     stream.on('end', () => {
       if (!method) return fail(stream, UNIMPLEMENTED, `unknown method ${String(headers[':path'])}`);
       const body = Buffer.concat(chunks);

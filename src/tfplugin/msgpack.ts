@@ -1,4 +1,5 @@
 import { ExtensionCodec, decode, encode } from '@msgpack/msgpack';
+import type { PathStep } from './diagnostics';
 import type { TerraformBlock, TerraformType } from './schema';
 import { type ObjectValue, Unknown, type Value, isUnknown } from './values';
 
@@ -12,9 +13,23 @@ for (const type of [0, 12]) {
   });
 }
 
+/** A value whose type is not the schema's: `path` names the attribute, `expected` its type. */
+export class ValueTypeError extends Error {
+  readonly path: PathStep[] = [];
+  constructor(readonly expected: string, readonly got: string) {
+    super(`expected ${expected}, got ${got}`);
+    this.name = 'ValueTypeError';
+  }
+}
+
 export function decodeValue(bytes: Uint8Array | undefined, block: TerraformBlock): ObjectValue | null {
   if (!bytes || bytes.length === 0) return null;
-  const raw = decode(bytes, { extensionCodec: extensions }) as unknown;
+  let raw: unknown;
+  try {
+    raw = decode(bytes, { extensionCodec: extensions });
+  } catch (thrown) {
+    throw new ValueTypeError('a MessagePack value', `bytes that do not decode (${(thrown as Error).message})`);
+  }
   return conformObject(raw, block) as ObjectValue | null;
 }
 
@@ -30,19 +45,24 @@ export function fromJsonState(json: Uint8Array | undefined, block: TerraformBloc
 
 /**
  * Shape a value to the schema: every attribute and block present (Terraform rejects a missing
- * key), unknown keys dropped, numbers that arrive as strings made numbers.
+ * key), unknown keys dropped, numbers that arrive as strings made numbers. A value of another
+ * type throws a ValueTypeError naming where it is.
  */
 export function conformObject(raw: unknown, block: TerraformBlock): Value {
   if (raw === null || raw === undefined) return null;
   if (isUnknown(raw)) return raw;
+  if (!isPlainObject(raw)) throw new ValueTypeError('an object', describe(raw));
   const input = raw as Record<string, unknown>;
   const out: ObjectValue = {};
-  for (const [name, attribute] of Object.entries(block.attributes ?? {})) out[name] = conformType(input[name], attribute.type);
+  for (const [name, attribute] of Object.entries(block.attributes ?? {})) out[name] = at(name, () => conformType(input[name], attribute.type));
   for (const [name, nested] of Object.entries(block.block_types ?? {})) {
     const value = input[name];
-    if (nested.nesting_mode === 'single') out[name] = conformObject(value, nested.block);
-    else if (isUnknown(value)) out[name] = value;
-    else out[name] = Array.isArray(value) ? value.map((item) => conformObject(item, nested.block)) : [];
+    out[name] = at(name, () => {
+      if (nested.nesting_mode === 'single') return conformObject(value, nested.block);
+      if (isUnknown(value) || value === null || value === undefined) return isUnknown(value) ? value : [];
+      if (!Array.isArray(value)) throw new ValueTypeError('a list of blocks', describe(value));
+      return value.map((item, index) => at(index, () => conformObject(item, nested.block)));
+    });
   }
   return out;
 }
@@ -50,8 +70,40 @@ export function conformObject(raw: unknown, block: TerraformBlock): Value {
 function conformType(raw: unknown, type: TerraformType): Value {
   if (raw === null || raw === undefined) return null;
   if (isUnknown(raw)) return raw;
-  if (Array.isArray(type)) return Array.isArray(raw) ? raw.map((item) => conformType(item, type[1])) : null;
+  if (Array.isArray(type)) {
+    if (type[0] === 'map') {
+      if (!isPlainObject(raw)) throw new ValueTypeError('a map', describe(raw));
+      return Object.fromEntries(Object.entries(raw).map(([key, item]) => [key, at(key, () => conformType(item, type[1]))]));
+    }
+    if (!Array.isArray(raw)) throw new ValueTypeError(`a ${type[0]}`, describe(raw));
+    return raw.map((item, index) => at(index, () => conformType(item, type[1])));
+  }
+  if (type === 'number' && (typeof raw === 'number' || typeof raw === 'bigint')) return Number(raw);
   if (type === 'number' && typeof raw === 'string') return Number(raw);
-  if (type === 'number' && typeof raw === 'bigint') return Number(raw);
-  return raw as Value;
+  if (type === 'string' && typeof raw === 'string') return raw;
+  if (type === 'bool' && typeof raw === 'boolean') return raw;
+  throw new ValueTypeError(type === 'bool' ? 'a bool' : `a ${type}`, describe(raw));
+}
+
+/** Run a step of the walk, prefixing its path step to a type error from inside it. */
+function at<T>(step: PathStep, fn: () => T): T {
+  try {
+    return fn();
+  } catch (thrown) {
+    if (thrown instanceof ValueTypeError) thrown.path.unshift(step);
+    throw thrown;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** The kind of a wrong value, never the value itself (it may be a secret). */
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'binary data';
+  if (typeof value === 'object' && value !== null) return isPlainObject(value) ? 'an object' : 'an extension value of an unknown type';
+  if (typeof value === 'bigint') return 'a number';
+  return `a ${typeof value === 'boolean' ? 'bool' : typeof value}`;
 }

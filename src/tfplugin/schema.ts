@@ -53,9 +53,14 @@ export interface ValueChecks {
   maximum?: number;
   integer?: boolean;
   minLength?: number;
+  maxLength?: number;
   minItems?: number;
   maxItems?: number;
-  itemMinLength?: number;
+  /** For a Go duration: the shortest and the longest accepted, also Go durations. */
+  minDuration?: string;
+  maxDuration?: string;
+  /** Checks on each element of a list or set. */
+  items?: ValueChecks;
 }
 
 /** Plan behaviour declared on one attribute or block, keyed by its dotted path. */
@@ -69,6 +74,8 @@ export interface AttributeRules {
   fallback?: unknown;
   env?: string[];
   conflictsWith?: string[];
+  /** Sibling attributes that must be set when this one is. */
+  requires?: string[];
   checks?: ValueChecks;
 }
 

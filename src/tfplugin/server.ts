@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
-import { type Diagnostic, type PathStep, error, hasErrors } from './diagnostics';
+import { type Diagnostic, type PathStep, error, formatPath, hasErrors } from './diagnostics';
 import { type Logger } from './log';
-import { decodeValue, encodeValue, fromJsonState, conformObject } from './msgpack';
+import { ValueTypeError, decodeValue, encodeValue, fromJsonState, conformObject } from './msgpack';
 import { clearWriteOnly, planObject, replacementPlan } from './plan';
 import type { ProviderRpc } from './proto';
 import type { ApplyResult, Context, PlanResponse, PrivateState, ProviderDefinition } from './provider';
@@ -128,7 +128,7 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
         const applied: ApplyResult = prior ? await (type.update?.(prior, planned, config, ctx(), planPrivate) ?? { state: planned }) : await type.create(planned, config, ctx());
         return result(applied.diagnostics, { new_state: encode(applied.state, block), private: privateBytes(applied.private, request.planned_private) });
       } catch (thrown) {
-        return result([internalError(thrown, definition.name, log)], { new_state: encode(prior, block) });
+        return result([failure(thrown, definition.name, log)], { new_state: encode(prior, block) });
       }
     },
 
@@ -192,7 +192,7 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
       log.log('debug', `${rpc} done`, { rpc, type: request.type_name, ms: Math.round((performance.now() - started) * 100) / 100 });
       return response;
     } catch (thrown) {
-      return { diagnostics: [toProtoDiagnostic(internalError(thrown, definition.name, log))] };
+      return { diagnostics: [toProtoDiagnostic(failure(thrown, definition.name, log))] };
     }
   }) as Handlers;
 }
@@ -212,6 +212,15 @@ function decodePrivate(bytes: Uint8Array | undefined): PrivateState {
 function privateBytes(value: PrivateState | undefined, current: Uint8Array | undefined): Uint8Array | undefined {
   if (value === undefined) return current;
   return value === null || Object.keys(value).length === 0 ? undefined : Buffer.from(JSON.stringify(value));
+}
+
+/** A value of the wrong type is the caller's mistake, named by its attribute; anything else is a bug of ours. */
+function failure(thrown: unknown, provider: string, log: Logger): Diagnostic {
+  if (thrown instanceof ValueTypeError) {
+    const where = thrown.path.length > 0 ? formatPath(thrown.path) : 'the value';
+    return error(`Invalid value type for ${where}`, `${where} must be ${thrown.expected}; got ${thrown.got}.`, thrown.path.length > 0 ? thrown.path : undefined);
+  }
+  return internalError(thrown, provider, log);
 }
 
 function internalError(thrown: unknown, provider: string, log: Logger): Diagnostic {

@@ -1,12 +1,8 @@
-import { parseDuration } from './duration';
 import { type Diagnostic, type PathStep, error, formatPath } from './diagnostics';
+import { isWholeMilliseconds, parseDuration } from './duration';
+import { FORMATS } from './formats';
 import type { AttributeRules, SchemaRules, TerraformAttribute, TerraformBlock, ValueChecks } from './schema';
 import { type ObjectValue, type Value, isUnknown } from './values';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-const HOST = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i;
-const IPV6 = /^\[?[0-9a-f:.]+\]?$/i;
 
 /**
  * The checks declared in the schema rules, on every known value: unknown values pass until they
@@ -26,6 +22,11 @@ export function validateObject(block: TerraformBlock, rules: SchemaRules, value:
         diagnostics.push(error('Conflicting attributes', `Only one of ${formatPath([...path, name])} and ${formatPath([...path, other])} can be set; remove one of them.`, [...path, name]));
       }
     }
+    for (const needed of rule.requires ?? []) {
+      if ((value[needed] ?? null) === null) {
+        diagnostics.push(error('Missing required attribute', `${formatPath([...path, name])} requires ${formatPath([...path, needed])}: set ${needed} too, or remove ${name}.`, [...path, name]));
+      }
+    }
   }
   for (const [name, nested] of Object.entries(block.block_types ?? {})) {
     const current = value[name];
@@ -42,49 +43,48 @@ function checkAttribute(attribute: TerraformAttribute, rule: AttributeRules, val
   const checks = rule.checks;
   if (!checks) return [];
   const name = formatPath(path);
-  const shown = attribute.sensitive ? '' : `; got ${JSON.stringify(withoutCredentials(value))}`;
-  const invalid = (detail: string) => [error(`Invalid value for ${name}`, `${detail}${shown}.`, path)];
-  if (Array.isArray(value)) return checkItems(checks, value, path);
-  if (typeof value === 'string') {
-    if (checks.minLength !== undefined && value.length < checks.minLength) {
-      return [error(`Invalid value for ${name}`, `${name} must not be empty; remove the argument to leave it unset.`, path)];
-    }
-    if (checks.enum && !checks.enum.includes(value)) return invalid(`${name} must be one of ${checks.enum.map((v) => `"${v}"`).join(', ')}`);
-    const formatProblem = checks.format ? FORMATS[checks.format]?.(value, name) : undefined;
-    if (formatProblem) return invalid(formatProblem);
+  if (Array.isArray(value)) {
+    if (!checks.items) return [];
+    const problem = value.map((item) => (typeof item === 'string' ? stringProblem(checks.items!, item, `each element of ${name}`, attribute.sensitive) : undefined)).find(Boolean);
+    return problem ? [error(`Invalid value for ${name}`, problem, path)] : [];
   }
-  if (typeof value === 'number') {
-    const range = checks.minimum !== undefined && checks.maximum !== undefined ? ` from ${checks.minimum} to ${checks.maximum}` : checks.minimum !== undefined ? ` of at least ${checks.minimum}` : '';
-    const kind = checks.integer ? 'a whole number' : 'a number';
-    const outOfRange = (checks.minimum !== undefined && value < checks.minimum) || (checks.maximum !== undefined && value > checks.maximum);
-    if (Number.isNaN(value) || (checks.integer && !Number.isInteger(value)) || outOfRange) return invalid(`${name} must be ${kind}${range}`);
-  }
-  return [];
+  const problem = typeof value === 'string' ? stringProblem(checks, value, name, attribute.sensitive) : typeof value === 'number' ? numberProblem(checks, value, name) : undefined;
+  return problem ? [error(`Invalid value for ${name}`, problem, path)] : [];
 }
 
-function checkItems(checks: ValueChecks, items: Value[], path: PathStep[]): Diagnostic[] {
-  const name = formatPath(path);
-  if (checks.itemMinLength !== undefined && items.some((item) => typeof item === 'string' && item.length < checks.itemMinLength!)) {
-    return [error(`Invalid value for ${name}`, `${name} must not contain empty strings.`, path)];
+/** What is wrong with a string, as a sentence naming the attribute and what is accepted. */
+function stringProblem(checks: ValueChecks, value: string, name: string, sensitive = false): string | undefined {
+  const got = sensitive ? '' : shown(value);
+  if (checks.minLength !== undefined && value.length < checks.minLength) {
+    return checks.minLength === 1 ? `${name} must not be empty; remove the argument to leave it unset.` : `${name} must be at least ${checks.minLength} characters long.`;
   }
-  return [];
+  if (checks.maxLength !== undefined && value.length > checks.maxLength) return `${name} must be at most ${checks.maxLength} characters long; it has ${value.length}.`;
+  if (checks.enum && !checks.enum.includes(value)) return `${name} must be one of ${checks.enum.map((v) => `"${v}"`).join(', ')}${got}.`;
+  const format = checks.format ? FORMATS[checks.format] : undefined;
+  const formatProblem = format?.problem(value);
+  if (format && formatProblem) return `${name} must be ${format.accepted}, but it ${formatProblem}${got}.`;
+  if (checks.minDuration !== undefined && checks.maxDuration !== undefined) {
+    const ms = parseDuration(value)!;
+    const range = `from ${checks.minDuration} to ${checks.maxDuration}`;
+    if (ms < parseDuration(checks.minDuration)! || ms > parseDuration(checks.maxDuration)!) return `${name} must be a duration ${range}${got}.`;
+    if (!isWholeMilliseconds(value)) return `${name} must be a whole number of milliseconds (${range})${got}.`;
+  }
+  return undefined;
 }
 
-/** Each named format: undefined when the value is fine, else what is expected. */
-const FORMATS: Record<string, (value: string, name: string) => string | undefined> = {
-  uuid: (v, name) => (UUID.test(v) ? undefined : `${name} must be a UUID such as "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"`),
-  'go-duration': (v, name) => (parseDuration(v) !== undefined ? undefined : `${name} must be a Go duration such as "30m" or "1h30m"`),
-  'http-url': (v, name) => (/^https?:\/\/[^\s/]+(\/\S*)?$/.test(v) ? undefined : `${name} must be an http:// or https:// URL`),
-  host: (v, name) => {
-    if (URL_SCHEME.test(v)) {
-      return `${name} must be a host name or IP address, not a URL: put the host in host, the port in port, the database in db_name and the user in username (for ${v.split('://')[0]}://user@db.example.com:5432/app: host = "db.example.com", port = 5432)`;
-    }
-    if (HOST.test(v) || IPV6.test(v)) return undefined;
-    return `${name} must be a host name or IP address, without scheme, port, path or spaces`;
-  },
-};
+function numberProblem(checks: ValueChecks, value: number, name: string): string | undefined {
+  const range = checks.minimum !== undefined && checks.maximum !== undefined ? ` from ${checks.minimum} to ${checks.maximum}` : checks.minimum !== undefined ? ` of at least ${checks.minimum}` : '';
+  const kind = checks.integer ? 'a whole number' : 'a number';
+  const outOfRange = (checks.minimum !== undefined && value < checks.minimum) || (checks.maximum !== undefined && value > checks.maximum);
+  if (Number.isNaN(value) || (checks.integer && !Number.isInteger(value)) || outOfRange) return `${name} must be ${kind}${range}; got ${value}.`;
+  return undefined;
+}
 
-/** A URL pasted where a host belongs may carry a password: never repeat it. */
-function withoutCredentials(value: Value): Value {
-  return typeof value === 'string' ? value.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@') : value;
+/**
+ * The value, for a message: never one that may carry credentials (a URL, anything with an `@`),
+ * and cut short when long.
+ */
+function shown(value: string): string {
+  if (value.includes('@') || value.includes('://')) return '';
+  return `; got ${JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value)}`;
 }

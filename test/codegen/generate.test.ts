@@ -42,6 +42,8 @@ const malformed: Array<[string, unknown, RegExp]> = [
   ['a dangling $ref', { title: 'X', type: 'object', properties: { a: { $ref: '#/$defs/nope' } } }, /#\/properties\/a\/\$ref: #\/\$defs\/nope does not resolve/],
   ['an unknown annotation', { title: 'X', type: 'object', properties: { a: { type: 'string', description: 'd', 'x-terraform': { replace: true } } } }, /#\/properties\/a\/x-terraform\/replace: unknown annotation/],
   ['an unknown format', { title: 'X', type: 'object', properties: { a: { type: 'string', format: 'email', description: 'd' } } }, /#\/properties\/a\/format/],
+  ['a duration ceiling no timer can wait', { title: 'X', type: 'object', properties: { a: { type: 'string', format: 'go-duration', description: 'd', 'x-terraform': { minDuration: '1s', maxDuration: '600h' } } } }, /#\/properties\/a\/x-terraform\/maxDuration: must be a Go duration of whole milliseconds/],
+  ['duration bounds on a string that is not a duration', { title: 'X', type: 'object', properties: { a: { type: 'string', description: 'd', 'x-terraform': { minDuration: '1s', maxDuration: '1h' } } } }, /#\/properties\/a\/x-terraform: minDuration and maxDuration need/],
 ];
 
 for (const [what, schema, message] of malformed) {

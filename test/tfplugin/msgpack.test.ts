@@ -1,6 +1,6 @@
 import test from 'ava';
-import { decode, encode } from '@msgpack/msgpack';
-import { decodeValue, encodeValue, fromJsonState } from '../../src/tfplugin/msgpack';
+import { ExtData, decode, encode } from '@msgpack/msgpack';
+import { ValueTypeError, decodeValue, encodeValue, fromJsonState } from '../../src/tfplugin/msgpack';
 import type { TerraformBlock } from '../../src/tfplugin/schema';
 import { Unknown, isUnknown } from '../../src/tfplugin/values';
 
@@ -46,4 +46,20 @@ test('numbers that arrive as strings become numbers; unknown keys are dropped', 
 test('JSON state is read with the current schema', (t) => {
   const value = fromJsonState(Buffer.from(JSON.stringify({ name: 'n', port: 1, items: [{ host: 'h' }], timeouts: { create: '1m' } })), block)!;
   t.deepEqual(value, { name: 'n', port: 1, tags: null, on: null, items: [{ host: 'h' }], timeouts: { create: '1m' } });
+});
+
+test('a value of the wrong type is a ValueTypeError naming where it is and what was expected, never the value', (t) => {
+  const wrong = (value: Record<string, unknown>) => t.throws(() => decodeValue(encode(value), block), { instanceOf: ValueTypeError });
+  const number = wrong({ name: 42 });
+  t.deepEqual([number.path, number.expected, number.got], [['name'], 'a string', 'a number']);
+  t.deepEqual(wrong({ items: 'db.example.com' }).path, ['items']);
+  t.deepEqual(wrong({ tags: { a: 'secret-value' } }).path, ['tags']);
+  t.false(wrong({ tags: { a: 'secret-value' } }).message.includes('secret-value'));
+  t.deepEqual(wrong({ items: [{ host: true }] }).path, ['items', 0, 'host']);
+  t.deepEqual(wrong({ timeouts: ['x'] }).path, ['timeouts']);
+  t.deepEqual(wrong({ on: 'yes' }).path, ['on']);
+  const extension = wrong({ name: new ExtData(5, new Uint8Array([1])) });
+  t.is(extension.got, 'an extension value of an unknown type');
+  t.throws(() => decodeValue(new Uint8Array([0xc1]), block), { instanceOf: ValueTypeError }, 'bytes that are not MessagePack');
+  t.throws(() => decodeValue(encode('a string'), block), { instanceOf: ValueTypeError });
 });

@@ -57,7 +57,7 @@ export interface OnlineMigrationSource {
    */
   readonly dbName?: string;
   /**
-   * Host name or IP address of the source database's primary, without scheme or port.
+   * Host name or IP address of the source database's primary: only the host, the port goes in `port`.
    *
    * Docs: {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs/resources/online_migration#host OnlineMigration#host}
    */

@@ -6,7 +6,7 @@ import * as cdktf from '../cdk';
 
 export interface DodbProviderConfig {
   /**
-   * Base URL of the DigitalOcean API. Defaults to the `DIGITALOCEAN_API_URL` environment variable, then `https://api.digitalocean.com`. Point it at `dodb simulator` for tests.
+   * Origin of the DigitalOcean API (scheme, host and port; the client adds `/v2/...`). Defaults to the `DIGITALOCEAN_API_URL` environment variable, then `https://api.digitalocean.com`. Point it at `dodb simulator` for tests.
    *
    * Docs: {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs#api_endpoint DodbProvider#api_endpoint}
    */

@@ -1,0 +1,39 @@
+import { FORMATS } from '../tfplugin/formats';
+import type { AttributeRules, ValueChecks } from '../tfplugin/schema';
+
+/** The checks and constraints of one attribute in words, for the docs: the same rules validation applies. */
+export function describeRules(rules: AttributeRules): string {
+  const sentences: string[] = [];
+  if (rules.checks) {
+    const accepted = describeChecks(rules.checks);
+    if (accepted) sentences.push(`Accepted: ${accepted}.`);
+    const items = rules.checks.items ? describeChecks(rules.checks.items) : '';
+    if (items) sentences.push(`Each element: ${items}.`);
+  }
+  if (rules.conflictsWith?.length) sentences.push(`Conflicts with ${rules.conflictsWith.map(code).join(', ')}.`);
+  if (rules.requires?.length) sentences.push(`Requires ${rules.requires.map(code).join(' and ')}.`);
+  return sentences.join(' ');
+}
+
+function describeChecks(checks: ValueChecks): string {
+  const parts: string[] = [];
+  if (checks.format) parts.push(FORMATS[checks.format]!.accepted);
+  if (checks.enum) parts.push(`one of ${checks.enum.map(code).join(', ')}`);
+  if (checks.minDuration !== undefined && checks.maxDuration !== undefined) {
+    parts.push(`from \`${checks.minDuration}\` to \`${checks.maxDuration}\`, in whole milliseconds`);
+  }
+  const length = lengthRange(checks.minLength, checks.maxLength);
+  if (length) parts.push(length);
+  if (checks.minimum !== undefined || checks.maximum !== undefined) {
+    const kind = checks.integer ? 'a whole number' : 'a number';
+    parts.push(checks.maximum === undefined ? `${kind} of at least ${checks.minimum}` : checks.minimum === undefined ? `${kind} of at most ${checks.maximum}` : `${kind} from ${checks.minimum} to ${checks.maximum}`);
+  }
+  return parts.join('; ');
+}
+
+function lengthRange(min: number | undefined, max: number | undefined): string {
+  if (max !== undefined) return `${min ?? 0} to ${max} characters`;
+  return min !== undefined ? `not empty` : '';
+}
+
+const code = (text: string) => `\`${text}\``;

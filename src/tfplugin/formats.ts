@@ -1,0 +1,87 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import { parseDuration } from './duration';
+
+/** A named string format: what it accepts, in words for messages and docs, and its check. */
+export interface Format {
+  /** Completes "must be …" and "Accepted: …". */
+  accepted: string;
+  /** Undefined when the value is fine, else the specific problem ("has a port"). */
+  problem(value: string): string | undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/i;
+const ZONE = /^[a-z0-9._~-]{1,64}$/i;
+
+export const FORMATS: Record<string, Format> = {
+  uuid: {
+    accepted: 'a UUID such as "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"',
+    problem: (v) => (UUID.test(v) ? undefined : 'is not a UUID'),
+  },
+  'go-duration': {
+    accepted: 'a Go duration such as "30m", "1h30m" or ".5s" (units h, m, s, ms, us, ns; an optional sign)',
+    problem: (v) => (parseDuration(v) === undefined ? 'is not a Go duration' : undefined),
+  },
+  'http-origin': {
+    accepted: 'an http:// or https:// origin such as "https://api.example.com" or "http://127.0.0.1:8080", with no path, query or credentials',
+    problem: originProblem,
+  },
+  host: {
+    accepted: 'a DNS name (labels of 1 to 63 letters, digits, "-" or "_", 253 characters in all), an IPv4 address, or an IPv6 address (a "%zone" allowed, in balanced brackets or none), with no scheme, port, credentials or path',
+    problem: hostProblem,
+  },
+  name: {
+    accepted: 'printable text without leading or trailing blanks',
+    problem: (v) => (CONTROL.test(v) ? 'contains a control character' : v.trim() !== v ? 'starts or ends with a blank' : undefined),
+  },
+  token: {
+    accepted: 'one word of printable characters, with no blanks or line breaks',
+    problem: (v) => (/\s/.test(v) || CONTROL.test(v) ? 'contains a blank, a line break or a control character' : undefined),
+  },
+};
+
+function hostProblem(v: string): string | undefined {
+  if (SCHEME.test(v)) return `is a URL, not a host (for ${v.split('://')[0]}://user@db.example.com:5432/app the host is "db.example.com")`;
+  if (v.includes('@')) return 'contains credentials (user:password@)';
+  if (/\s/.test(v) || CONTROL.test(v)) return 'contains a blank or a control character';
+  if (v.includes('/')) return 'contains a path';
+  if (v.includes('[') || v.includes(']')) {
+    const bracketed = /^\[([^[\]]*)\](.*)$/.exec(v);
+    if (!bracketed) return 'has unbalanced brackets';
+    if (bracketed[2]) return /^:\d*$/.test(bracketed[2]) ? 'has a port' : 'has text after the closing bracket';
+    return isIpv6WithZone(bracketed[1]!) ? undefined : 'holds something other than an IPv6 address in brackets';
+  }
+  if (isIpv6WithZone(v) || isIPv4(v)) return undefined;
+  if (/^[^:]+:\d*$/.test(v)) return 'has a port';
+  if (v.includes(':')) return 'is not a valid IPv6 address';
+  const name = v.endsWith('.') ? v.slice(0, -1) : v;
+  if (name.length === 0 || name.length > 253) return `is ${name.length} characters long`;
+  const labels = name.split('.');
+  if (labels.some((label) => label.length === 0)) return 'has an empty label (two dots in a row, or a leading dot)';
+  if (labels.some((label) => label.length > 63)) return 'has a label longer than 63 characters';
+  if (!labels.every((label) => LABEL.test(label))) return 'has a character other than letters, digits, "-" or "_", or a label starting or ending with "-"';
+  if (/^\d+$/.test(labels[labels.length - 1]!)) return 'is not a valid IPv4 address';
+  return undefined;
+}
+
+function isIpv6WithZone(v: string): boolean {
+  const [address, zone, extra] = v.split('%');
+  return extra === undefined && (zone === undefined || ZONE.test(zone)) && address!.length <= 45 && isIPv6(address!);
+}
+
+function originProblem(v: string): string | undefined {
+  if (/\s/.test(v) || CONTROL.test(v)) return 'contains a blank or a control character';
+  if (!/^https?:\/\//i.test(v)) return 'does not start with http:// or https://';
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return 'is not a valid URL';
+  }
+  if (url.username || url.password || v.includes('@')) return 'contains credentials';
+  if (v.includes('?') || v.includes('#')) return 'has a query or a fragment';
+  if (url.pathname !== '/') return `has the path "${url.pathname}" (the client adds /v2/… itself)`;
+  return undefined;
+}
