@@ -49,7 +49,9 @@ function checkAttribute(attribute: TerraformAttribute, rule: AttributeRules, val
     return problem ? [error(`Invalid value for ${name}`, problem, path)] : [];
   }
   const problem = typeof value === 'string' ? stringProblem(checks, value, name, attribute.sensitive) : typeof value === 'number' ? numberProblem(checks, value, name) : undefined;
-  return problem ? [error(`Invalid value for ${name}`, problem, path)] : [];
+  // With a path, Terraform prints the configuration line under the message: not when it may hold a password.
+  const located = typeof value === 'string' && mayHoldCredentials(value) ? undefined : path;
+  return problem ? [error(`Invalid value for ${name}`, problem, located)] : [];
 }
 
 /** What is wrong with a string, as a sentence naming the attribute and what is accepted. */
@@ -80,11 +82,13 @@ function numberProblem(checks: ValueChecks, value: number, name: string): string
   return undefined;
 }
 
+const mayHoldCredentials = (value: string) => value.includes('@') || value.includes('://');
+
 /**
  * The value, for a message: never one that may carry credentials (a URL, anything with an `@`),
  * and cut short when long.
  */
 function shown(value: string): string {
-  if (value.includes('@') || value.includes('://')) return '';
+  if (mayHoldCredentials(value)) return '';
   return `; got ${JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value)}`;
 }
