@@ -1,14 +1,7 @@
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { join } from 'node:path';
-import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { selfSignedCertificate } from '../../src/tfplugin/certificate';
-import { protocol } from '../../src/tfplugin/proto';
-import { ROOT } from '../helpers/project';
-
-const PROVIDER = join(ROOT, 'dist/mirror/registry.terraform.io/dodb/dodb/0.1.0/linux_amd64/terraform-provider-dodb_v0.1.0');
-const COOKIE = { TF_PLUGIN_MAGIC_COOKIE: 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2' };
+import { COOKIE, PROVIDER, startProvider } from '../helpers/provider-process';
 
 test('run by hand, the provider says what it is and exits 1', (t) => {
   const run = spawnSync(PROVIDER, { encoding: 'utf8', env: { PATH: process.env.PATH } });
@@ -24,60 +17,27 @@ test('offered only protocol 5, it prints a short message line and exits 1', (t) 
   t.regex(run.stdout, /protocol 6 only/);
 });
 
-type Certificate = ReturnType<typeof selfSignedCertificate>;
-
-/** The provider started as Terraform starts it, trusting `client`, and its parsed handshake line. */
-async function startProvider(client: Certificate) {
-  const child = spawn(PROVIDER, { env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6,5', PLUGIN_CLIENT_CERT: client.certPem }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk) => resolve(String(chunk))));
-  const [core, version, network, address, kind, cert] = line.trim().split('|');
-  return { child, exited, core, version, network, address: address!, kind, cert: cert! };
-}
-
-/** One unary call over mutual TLS, presenting `client`'s certificate. */
-function call(address: string, serverCert: X509Certificate, client: Certificate, service: string, method: string, request: string, response: string) {
-  const Req = protocol().lookupType(request);
-  const Res = protocol().lookupType(response);
-  const Client = makeGenericClientConstructor({
-    [method]: {
-      path: `/${service}/${method}`, requestStream: false, responseStream: false,
-      requestSerialize: (v: object) => Buffer.from(Req.encode(Req.fromObject(v)).finish()),
-      requestDeserialize: (b: Buffer) => Req.decode(b),
-      responseSerialize: (v: object) => Buffer.from(Res.encode(Res.fromObject(v)).finish()),
-      responseDeserialize: (b: Buffer) => Res.toObject(Res.decode(b), { longs: Number, enums: Number }),
-    },
-  }, service);
-  const tls = credentials.createSsl(Buffer.from(serverCert.toString()), Buffer.from(client.keyPem), Buffer.from(client.certPem));
-  const stub = new Client(address, tls, { 'grpc.ssl_target_name_override': 'localhost' }) as unknown as Record<string, (req: object, options: object, cb: (e: Error | null, r: any) => void) => void>;
-  return new Promise<any>((resolve, reject) => stub[method]!({}, { deadline: Date.now() + 10_000 }, (error, result) => (error ? reject(error) : resolve(result))));
-}
-
 test('handshake, mutual TLS, GetProviderSchema, then Shutdown exits promptly', async (t) => {
-  const client = selfSignedCertificate();
-  const { core, version, network, address, kind, cert, exited } = await startProvider(client);
+  const provider = await startProvider(t);
+  const [core, version, network, , kind, cert] = provider.handshake;
   t.deepEqual([core, version, network, kind], ['1', '6', 'tcp', 'grpc']);
-  t.regex(address, /^127\.0\.0\.1:\d+$/);
-  t.false(cert.endsWith('='), 'no base64 padding');
-  const serverCert = new X509Certificate(Buffer.from(cert, 'base64'));
-  t.is(serverCert.subjectAltName, 'DNS:localhost');
+  t.regex(provider.address, /^127\.0\.0\.1:\d+$/);
+  t.false(cert!.endsWith('='), 'no base64 padding');
+  t.is(provider.serverCert.subjectAltName, 'DNS:localhost');
 
-  const schema = await call(address, serverCert, client, 'tfplugin6.Provider', 'GetProviderSchema', 'tfplugin6.GetProviderSchema.Request', 'tfplugin6.GetProviderSchema.Response');
+  const schema = await provider.call('tfplugin6.Provider', 'GetProviderSchema', {});
   t.deepEqual(Object.keys(schema.resource_schemas), ['dodb_online_migration']);
   t.true(schema.server_capabilities.get_provider_schema_optional);
   t.true(schema.server_capabilities.move_resource_state);
   const started = Date.now();
-  await call(address, serverCert, client, 'plugin.GRPCController', 'Shutdown', 'plugin.Empty', 'plugin.Empty');
-  t.is(await exited, 0);
+  await provider.call('plugin.GRPCController', 'Shutdown', {}, { types: { request: 'plugin.Empty', response: 'plugin.Empty' } });
+  t.is(await provider.exited, 0);
   t.true(Date.now() - started < 1000, 'the provider exited within a second of Shutdown');
 });
 
 test('a client presenting another certificate than the one Terraform announced gets no answer', async (t) => {
-  const { address, cert, child } = await startProvider(selfSignedCertificate());
-  t.teardown(() => child.kill('SIGKILL'));
-  const serverCert = new X509Certificate(Buffer.from(cert, 'base64'));
-  const stranger = selfSignedCertificate();
-  const refused = await t.throwsAsync(call(address, serverCert, stranger, 'tfplugin6.Provider', 'GetProviderSchema', 'tfplugin6.GetProviderSchema.Request', 'tfplugin6.GetProviderSchema.Response'));
+  const provider = await startProvider(t);
+  const refused = await t.throwsAsync(provider.call('tfplugin6.Provider', 'GetProviderSchema', {}, { as: selfSignedCertificate() }));
   t.regex(refused!.message, /UNAVAILABLE|DEADLINE_EXCEEDED/);
 });
 
