@@ -3,6 +3,7 @@ import type { Got, Response } from 'got';
 import type { Migration, MigrationStatus, StartMigrationRequest } from '../../generated/types';
 import { ApiError, type ApiErrorCode, StartRefusedError, codeForStatus, isTransient, mayHaveTakenEffect } from './errors';
 import { type RateLimiter, sharedLimiter } from './limiter';
+import { redactSecrets } from './redact';
 import { DEFAULT_RETRY, type RetryPolicy, retryDelay } from './retry';
 import { sleep } from './sleep';
 import { MIGRATION_STATUSES, isActive } from './status';
@@ -65,10 +66,12 @@ export class DoClient {
   private readonly policy: RetryPolicy;
   private readonly limiter: RateLimiter;
   private readonly log: LogFn;
+  private readonly token: string;
   readonly endpoint: string;
 
   constructor(options: ClientOptions) {
     this.endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
+    this.token = options.token;
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     this.log = options.log ?? (() => {});
     const tokenKey = createHash('sha256').update(options.token).digest('hex').slice(0, 16);
@@ -235,7 +238,7 @@ export class DoClient {
       this.limiter.release();
       if (signal?.aborted) return { kind: 'final', error: this.canceled(method, path, attempt) };
       const code = (error as { code?: string }).code ?? 'ERR_UNKNOWN';
-      const cause = { code, message: `${code} ${(error as Error).message.replace(/https?:\/\/\S+/g, '<endpoint>')}` };
+      const cause = { code, message: this.redact(`${code} ${(error as Error).message.replace(/https?:\/\/\S+/g, '<endpoint>')}`) };
       this.log('debug', 'request failed', { method, path, attempt, error: code, ms: Date.now() - started });
       if (!RETRYABLE_NETWORK.has(code) && !code.startsWith('ERR_GOT')) {
         return { kind: 'final', error: new ApiError({ code: 'network', method, path, attempts: attempt, cause }) };
@@ -248,7 +251,7 @@ export class DoClient {
     const error = errorBody(response.body);
     const details = {
       code: codeForStatus(statusCode), method, path, status: statusCode, attempts: attempt,
-      doId: error?.id, doMessage: error?.message ?? (error ? undefined : `non-JSON body (${describeBody(response)})`),
+      doId: error?.id && this.redact(error.id), doMessage: error?.message !== undefined ? this.redact(error.message) : error ? undefined : `non-JSON body (${describeBody(response)})`,
       requestId: error?.request_id ?? header(response, 'x-request-id'),
     };
     if (!this.policy.statusCodes.includes(statusCode)) return { kind: 'final', error: new ApiError(details) };
@@ -261,6 +264,11 @@ export class DoClient {
     const delayMs = retryDelay(attempt, this.policy, hints);
     this.log('debug', 'retrying', { method: details.method, path: details.path, status: details.status, attempt, delay_ms: Math.round(delayMs) });
     return { kind: 'retry', delayMs, ambiguous };
+  }
+
+  /** Our own token, and anything token-shaped, out of text a server sent. */
+  private redact(text: string): string {
+    return redactSecrets(text, [this.token]);
   }
 
   private canceled(method: string, path: string, attempt: number): ApiError {

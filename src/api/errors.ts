@@ -1,3 +1,5 @@
+import { redactSecrets } from './redact';
+
 /** What went wrong, as callers branch on it. */
 export type ApiErrorCode =
   | 'unauthorized'
@@ -40,7 +42,14 @@ export class ApiError extends Error {
   readonly requestId?: string;
   readonly attempts: number;
 
-  constructor(details: ApiErrorDetails) {
+  constructor(given: ApiErrorDetails) {
+    // Server text may echo a request back, headers included.
+    const details = {
+      ...given,
+      doMessage: given.doMessage === undefined ? undefined : redactSecrets(given.doMessage),
+      requestId: given.requestId === undefined ? undefined : redactSecrets(given.requestId),
+      cause: given.cause && { ...given.cause, message: redactSecrets(given.cause.message) },
+    };
     super(describe(details), details.cause ? { cause: details.cause } : undefined);
     this.name = 'ApiError';
     this.code = details.code;

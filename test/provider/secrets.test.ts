@@ -1,5 +1,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { requests, simulator } from '../helpers/simulator';
 import { PROVIDER_BLOCK, initialized, migrationConfig, workspace } from '../helpers/terraform';
@@ -61,4 +63,48 @@ variable "wo_password" {
   ws.write({ 'main.tf': config.replace('password_wo_version = 1', 'password_wo_version = 2') });
   const replace = await ws.run(['plan'], env);
   t.regex(replace.stdout, /must be replaced/);
+});
+
+test('a server that echoes the Authorization header and the request body puts neither into a diagnostic or a log', async (t) => {
+  const token = 'dop_v1_echo0123456789abcdef';
+  const echo = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      const status = req.method === 'PUT' ? 422 : 500;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'echo', message: `rejected Authorization: ${req.headers.authorization} with body ${body}` }));
+    });
+  });
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => echo.close());
+  const ws = workspace(t, { url: `http://127.0.0.1:${(echo.address() as AddressInfo).port}`, token });
+  ws.write({ 'main.tf': `${migrationConfig()}\nprovider "dodb" {\n  http_retry_max = 0\n}\n\ndata "dodb_online_migration" "d" {\n  cluster_id = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"\n}\n` });
+  await initialized(t, ws);
+  const apply = await ws.run(['apply', '-auto-approve'], { TF_LOG: 'trace', TF_VAR_source_password: PASSWORD });
+  t.is(apply.code, 1);
+  t.regex(apply.output, /rejected Authorization: \[redacted\]/, 'the server\'s message is shown, redacted');
+  t.false(apply.output.includes(token.slice(7)), 'the token leaked');
+  t.false(apply.output.includes(PASSWORD), 'the password leaked');
+});
+
+test('hosts that carry credentials are not repeated by validate or plan, nor in the trace log', async (t) => {
+  const sim = await simulator(t);
+  const ws = workspace(t, sim);
+  ws.write({ 'main.tf': migrationConfig() });
+  await initialized(t, ws);
+  for (const host of ['replicator:hunter2secret@db.example.com', 'postgres://replicator:p@ss/hunter2@db.example.com:5432/app']) {
+    ws.write({ 'main.tf': migrationConfig({ source: `    host = var.host\n    port = 5432` }).replace(PROVIDER_BLOCK, `${PROVIDER_BLOCK}\nvariable "host" { type = string }\n`) });
+    for (const args of [['validate'], ['plan']]) {
+      const result = await ws.run(args, { TF_LOG: 'trace', TF_VAR_host: host });
+      if (args[0] === 'plan') t.regex(result.output, /Invalid value for source\[0\]\.host/, host);
+      t.false(result.output.includes('hunter2'), `${args[0]} with ${host}`);
+    }
+    ws.write({ 'main.tf': migrationConfig({ source: `    host = "${host}"\n    port = 5432` }) });
+    const validate = await ws.run(['validate'], { TF_LOG: 'trace' });
+    t.is(validate.code, 1);
+    t.regex(validate.output, /Invalid value for source\[0\]\.host/);
+    t.false(validate.output.includes('hunter2'), `validate with ${host} in the configuration`);
+  }
+  t.deepEqual(await requests(sim), []);
 });
