@@ -214,7 +214,7 @@ export interface ProviderConfig {
    */
   api_endpoint?: string;
   /**
-   * How many times a request is retried after a 429, a 5xx or a network error. Defaults to `4`.
+   * How many times a request is retried after a 5xx or a network error. Defaults to `4`. A 429 (rate limited) is retried, honouring `retry-after`, for as long as the operation's timeout allows (`timeouts` of the resource; 60 seconds for a refresh, a read or an import).
    */
   http_retry_max?: number;
   /**

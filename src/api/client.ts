@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Got, Response } from 'got';
 import type { Migration, MigrationStatus, StartMigrationRequest } from '../../generated/types';
 import { ApiError, type ApiErrorCode, StartRefusedError, codeForStatus, isTransient, mayHaveTakenEffect } from './errors';
-import { type RateLimiter, sharedLimiter } from './limiter';
+import { type RateLimiter, RateLimitWait, sharedLimiter } from './limiter';
 import { redactSecrets } from './redact';
-import { DEFAULT_RETRY, type RetryPolicy, retryDelay } from './retry';
+import { DEFAULT_RETRY, type RetryHints, type RetryPolicy, retryDelay, serverWaitMs } from './retry';
 import { sleep } from './sleep';
 import { MIGRATION_STATUSES, isActive } from './status';
 
@@ -27,6 +27,11 @@ export interface ClientOptions {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /**
+   * Epoch ms by which the operation must be done (its Terraform timeout): 429s are retried until
+   * then. Without one, a call is bounded by the policy's callBoundMs.
+   */
+  deadline?: number;
 }
 
 export interface StartOptions extends CallOptions {
@@ -216,20 +221,40 @@ export class DoClient {
   }
 
   private async send(method: string, path: string, body: unknown, options: CallOptions): Promise<Response<string>> {
+    const bounded = { ...options, deadline: options.deadline ?? Date.now() + this.policy.callBoundMs };
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(method, path, body, options, attempt);
+      const outcome = await this.attempt(method, path, body, bounded, attempt);
       if (outcome.kind === 'response') return outcome.response;
       if (outcome.kind === 'final') throw outcome.error;
       await sleep(outcome.delayMs, options.signal);
     }
   }
 
-  /** One try: a 2xx response, a final error, or a retry with its delay. */
-  private async attempt(method: string, path: string, body: unknown, { signal }: CallOptions, attempt: number): Promise<Outcome> {
+  /**
+   * One try: a 2xx response, a final error, or a retry with its delay. A 429 is retried here until
+   * the deadline: the server did not carry the request out, so there is nothing to look for.
+   */
+  private async attempt(method: string, path: string, body: unknown, options: CallOptions, attempt: number): Promise<Outcome> {
+    const deadline = options.deadline ?? Date.now() + this.policy.callBoundMs;
+    for (let refused = 1; ; refused++) {
+      const outcome = await this.tryOnce(method, path, body, options.signal, attempt, refused, deadline);
+      if (outcome.kind !== 'throttled') return outcome;
+      await sleep(outcome.delayMs, options.signal).catch(() => {
+        throw this.canceled(method, path, attempt);
+      });
+    }
+  }
+
+  private async tryOnce(method: string, path: string, body: unknown, signal: AbortSignal | undefined, attempt: number, refused: number, deadline: number): Promise<Outcome | Throttled> {
+    const announce = (ms: number, reason: string) => this.log('info', `waiting ${Math.round(ms / 1000)}s before ${method} ${path}: ${reason}`, { method, path, wait_ms: Math.round(ms) });
+    let sentAt: number;
+    try {
+      sentAt = await this.limiter.acquire({ signal, deadline, onWait: announce, noticeMs: this.policy.logWaitMs });
+    } catch (thrown) {
+      if (!(thrown instanceof RateLimitWait)) throw this.canceled(method, path, attempt);
+      return { kind: 'final', error: this.rateLimited(method, path, attempt, thrown.untilMs - Date.now(), deadline, thrown.reason) };
+    }
     const started = Date.now();
-    await this.limiter.acquire(signal).catch(() => {
-      throw this.canceled(method, path, attempt);
-    });
     let response: Response<string>;
     try {
       response = await this.http(path.slice(1), { method: method as 'GET', json: body, signal });
@@ -243,10 +268,11 @@ export class DoClient {
       if (!RETRYABLE_NETWORK.has(code) && !code.startsWith('ERR_GOT')) {
         return { kind: 'final', error: new ApiError({ code: 'network', method, path, attempts: attempt, cause }) };
       }
-      return this.retryOrFail({ code: 'network', method, path, attempts: attempt, cause }, attempt, { now: Date.now(), random: Math.random() }, true);
+      return this.retryOrFail({ code: 'network', method, path, attempts: attempt, cause }, attempt, { now: Date.now(), random: Math.random() }, true, deadline);
     }
     const { statusCode } = response;
     this.log('debug', 'request', { method, path, status: statusCode, attempt, ms: Date.now() - started });
+    if (statusCode !== 429) this.limiter.recover();
     if (statusCode >= 200 && statusCode < 300) return { kind: 'response', response };
     const error = errorBody(response.body);
     const details = {
@@ -255,15 +281,44 @@ export class DoClient {
       requestId: error?.request_id ?? header(response, 'x-request-id'),
     };
     if (!this.policy.statusCodes.includes(statusCode)) return { kind: 'final', error: new ApiError(details) };
-    const hints = { status: statusCode, retryAfter: header(response, 'retry-after'), rateLimitReset: header(response, 'ratelimit-reset'), now: Date.now(), random: Math.random() };
-    return this.retryOrFail(details, attempt, hints, statusCode >= 500);
+    const hints = {
+      status: statusCode, retryAfter: header(response, 'retry-after'), rateLimitRemaining: header(response, 'ratelimit-remaining'),
+      rateLimitReset: header(response, 'ratelimit-reset'), now: Date.now(), random: Math.random(),
+    };
+    if (statusCode === 429) return this.throttled(method, path, attempt, refused, hints, sentAt, deadline);
+    return this.retryOrFail(details, attempt, hints, statusCode >= 500, deadline);
   }
 
-  private retryOrFail(details: ConstructorParameters<typeof ApiError>[0], attempt: number, hints: Parameters<typeof retryDelay>[2], ambiguous: boolean): Outcome {
+  /** A 429: wait what the headers ask, or back off and slow every request down when they do not say. */
+  private throttled(method: string, path: string, attempt: number, refused: number, hints: RetryHints, sentAt: number, deadline: number): Outcome | Throttled {
+    const asked = serverWaitMs(hints);
+    if (asked === undefined) this.limiter.slowDown(sentAt);
+    const delayMs = asked ?? retryDelay(refused, this.policy, { ...hints, status: undefined });
+    const reason = asked === undefined ? 'the API refused it (429) without saying for how long' : 'the API asked to wait (429)';
+    if (Date.now() + delayMs > deadline) return { kind: 'final', error: this.rateLimited(method, path, attempt, delayMs, deadline, reason) };
+    const fields = { method, path, status: 429, refused, delay_ms: Math.round(delayMs) };
+    if (delayMs >= this.policy.logWaitMs) this.log('info', `waiting ${Math.round(delayMs / 1000)}s before retrying ${method} ${path}: ${reason}`, fields);
+    else this.log('debug', 'retrying', fields);
+    return { kind: 'throttled', delayMs };
+  }
+
+  private retryOrFail(details: ConstructorParameters<typeof ApiError>[0], attempt: number, hints: RetryHints, ambiguous: boolean, deadline: number): Outcome {
     if (attempt > this.policy.limit) return { kind: 'final', error: new ApiError(details) };
     const delayMs = retryDelay(attempt, this.policy, hints);
-    this.log('debug', 'retrying', { method: details.method, path: details.path, status: details.status, attempt, delay_ms: Math.round(delayMs) });
+    if (Date.now() + delayMs > deadline) return { kind: 'final', error: new ApiError(details) };
+    const fields = { method: details.method, path: details.path, status: details.status, attempt, delay_ms: Math.round(delayMs) };
+    if (delayMs >= this.policy.logWaitMs) this.log('info', `waiting ${Math.round(delayMs / 1000)}s before retrying ${details.method} ${details.path} (${details.status ?? details.cause?.code})`, fields);
+    else this.log('debug', 'retrying', fields);
     return { kind: 'retry', delayMs, ambiguous };
+  }
+
+  /** Rate limited for longer than the call may wait: say until when, and log it. */
+  private rateLimited(method: string, path: string, attempt: number, waitMs: number, deadline: number, reason: string): ApiError {
+    const until = new Date(Date.now() + waitMs).toISOString().replace(/\.\d+Z$/, 'Z');
+    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    const doMessage = `${reason}; the next try would be at ${until} (in ${formatWait(waitMs)}), after this operation's time limit (${left}s left)`;
+    this.log('info', `giving up ${method} ${path}: ${doMessage}`, { method, path, wait_ms: Math.round(waitMs) });
+    return new ApiError({ code: 'rate_limited', method, path, status: 429, attempts: attempt, doMessage });
   }
 
   /** Our own token, and anything token-shaped, out of text a server sent. */
@@ -286,6 +341,13 @@ type Outcome =
   | { kind: 'response'; response: Response<string> }
   | { kind: 'final'; error: ApiError }
   | { kind: 'retry'; delayMs: number; ambiguous: boolean };
+/** A 429 to wait out and send again; never seen outside `attempt`. */
+type Throttled = { kind: 'throttled'; delayMs: number };
+
+function formatWait(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 120 ? `${seconds}s` : seconds < 7200 ? `${Math.round(seconds / 60)}m` : `${Math.round(seconds / 3600)}h`;
+}
 
 function migrationPath(clusterId: string): string {
   return `/v2/databases/${encodeURIComponent(clusterId)}/online-migration`;

@@ -69,7 +69,7 @@ const ADVICE: Record<ApiErrorCode, string> = {
   not_found: 'no such database cluster (or it has no online migration); check the cluster UUID',
   invalid_request: 'the API rejected the request; fix the argument it names',
   conflict: 'the cluster is busy, for instance a migration is already running: import it (terraform import, or dodb migration status to see it) or stop it first',
-  rate_limited: 'the API rate limit (250 requests a minute, 5,000 an hour per token) was hit; retry later or raise http_retry_max',
+  rate_limited: 'the API rate limit (250 requests a minute, 5,000 an hour per token, shared by every tool using it) is used up: wait until it resets and run the command again; for apply and destroy, a longer `timeouts` block lets dodb wait it out',
   server_error: 'DigitalOcean answered with a server error; retry later',
   network: 'the API could not be reached; check api_endpoint and the network',
   invalid_response: 'the API answered with a body that is not the documented shape',

@@ -1,7 +1,36 @@
+type Headers = Record<string, string | string[] | undefined>;
+
+export interface AcquireOptions {
+  signal?: AbortSignal;
+  /** Epoch ms after which the request is no use to its caller: a longer wait throws RateLimitWait at once. */
+  deadline?: number;
+  /** Called once when the request will wait at least `noticeMs` before being sent. */
+  onWait?: (ms: number, reason: string) => void;
+  noticeMs?: number;
+}
+
+/** The limiter would hold a request past its caller's deadline. */
+export class RateLimitWait extends Error {
+  constructor(readonly untilMs: number, readonly reason: string) {
+    super(`${reason} until ${new Date(untilMs).toISOString()}`);
+    this.name = 'RateLimitWait';
+  }
+}
+
 /**
- * Client-side pacing from the server's `ratelimit-remaining` / `ratelimit-reset` headers, shared
- * by every call in the process that uses the same token and endpoint: requests in flight count
- * against what remains, so a burst never spends more than the window holds.
+ * Adaptive spacing after 429s the headers do not explain: it doubles from the first step up to
+ * the most, and halves after each quiet spell with answers and no such 429, down to none.
+ */
+const SLOW_FIRST_MS = 500;
+const SLOW_MOST_MS = 10_000;
+const QUIET_SPELL_MS = 5000;
+
+/**
+ * Client-side pacing shared by every call in the process that uses the same token and endpoint.
+ * From the `ratelimit-remaining` / `ratelimit-reset` headers: requests in flight count against
+ * what remains, so a burst never spends more than the window holds. From 429s the headers do not
+ * explain (a burst limit they do not show): every request is spaced out, more after each such 429
+ * and less after each answer that is not one.
  */
 export class RateLimiter {
   private remaining?: number;
@@ -9,32 +38,42 @@ export class RateLimiter {
   private resetAtMs?: number;
   private inFlight = 0;
   private nextSendAt = 0;
-  /** Set once a response came without rate-limit headers: there is nothing to pace on. */
+  /** Set once a response came without rate-limit headers: there is nothing to pace on but 429s. */
   private unpaced = false;
+  private slowMs = 0;
+  private slowedAt = 0;
+  private changedAt = 0;
   private readonly waiters = new Set<() => void>();
 
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /** Waits for a slot and takes it; returns when the request may go (epoch ms), for `slowDown`. */
+  async acquire(options: AcquireOptions = {}): Promise<number> {
+    const { signal, deadline } = options;
+    let announced = false;
     for (;;) {
       signal?.throwIfAborted();
       const now = Date.now();
       if (this.resetAtMs !== undefined && now >= this.resetAtMs) this.forgetWindow();
-      if (this.unpaced) {
-        this.inFlight++;
-        return;
-      }
-      const allowance = this.remaining === undefined ? (this.inFlight === 0 ? 1 : 0) : this.remaining - this.inFlight;
+      const allowance = this.unpaced ? 1 : this.remaining === undefined ? (this.inFlight === 0 ? 1 : 0) : this.remaining - this.inFlight;
       if (allowance > 0 && now >= this.nextSendAt) {
         this.inFlight++;
-        this.nextSendAt = now + this.spacing(now);
-        return;
+        this.nextSendAt = now + Math.max(this.spacing(now), this.slowMs);
+        return now;
       }
+      // Without a window to wait for, a request waits for an answer to another one.
       const until = allowance > 0 ? this.nextSendAt : this.resetAtMs;
-      await this.waitForChange(until === undefined ? undefined : until - now + 5, signal);
+      const reason = allowance > 0 ? 'pacing requests after the API refused some (429)' : 'the API rate limit is used up';
+      if (deadline !== undefined && (until ?? now) > deadline) throw new RateLimitWait(until ?? now, reason);
+      if (!announced && until !== undefined && until - now >= (options.noticeMs ?? Infinity)) {
+        announced = true;
+        options.onWait?.(until - now, reason);
+      }
+      const wakeAt = Math.min(until === undefined ? Infinity : until + 5, deadline ?? Infinity);
+      await this.waitForChange(Number.isFinite(wakeAt) ? wakeAt - now : undefined, signal);
     }
   }
 
   /** Record what a response said, and free its slot. */
-  release(headers?: Record<string, string | string[] | undefined>): void {
+  release(headers?: Headers): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     const remaining = Number(headers?.['ratelimit-remaining']);
     const limit = Number(headers?.['ratelimit-limit']);
@@ -51,7 +90,30 @@ export class RateLimiter {
       if (resetAtMs !== undefined) this.resetAtMs = Math.max(this.resetAtMs ?? 0, resetAtMs);
       if (Number.isFinite(limit)) this.limit = limit;
     }
-    for (const wake of this.waiters) wake();
+    this.wakeAll();
+  }
+
+  /**
+   * A request sent at `sentAt` got a 429 its headers do not explain: space every request out
+   * more. Refusals of requests sent before the last slow-down say nothing about the new pace.
+   */
+  slowDown(sentAt: number, now = Date.now()): void {
+    if (sentAt < this.slowedAt) return;
+    this.slowMs = Math.min(SLOW_MOST_MS, Math.max(SLOW_FIRST_MS, this.slowMs * 2));
+    this.slowedAt = this.changedAt = now;
+    this.nextSendAt = Math.max(this.nextSendAt, now + this.slowMs);
+  }
+
+  /** An answer that was not a 429: after a quiet spell, halve the spacing. */
+  recover(now = Date.now()): void {
+    if (this.slowMs === 0 || now - this.changedAt < QUIET_SPELL_MS) return;
+    this.slowMs = this.slowMs / 2 < SLOW_FIRST_MS / 2 ? 0 : this.slowMs / 2;
+    this.changedAt = now;
+  }
+
+  /** Current spacing from 429s, ms (0 when none). */
+  get slowDownMs(): number {
+    return this.slowMs;
   }
 
   /** Below a tenth of the limit, spread what remains evenly over the rest of the window. */
@@ -64,6 +126,10 @@ export class RateLimiter {
   private forgetWindow(): void {
     this.remaining = undefined;
     this.resetAtMs = undefined;
+  }
+
+  private wakeAll(): void {
+    for (const wake of this.waiters) wake();
   }
 
   private waitForChange(ms: number | undefined, signal?: AbortSignal): Promise<void> {

@@ -1,13 +1,18 @@
 /** Retry policy as data; names follow the official DigitalOcean provider's settings. */
 export interface RetryPolicy {
-  /** Retries after the first try (http_retry_max). */
+  /** Retries after a 5xx or a network error (http_retry_max); a 429 is retried until the deadline. */
   limit: number;
   /** Shortest and longest backoff, in ms (http_retry_wait_min / _max). */
   waitMinMs: number;
   waitMaxMs: number;
   statusCodes: readonly number[];
-  /** Longest a 429 may make us wait for its window to reset. */
-  rateLimitWaitMaxMs: number;
+  /**
+   * How long a call whose caller set no deadline (a refresh, a read, an import) may spend waiting
+   * out rate limits and failures, ms: a refresh fails with a diagnostic instead of hanging.
+   */
+  callBoundMs: number;
+  /** Waits at least this long are logged at info level, which `TF_LOG=info` shows. */
+  logWaitMs: number;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -15,12 +20,15 @@ export const DEFAULT_RETRY: RetryPolicy = {
   waitMinMs: 1000,
   waitMaxMs: 30_000,
   statusCodes: [429, 500, 502, 503, 504],
-  rateLimitWaitMaxMs: 60_000,
+  callBoundMs: 60_000,
+  logWaitMs: 3000,
 };
 
 export interface RetryHints {
   /** `retry-after` header, seconds. */
   retryAfter?: string;
+  /** `ratelimit-remaining` header. */
+  rateLimitRemaining?: string;
   /** `ratelimit-reset` header, Unix seconds. */
   rateLimitReset?: string;
   status?: number;
@@ -29,21 +37,26 @@ export interface RetryHints {
 }
 
 /**
- * Delay before retry number `attempt` (1-based): a 429 waits what the server asks (`retry-after`,
- * else until `ratelimit-reset`); anything else backs off exponentially with full jitter between
- * waitMin and waitMax.
+ * How long a 429 asks to wait, from its headers: `retry-after`, else the reset of a window whose
+ * budget is spent. Undefined when the headers do not explain the 429 (a burst limit the headers
+ * do not show): then only backoff and slowing down help.
+ */
+export function serverWaitMs(hints: RetryHints): number | undefined {
+  const retryAfter = Number(hints.retryAfter);
+  if (hints.retryAfter !== undefined && hints.retryAfter.trim() !== '' && Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000;
+  const reset = Number(hints.rateLimitReset);
+  const spent = hints.rateLimitRemaining === undefined || Number(hints.rateLimitRemaining) <= 0;
+  if (spent && hints.rateLimitReset !== undefined && Number.isFinite(reset) && reset * 1000 > hints.now) return reset * 1000 - hints.now;
+  return undefined;
+}
+
+/**
+ * Delay before retry number `attempt` (1-based): a 429 waits what the server asks; anything else
+ * backs off exponentially with full jitter between waitMin and waitMax.
  */
 export function retryDelay(attempt: number, policy: RetryPolicy, hints: RetryHints): number {
-  if (hints.status === 429) {
-    const retryAfter = Number(hints.retryAfter);
-    if (hints.retryAfter !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) {
-      return Math.min(retryAfter * 1000, policy.rateLimitWaitMaxMs);
-    }
-    const reset = Number(hints.rateLimitReset);
-    if (hints.rateLimitReset !== undefined && Number.isFinite(reset) && reset * 1000 > hints.now) {
-      return Math.min(reset * 1000 - hints.now, policy.rateLimitWaitMaxMs);
-    }
-  }
+  const asked = hints.status === 429 ? serverWaitMs(hints) : undefined;
+  if (asked !== undefined) return asked;
   const ceiling = Math.min(policy.waitMaxMs, policy.waitMinMs * 2 ** (attempt - 1));
   return policy.waitMinMs + hints.random * Math.max(0, ceiling - policy.waitMinMs);
 }

@@ -38,7 +38,7 @@ export async function waitForStatus(client: DoClient, clusterId: string, migrati
   let last: Migration | undefined;
   try {
     for (;;) {
-      const migration = await client.getMigration(clusterId, { signal }).catch((error: unknown) => {
+      const migration = await client.getMigration(clusterId, { signal, deadline }).catch((error: unknown) => {
         if (!isTransient(error) || signal.aborted) throw error;
         options.onUnreachable?.(error);
         return undefined;

@@ -17,7 +17,7 @@ const USAGE = `usage:
                         [--after-cutover] [--json]
   dodb migration stop   --cluster UUID [--migration ID] [--json]
   dodb migration watch  --cluster UUID [--until running|syncing|done] [--timeout 30m] [--json]
-  dodb simulator [--port N] [--token T] [--state FILE] [--sync-delay 3s] [--rate-limit 250] [--rate-window 60s] [--allow-concurrent]
+  dodb simulator [--port N] [--token T] [--state FILE] [--sync-delay 3s] [--rate-limit 250] [--rate-window 60s] [--burst-limit N] [--allow-concurrent]
                  [--clock-skew 0s|-10m|10m]
 ${SETUP_USAGE}
   dodb version
@@ -179,6 +179,7 @@ async function simulator(args: string[], io: Io): Promise<number> {
       'sync-delay': { type: 'string', default: '3s' },
       'rate-limit': { type: 'string', default: '250' },
       'rate-window': { type: 'string', default: '60s' },
+      'burst-limit': { type: 'string' },
       'allow-concurrent': { type: 'boolean', default: false },
       'clock-skew': { type: 'string', default: '0s' },
     },
@@ -200,6 +201,7 @@ async function simulator(args: string[], io: Io): Promise<number> {
     syncDelayMs: duration('sync-delay', values['sync-delay']),
     rateLimit: number('rate-limit', values['rate-limit'], 1e9),
     rateWindowMs: duration('rate-window', values['rate-window']),
+    burstLimit: values['burst-limit'] === undefined ? undefined : number('burst-limit', values['burst-limit'], 1e9),
     refuseConcurrent: !values['allow-concurrent'],
     // Behind (negative) or ahead of this machine's clock: what created_at shows.
     clockSkewMs: values['clock-skew'].startsWith('-') ? -duration('clock-skew', values['clock-skew'].slice(1)) : duration('clock-skew', values['clock-skew']),

@@ -108,9 +108,10 @@ export const onlineMigrationResource: ResourceType<ProviderData> = {
     }
     const client = clientOf(ctx);
     if (!(client instanceof DoClient)) return [client];
-    const timeout = AbortSignal.timeout(durationOf(prior, 'delete', '5m'));
+    const timeoutMs = durationOf(prior, 'delete', '5m');
+    const timeout = AbortSignal.timeout(timeoutMs);
     try {
-      await client.stopMigration(prior.cluster_id as string, prior.id as string, { signal: AbortSignal.any([ctx.signal, timeout]) });
+      await client.stopMigration(prior.cluster_id as string, prior.id as string, { signal: AbortSignal.any([ctx.signal, timeout]), deadline: Date.now() + timeoutMs });
       return [];
     } catch (thrown) {
       return [apiDiagnostic('Could not stop the online migration', thrown)];

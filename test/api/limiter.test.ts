@@ -1,5 +1,5 @@
 import test from 'ava';
-import { RateLimiter, sharedLimiter } from '../../src/api/limiter';
+import { RateLimitWait, RateLimiter, sharedLimiter } from '../../src/api/limiter';
 
 const headers = (remaining: number, resetInMs: number, limit = 10) => ({
   'ratelimit-remaining': String(remaining),
@@ -26,7 +26,7 @@ test('requests in flight count against what remains', async (t) => {
   await limiter.acquire();
   await limiter.acquire();
   const controller = new AbortController();
-  const third = limiter.acquire(controller.signal);
+  const third = limiter.acquire({ signal: controller.signal });
   setTimeout(() => controller.abort(), 30);
   await t.throwsAsync(third, { any: true, name: 'AbortError' }, 'a third request waits for the window, until it is canceled');
 });
@@ -56,4 +56,48 @@ test('an API that sends no rate-limit headers is not paced', async (t) => {
   await limiter.acquire();
   await limiter.acquire();
   t.pass('three requests in flight at once');
+});
+
+test('a wait past the caller\'s deadline is refused at once, saying until when', async (t) => {
+  const limiter = new RateLimiter();
+  await limiter.acquire();
+  limiter.release(headers(0, 3_600_000, 250));
+  const noticed: number[] = [];
+  const error = await t.throwsAsync(limiter.acquire({ deadline: Date.now() + 60_000, onWait: (ms) => noticed.push(ms), noticeMs: 3000 }), { instanceOf: RateLimitWait });
+  t.true(error!.untilMs > Date.now() + 3_500_000, 'the reset an hour away');
+  t.regex(error!.reason, /rate limit is used up/);
+  t.deepEqual(noticed, [], 'nothing to announce: it does not wait');
+});
+
+test('429s the headers do not explain space every request out, and answers bring the pace back', async (t) => {
+  const limiter = new RateLimiter();
+  const sentAt = await limiter.acquire();
+  limiter.release({});
+  limiter.slowDown(sentAt);
+  limiter.slowDown(sentAt - 1);
+  const noticed: string[] = [];
+  const began = Date.now();
+  await limiter.acquire({ onWait: (_, reason) => noticed.push(reason), noticeMs: 100 });
+  limiter.release({});
+  t.true(Date.now() - began >= 450, 'the next request waited the first step (500 ms)');
+  t.deepEqual(noticed, ['pacing requests after the API refused some (429)']);
+  const second = await limiter.acquire();
+  limiter.release({});
+  limiter.slowDown(second);
+  const doubled = Date.now();
+  await limiter.acquire();
+  limiter.release({});
+  t.true(Date.now() - doubled >= 950, 'a second refusal doubles the spacing; a stale one did not count');
+  t.is(limiter.slowDownMs, 1000);
+  limiter.recover();
+  t.is(limiter.slowDownMs, 1000, 'no recovery right after a 429');
+  const later = Date.now() + 5000;
+  limiter.recover(later);
+  t.is(limiter.slowDownMs, 500, 'an answer after a quiet spell halves the spacing');
+  limiter.recover(later + 1000);
+  t.is(limiter.slowDownMs, 500, 'once per spell');
+  limiter.recover(later + 5000);
+  t.is(limiter.slowDownMs, 250);
+  limiter.recover(later + 10_000);
+  t.is(limiter.slowDownMs, 0, 'below half the first step, requests go without spacing');
 });

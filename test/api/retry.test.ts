@@ -1,5 +1,5 @@
 import test from 'ava';
-import { DEFAULT_RETRY, retryDelay } from '../../src/api/retry';
+import { DEFAULT_RETRY, retryDelay, serverWaitMs } from '../../src/api/retry';
 
 const at = (attempt: number, hints: Partial<Parameters<typeof retryDelay>[2]> = {}) =>
   retryDelay(attempt, DEFAULT_RETRY, { now: 1_700_000_000_000, random: 1, ...hints });
@@ -13,11 +13,19 @@ test('jitter stays between the minimum and the ceiling', (t) => {
   t.is(at(3, { random: 0.5 }), 2500);
 });
 
-test('a 429 waits what retry-after says, else until ratelimit-reset, bounded', (t) => {
+test('a 429 waits what retry-after says, else until the reset of a spent window', (t) => {
   t.is(at(1, { status: 429, retryAfter: '7' }), 7000);
+  t.is(at(1, { status: 429, retryAfter: '3600' }), 3_600_000, 'the deadline, not the policy, decides whether that is too long');
   t.is(at(1, { status: 429, rateLimitReset: String(1_700_000_000 + 12) }), 12_000);
-  t.is(at(1, { status: 429, retryAfter: '3600' }), DEFAULT_RETRY.rateLimitWaitMaxMs);
+  t.is(at(1, { status: 429, rateLimitRemaining: '0', rateLimitReset: String(1_700_000_000 + 12) }), 12_000);
   t.is(at(1, { status: 429, retryAfter: 'soon' }), 1000, 'an unreadable header falls back to backoff');
+  t.is(at(1, { status: 429, retryAfter: '' }), 1000);
+});
+
+test('a 429 the headers do not explain (budget left in the window they show) has no server wait', (t) => {
+  const hints = { status: 429, rateLimitRemaining: '4000', rateLimitReset: String(1_700_000_000 + 3000), now: 1_700_000_000_000, random: 0 };
+  t.is(serverWaitMs(hints), undefined);
+  t.is(at(1, hints), 1000, 'backoff instead of waiting for a reset that is not the reason');
 });
 
 test('retry-after on a 5xx does not shorten the backoff', (t) => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator } from '../../src/simulator/server';
 import type { Simulator } from '../../src/simulator/server';
-import { CLUSTER, SOURCE, admin, clientFor, injectFaults, simulator } from '../helpers/simulator';
+import { CLUSTER, SOURCE, admin, clientFor, injectFaults, requests, simulator } from '../helpers/simulator';
 import { ROOT, scratchDir } from '../helpers/project';
 
 test('migrations survive a restart from the state file, written atomically', async (t) => {
@@ -103,14 +103,33 @@ test('rate-limit headers on every answer, and a 429 with retry-after past the li
   t.truthy(Number(last!.headers.get('retry-after')) >= 1);
 });
 
+test('a burst limit the headers do not show: a 429 with budget left and no retry-after, switchable at run time', async (t) => {
+  const sim = await simulator(t, { burstLimit: 2, rateLimit: 5000, rateWindowMs: 3_600_000 });
+  const get = () => fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } });
+  const answers = [await get(), await get(), await get()];
+  t.deepEqual(answers.map((r) => r.status), [200, 200, 429]);
+  const refused = answers[2]!;
+  t.is(refused.headers.get('ratelimit-remaining'), '4998', 'the headers show the hourly budget, not the burst');
+  t.is(refused.headers.get('retry-after'), null);
+  t.true(Number(refused.headers.get('ratelimit-reset')) * 1000 > Date.now() + 3_500_000, 'the window opened with the first request');
+  t.is((await requests(sim))[2]!.fault, 'burst-limit');
+  await admin(sim, 'POST', 'config', { burstLimit: null });
+  t.is((await get()).status, 200, 'turned off');
+  await admin(sim, 'POST', 'config', { burstLimit: 1 });
+  t.is((await get()).status, 429, 'turned on again: one a minute, and the last minute had three');
+});
+
 test('dodb simulator prints its URL, token and clusters, and stops cleanly on SIGTERM', async (t) => {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/dodb.js'), 'simulator', '--token', 'sim-token'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'dist/dodb.js'), 'simulator', '--token', 'sim-token', '--burst-limit', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   for (let i = 0; i < 100 && !out.includes('cluster c4d8'); i++) await new Promise((r) => setTimeout(r, 50));
   t.regex(out, /listening on http:\/\/127\.0\.0\.1:\d+/);
   t.regex(out, /DIGITALOCEAN_TOKEN=sim-token/);
   t.regex(out, new RegExp(`cluster ${CLUSTER} pg`));
+  const url = /listening on (\S+)/.exec(out)![1]!;
+  const get = () => fetch(`${url}/v2/databases/${CLUSTER}`, { headers: { authorization: 'Bearer sim-token' } }).then((r) => r.status);
+  t.deepEqual([await get(), await get()], [200, 429], '--burst-limit 1');
   child.kill('SIGTERM');
   const code = await new Promise((resolve) => child.on('exit', resolve));
   t.is(code, 0);

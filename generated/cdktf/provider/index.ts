@@ -12,7 +12,7 @@ export interface DodbProviderConfig {
    */
   readonly apiEndpoint?: string;
   /**
-   * How many times a request is retried after a 429, a 5xx or a network error. Defaults to `4`.
+   * How many times a request is retried after a 5xx or a network error. Defaults to `4`. A 429 (rate limited) is retried, honouring `retry-after`, for as long as the operation's timeout allows (`timeouts` of the resource; 60 seconds for a refresh, a read or an import).
    *
    * Docs: {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs#http_retry_max DodbProvider#http_retry_max}
    */
