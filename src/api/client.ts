@@ -252,7 +252,7 @@ export class DoClient {
       sentAt = await this.limiter.acquire({ signal, deadline, onWait: announce, noticeMs: this.policy.logWaitMs });
     } catch (thrown) {
       if (!(thrown instanceof RateLimitWait)) throw this.canceled(method, path, attempt);
-      return { kind: 'final', error: this.rateLimited(method, path, attempt, thrown.untilMs - Date.now(), deadline, thrown.reason) };
+      return { kind: 'final', error: this.rateLimited(method, path, attempt, thrown.untilMs - Date.now(), deadline, thrown.reason, undefined) };
     }
     const started = Date.now();
     let response: Response<string>;
@@ -295,7 +295,7 @@ export class DoClient {
     if (asked === undefined) this.limiter.slowDown(sentAt);
     const delayMs = asked ?? retryDelay(refused, this.policy, { ...hints, status: undefined });
     const reason = asked === undefined ? 'the API refused it (429) without saying for how long' : 'the API asked to wait (429)';
-    if (Date.now() + delayMs > deadline) return { kind: 'final', error: this.rateLimited(method, path, attempt, delayMs, deadline, reason) };
+    if (Date.now() + delayMs > deadline) return { kind: 'final', error: this.rateLimited(method, path, attempt, delayMs, deadline, reason, 429) };
     const fields = { method, path, status: 429, refused, delay_ms: Math.round(delayMs) };
     if (delayMs >= this.policy.logWaitMs) this.log('info', `waiting ${Math.round(delayMs / 1000)}s before retrying ${method} ${path}: ${reason}`, fields);
     else this.log('debug', 'retrying', fields);
@@ -312,13 +312,13 @@ export class DoClient {
     return { kind: 'retry', delayMs, ambiguous };
   }
 
-  /** Rate limited for longer than the call may wait: say until when, and log it. */
-  private rateLimited(method: string, path: string, attempt: number, waitMs: number, deadline: number, reason: string): ApiError {
+  /** Rate limited for longer than the call may wait (held back by the limiter, or answered 429): say until when, and log it. */
+  private rateLimited(method: string, path: string, attempt: number, waitMs: number, deadline: number, reason: string, status: 429 | undefined): ApiError {
     const until = new Date(Date.now() + waitMs).toISOString().replace(/\.\d+Z$/, 'Z');
     const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     const doMessage = `${reason}; the next try would be at ${until} (in ${formatWait(waitMs)}), after this operation's time limit (${left}s left)`;
     this.log('info', `giving up ${method} ${path}: ${doMessage}`, { method, path, wait_ms: Math.round(waitMs) });
-    return new ApiError({ code: 'rate_limited', method, path, status: 429, attempts: attempt, doMessage });
+    return new ApiError({ code: 'rate_limited', method, path, status, attempts: attempt, doMessage });
   }
 
   /** Our own token, and anything token-shaped, out of text a server sent. */
