@@ -61,7 +61,7 @@ export class RateLimiter {
       }
       // Without a window to wait for, a request waits for an answer to another one.
       const until = allowance > 0 ? this.nextSendAt : this.resetAtMs;
-      const reason = allowance > 0 ? 'pacing requests after the API refused some (429)' : 'the API rate limit is used up';
+      const reason = allowance > 0 ? 'pacing requests after the API refused some (429)' : this.remaining === undefined ? 'no answer yet to learn the API rate limit from' : 'the API rate limit is used up';
       if (deadline !== undefined && (until ?? now) > deadline) throw new RateLimitWait(until ?? now, reason);
       if (!announced && until !== undefined && until - now >= (options.noticeMs ?? Infinity)) {
         announced = true;
