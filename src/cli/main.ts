@@ -4,6 +4,7 @@ import { ApiError, StartRefusedError } from '../api/errors';
 import { REACHED, type WaitTarget } from '../api/status';
 import { WaitError, waitForStatus } from '../api/wait';
 import { startSimulator } from '../simulator/server';
+import planRules from '../../generated/plan-rules.json';
 import { parseDuration } from '../tfplugin/duration';
 import { USER_AGENT, VERSION } from '../version';
 import { MirrorError } from '../release/provider-package';
@@ -103,8 +104,12 @@ async function migration(action: string, args: string[], io: Io): Promise<number
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(cluster)) {
     throw new UsageError(`--cluster must be a UUID such as 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30 (got "${cluster}")`, USAGE);
   }
+  // The same bounds as the resource's timeouts.create, from the schema.
+  const { minDuration, maxDuration } = planRules.resources.dodb_online_migration['timeouts.create'].checks;
   const timeoutMs = parseDuration(values.timeout);
-  if (timeoutMs === undefined) throw new UsageError(`--timeout must be a Go duration such as 30m or 1h30m (got "${values.timeout}")`, USAGE);
+  if (timeoutMs === undefined || timeoutMs < parseDuration(minDuration)! || timeoutMs > parseDuration(maxDuration)!) {
+    throw new UsageError(`--timeout must be a Go duration from ${minDuration} to ${maxDuration}, such as 30m or 1h30m (got "${values.timeout}")`, USAGE);
+  }
   const target = action === 'watch' ? values.until : values['wait-for'];
   if (!['none', ...Object.keys(REACHED)].includes(target) || (action === 'watch' && target === 'none')) {
     throw new UsageError(`--${action === 'watch' ? 'until' : 'wait-for'} must be one of ${action === 'watch' ? '' : 'none, '}running, syncing, done (got "${target}")`, USAGE);

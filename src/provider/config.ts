@@ -16,12 +16,15 @@ export function clientOf(ctx: Context<ProviderData>): DoClient | Diagnostic {
   return ctx.data ? ctx.data.client() : error('Provider not configured', 'Terraform did not configure the dodb provider before using it; this is a bug.');
 }
 
-/** Arguments first, then the environment variables the official DigitalOcean provider reads. */
+/**
+ * The client from the arguments, which the protocol layer has already filled from the environment
+ * variables the schema names (those the official DigitalOcean provider reads) and validated.
+ */
 export function configureProvider(config: ObjectValue, env: NodeJS.ProcessEnv, logger: Logger): ProviderData {
   const text = (name: string) => (typeof config[name] === 'string' ? (config[name] as string) : undefined);
   const number = (name: string, fallback: number) => (typeof config[name] === 'number' ? (config[name] as number) : fallback);
-  const token = text('token') || env.DIGITALOCEAN_TOKEN || env.DIGITALOCEAN_ACCESS_TOKEN;
-  const endpoint = text('api_endpoint') || env.DIGITALOCEAN_API_URL || DEFAULT_ENDPOINT;
+  const token = text('token');
+  const endpoint = text('api_endpoint') || DEFAULT_ENDPOINT;
   const log: LogFn = (level, message, fields) => logger.log(level, message, fields);
   let client: DoClient | undefined;
   return {

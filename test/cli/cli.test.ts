@@ -95,6 +95,7 @@ const usage: Array<[string, string[], RegExp]> = [
   ['a URL as host', ['migration', 'start', '--cluster', CLUSTER, '--host', 'postgres://h', '--port', '1'], /--host must be a host name, not a URL/],
   ['a password in the source URI', ['migration', 'start', '--cluster', CLUSTER, '--source-uri', 'postgres://u:secret@h:1/d'], /must not contain a password/],
   ['a bad duration', ['migration', 'watch', '--cluster', CLUSTER, '--timeout', '5 minutes'], /--timeout must be a Go duration/],
+  ['a duration longer than a week', ['migration', 'watch', '--cluster', CLUSTER, '--timeout', '600h'], /--timeout must be a Go duration from 100ms to 168h/],
   ['an unknown status', ['migration', 'watch', '--cluster', CLUSTER, '--until', 'finished'], /--until must be one of running, syncing, done/],
   ['an unknown flag', ['migration', 'status', '--cluster', CLUSTER, '--verbose'], /Unknown option '--verbose'/],
   ['no token', ['migration', 'status', '--cluster', CLUSTER], /no API token/],

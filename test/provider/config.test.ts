@@ -27,9 +27,9 @@ test('the API client trusts the certificate authorities the plugin executable ha
   writeFileSync(caFile, certificate.certPem);
   const warnings: string[] = [];
   const logger = { log: (level: string, message: string) => void (level === 'warn' && warnings.push(message)) };
-  const env = { DIGITALOCEAN_TOKEN: 'dop_v1_test', DIGITALOCEAN_API_URL: `https://localhost:${(server.address() as AddressInfo).port}` };
-  const clientWith = (extra: NodeJS.ProcessEnv) => {
-    const client = configureProvider({ http_retry_max: 0 }, { ...env, ...extra }, logger).client();
+  const config = { token: 'dop_v1_test', api_endpoint: `https://localhost:${(server.address() as AddressInfo).port}`, http_retry_max: 0 };
+  const clientWith = (env: NodeJS.ProcessEnv) => {
+    const client = configureProvider(config, env, logger).client();
     if (!(client instanceof DoClient)) throw new Error(client.summary);
     return client;
   };

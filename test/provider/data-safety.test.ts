@@ -17,7 +17,7 @@ async function ready(t: ExecutionContext, options: SimulatorOptions, config = mi
   return { sim, ws };
 }
 
-const putSeen = (sim: Parameters<typeof requests>[0]) => until('the PUT', async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined));
+const putSeen = (sim: Parameters<typeof requests>[0]) => until('the PUT', async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined), 60_000);
 
 test('a tainted migration that was cut over (done): a plain apply refuses to start a new one, with no PUT', async (t) => {
   const { sim, ws } = await ready(t, { syncDelayMs: 600_000 }, migrationConfig({ extra: '  timeouts {\n    create = "2s"\n  }' }));
@@ -196,4 +196,24 @@ data "dodb_online_migration" "x" {
   const missing = await ws.run(['plan']);
   t.is(missing.code, 1);
   t.regex(missing.output, /Error: Database cluster not found/);
+});
+
+test('an api_endpoint with a path, in the configuration or in DIGITALOCEAN_API_URL, is refused before any request, and the state stays intact', async (t) => {
+  const { sim, ws } = await ready(t, { syncDelayMs: 0 }, migrationConfig({ waitFor: 'running' }));
+  t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
+  const before = (await requests(sim)).length;
+  const stateBefore = resourceInstance(ws.state());
+
+  ws.write({ 'main.tf': `${migrationConfig({ waitFor: 'running' })}\nprovider "dodb" {\n  api_endpoint = "${sim.url}/v2"\n}\n` });
+  const configured = await ws.run(['apply', '-refresh-only', '-auto-approve']);
+  t.is(configured.code, 1);
+  t.regex(configured.output, /Invalid value for api_endpoint[\s\S]*no path/);
+
+  ws.write({ 'main.tf': migrationConfig({ waitFor: 'running' }) });
+  const fromEnv = await ws.run(['apply', '-refresh-only', '-auto-approve'], { DIGITALOCEAN_API_URL: `${sim.url}/v2` });
+  t.is(fromEnv.code, 1);
+  t.regex(fromEnv.output, /Invalid value for api_endpoint[\s\S]*DIGITALOCEAN_API_URL environment variable/);
+
+  t.is((await requests(sim)).length, before, 'no request was sent');
+  t.deepEqual(resourceInstance(ws.state()), stateBefore);
 });
