@@ -48,19 +48,18 @@ PLATFORMS := linux_amd64 linux_arm64 darwin_amd64 darwin_arm64
 PROVIDER_NAME := terraform-provider-dodb_v$(VERSION)
 MIRROR_VERSION_DIR := dist/mirror/registry.terraform.io/dodb/dodb/$(VERSION)
 PROVIDER_BIN := dist/provider/$(PROVIDER_NAME)
-# The package: the executable, the launcher it starts, the bundle and its V8 code cache.
-PROVIDER_FILES := $(PROVIDER_NAME) launch.js provider.js provider.js.cache
+# The package: the executable, the launcher it starts, and the bundle.
+PROVIDER_FILES := $(PROVIDER_NAME) launch.js provider.js
 MIRROR_BINS := $(foreach p,$(PLATFORMS),$(MIRROR_VERSION_DIR)/$(p)/$(PROVIDER_NAME))
 
 # The provider package, the same files for every platform: a shell script (see executable.sh) that
-# starts launch.js, which runs provider.js through the V8 code cache written by running it once.
+# starts launch.js, which runs provider.js through a V8 code cache that the first start writes.
 $(PROVIDER_BIN): $(shell find src generated -type f) package.json package-lock.json | $(INSTALLED)
 	mkdir -p $(@D)
 	$(BUNDLE) src/provider/main.ts --outfile=$(@D)/provider.js
 	$(BUNDLE) src/provider/launch.ts --outfile=$(@D)/launch.js
 	cp src/tfplugin/executable.sh $@
 	chmod +x $@
-	env -i PATH="$$PATH" $@ --write-code-cache >/dev/null
 
 # Laid out as a filesystem mirror for linux and darwin, amd64 and arm64.
 $(MIRROR_VERSION_DIR)/%/$(PROVIDER_NAME): $(PROVIDER_BIN)

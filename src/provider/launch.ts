@@ -1,10 +1,10 @@
+import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { runWithCodeCache, writeCodeCache } from '../tfplugin/code-cache';
+import { runWithCodeCache } from '../tfplugin/code-cache';
 
 /**
  * Started by the plugin executable (executable.sh): the provider itself is `provider.js` beside it,
- * run through its V8 code cache. `make provider` runs this once with --write-code-cache to write it.
+ * run through a V8 code cache kept in the user's cache folder.
  */
-const bundle = join(__dirname, 'provider.js');
-if (process.argv[2] === '--write-code-cache') writeCodeCache(bundle);
-else runWithCodeCache(bundle);
+const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'dodb');
+runWithCodeCache(join(__dirname, 'provider.js'), cacheDir);

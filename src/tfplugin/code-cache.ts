@@ -1,51 +1,50 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { MAGIC_COOKIE, MAGIC_COOKIE_KEY } from './cookie';
+
+/** How long after start-up the cache is written: by then the functions every start needs have run. */
+const WRITE_AFTER_MS = 300;
 
 /**
- * A CommonJS bundle run through V8's code cache, kept beside it as `<bundle>.cache`: the plugin
- * starts several times per terraform command, and compiling the bundle is a good part of each
- * start. A cache written by another Node version is rejected by V8, and the bundle is then simply
- * compiled as usual.
+ * A CommonJS bundle run through V8's code cache: the plugin starts several times per terraform
+ * command, and compiling the bundle is a good part of each start. The cache is not part of the
+ * package (V8 writes different bytes on every build, and the package's h1: hash must not change):
+ * the first start on a machine writes it into `cacheDir`, named by the Node version and the
+ * bundle's content (every copy of one bundle shares it), and later starts use it. Any problem with
+ * it only means compiling as usual.
  */
-export function runWithCodeCache(bundle: string): 'used' | 'rejected' | 'none' {
+export function runWithCodeCache(bundle: string, cacheDir: string): 'used' | 'rejected' | 'none' {
+  const source = readFileSync(bundle, 'utf8');
+  const file = join(cacheDir, `${createHash('sha256').update(source).digest('hex').slice(0, 32)}-${process.version}.cache`);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(`${bundle}.cache`);
+    cachedData = readFileSync(file);
   } catch {
-    // No cache: compile as Node would.
+    // No cache yet.
   }
-  const script = compile(bundle, cachedData);
+  const script = compile(source, bundle, cachedData);
   run(script, bundle);
-  if (!cachedData) return 'none';
-  return script.cachedDataRejected ? 'rejected' : 'used';
+  if (cachedData && !script.cachedDataRejected) return 'used';
+  setTimeout(() => writeQuietly(file, script), WRITE_AFTER_MS).unref();
+  return cachedData ? 'rejected' : 'none';
 }
 
-/**
- * Build time: run the bundle as Terraform would until its start-up has written to stdout (the
- * plugin's handshake line) and done what it does right after (building its message types), so
- * that the functions all this needs are in the cache too; then write the cache and exit.
- */
-export function writeCodeCache(bundle: string): void {
-  process.env[MAGIC_COOKIE_KEY] = MAGIC_COOKIE;
-  const script = compile(bundle, undefined);
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((...args: Parameters<typeof write>) => {
-    setTimeout(() => {
-      writeFileSync(`${bundle}.cache`, script.createCachedData());
-      process.exit(0);
-    }, 200);
-    return write(...args);
-  }) as typeof process.stdout.write;
-  run(script, bundle);
+/** Written whole or not at all: a start that reads it half-written would only lose the cache. */
+function writeQuietly(file: string, script: Script): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, script.createCachedData());
+    renameSync(temp, file);
+  } catch {
+    // A read-only or full disk costs the next start its cache, nothing else.
+  }
 }
 
 /** The bundle wrapped as Node wraps a module, so that it sees the usual CommonJS names. */
-function compile(bundle: string, cachedData: Buffer | undefined): Script {
-  const source = readFileSync(bundle, 'utf8');
-  // Named without its folder: the cache then does not depend on where the package was built or installed.
-  return new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: basename(bundle), cachedData });
+function compile(source: string, bundle: string, cachedData: Buffer | undefined): Script {
+  return new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
 }
 
 function run(script: Script, bundle: string): void {

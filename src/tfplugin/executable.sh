@@ -7,11 +7,7 @@ if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
   export TFPLUGIN_EXTRA_CA_CERTS
   unset NODE_EXTRA_CA_CERTS
 fi
-# A fixed hash seed makes the V8 code cache the same bytes on every build, so the package's h1:
-# hash is too; V8 accepts a cache only from a Node started with the same flags, so `make provider`
-# writes it through this script as well. (The seed guards against hash flooding, which does not
-# apply to a plugin that only its own Terraform talks to.)
 case $0 in
-  */*) exec node --hash-seed=1 "${0%/*}/launch.js" "$@" ;;
-  *) exec node --hash-seed=1 "$(dirname "$(command -v "$0")")/launch.js" "$@" ;;
+  */*) exec node "${0%/*}/launch.js" "$@" ;;
+  *) exec node "$(dirname "$(command -v "$0")")/launch.js" "$@" ;;
 esac

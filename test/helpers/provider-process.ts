@@ -30,7 +30,10 @@ export type Certificate = ReturnType<typeof selfSignedCertificate>;
 /** The built provider, started as Terraform starts it (cookie, client certificate), killed after the test. */
 export async function startProvider(t: ExecutionContext, env: NodeJS.ProcessEnv = {}): Promise<ProviderProcess> {
   const client = selfSignedCertificate();
-  const child = spawn(PROVIDER, { env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6,5', PLUGIN_CLIENT_CERT: client.certPem, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(PROVIDER, {
+    env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6,5', PLUGIN_CLIENT_CERT: client.certPem, XDG_CACHE_HOME: join(ROOT, '.tmp/cache'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   t.teardown(() => child.kill('SIGKILL'));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk) => resolve(String(chunk))));

@@ -1,29 +1,34 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const MODULE = join(__dirname, '../../src/tfplugin/code-cache.ts');
 
-/** In a fresh node, as the plugin executable runs: the script's stdout. */
+/** In a fresh node, as the plugin executable runs: the script's stdout, once the process has ended. */
 function node(script: string): string {
   const run = spawnSync(process.execPath, ['--import=tsx', '-e', `const cache = require(${JSON.stringify(MODULE)}); ${script}`], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(run.stderr);
   return run.stdout;
 }
 
-test('a bundle runs as a CommonJS module through the cache written after its first output, and without a usable cache', (t) => {
+test('a bundle runs as a CommonJS module; the first start writes the cache outside the package, later starts use it, a foreign one is replaced', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'code-cache-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const bundle = join(dir, 'bundle.js');
-  writeFileSync(bundle, "const { basename } = require('node:path');\nmodule.exports = 1;\nprocess.stdout.write(`ran ${basename(__filename)} ${typeof exports}\\n`);\n");
+  const cacheDir = join(dir, 'cache');
+  // Alive past the cache's write, as a provider is while Terraform talks to it.
+  writeFileSync(bundle, "const { basename } = require('node:path');\nmodule.exports = 1;\nprocess.stdout.write(`ran ${basename(__filename)} ${typeof exports}\\n`);\nsetTimeout(() => {}, 600);\n");
+  const start = () => node(`console.log(cache.runWithCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(cacheDir)}))`);
 
-  t.is(node(`console.log(cache.runWithCodeCache(${JSON.stringify(bundle)}))`), 'ran bundle.js object\nnone\n');
-  t.is(node(`cache.writeCodeCache(${JSON.stringify(bundle)})`), 'ran bundle.js object\n');
-  t.true(existsSync(`${bundle}.cache`));
-  t.is(node(`console.log(cache.runWithCodeCache(${JSON.stringify(bundle)}))`), 'ran bundle.js object\nused\n');
+  t.is(start(), 'ran bundle.js object\nnone\n');
+  const [file] = readdirSync(cacheDir);
+  t.regex(file!, new RegExp(`^[0-9a-f]{32}-${process.version}\\.cache$`));
+  t.deepEqual(readdirSync(dir).sort(), ['bundle.js', 'cache'], 'nothing is written beside the bundle');
+  t.is(start(), 'ran bundle.js object\nused\n');
 
-  writeFileSync(`${bundle}.cache`, 'written by some other node');
-  t.is(node(`console.log(cache.runWithCodeCache(${JSON.stringify(bundle)}))`), 'ran bundle.js object\nrejected\n');
+  writeFileSync(join(cacheDir, file!), 'written by some other node');
+  t.is(start(), 'ran bundle.js object\nrejected\n');
+  t.is(start(), 'ran bundle.js object\nused\n', 'the rejected cache was written anew');
 });
