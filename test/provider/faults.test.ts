@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -55,12 +55,7 @@ test('the simulator killed in the middle of a wait and restarted from its state 
 });
 
 test('SIGINT to terraform during a long wait: terraform stops promptly, the migration stays in state untainted, the next apply waits for it with no PUT, destroy stops it', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 600_000 });
-  const ws = workspace(t, sim);
-  ws.write({ 'main.tf': migrationConfig() });
-  await initialized(t, ws);
-  const run = ws.start(['apply', '-auto-approve']);
-  await until('the PUT', async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined));
+  const { sim, ws, run } = await applyWaiting(t);
   const interrupted = Date.now();
   run.child.kill('SIGINT');
   const result = await run.done;
@@ -106,12 +101,7 @@ test('a wait that times out keeps the migration tainted and says how to keep it;
 });
 
 test('a migration that fails during the wait is kept tainted; the next plan says it will be replaced, and the apply starts a new one', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 600_000 });
-  const ws = workspace(t, sim);
-  ws.write({ 'main.tf': migrationConfig() });
-  await initialized(t, ws);
-  const run = ws.start(['apply', '-auto-approve']);
-  await until('the PUT', async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined));
+  const { sim, ws, run } = await applyWaiting(t);
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'error' });
   const failed = await run.done;
   t.is(failed.code, 1);
@@ -127,6 +117,17 @@ test('a migration that fails during the wait is kept tainted; the next plan says
   t.is(resourceInstance(ws.state())!.attributes.id, all[1]!.id);
   t.deepEqual((await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method), ['PUT', 'PUT'], 'an error migration needs no stop');
 });
+
+/** A simulator whose migrations stay running, and an apply that has sent its PUT and is waiting. */
+async function applyWaiting(t: ExecutionContext) {
+  const sim = await simulator(t, { syncDelayMs: 600_000 });
+  const ws = workspace(t, sim);
+  ws.write({ 'main.tf': migrationConfig() });
+  await initialized(t, ws);
+  const run = ws.start(['apply', '-auto-approve']);
+  await until('the PUT', async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined), 60_000);
+  return { sim, ws, run };
+}
 
 /** An apply that resumes a wait: once terraform is modifying the resource, the migration catches up. */
 async function applyWhileItSyncs(ws: Workspace, sim: Simulator) {
