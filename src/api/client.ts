@@ -34,9 +34,8 @@ export interface CallOptions {
   deadline?: number;
 }
 
+/** `deadline` also bounds how long the client keeps asking whether an uncertain start worked. */
 export interface StartOptions extends CallOptions {
-  /** Until when (ms since epoch) the client may keep asking whether an uncertain start worked; default 30 minutes. */
-  deadline?: number;
   /** Start even when the cluster's most recent migration is `done` (a cutover). */
   afterCutover?: boolean;
 }
@@ -49,7 +48,6 @@ export interface StartResult {
 
 /** After a PUT cancelled in flight, how long to keep asking whether it started anyway, ms. */
 const LOOK_AFTER_CANCEL_MS = 10_000;
-const DEFAULT_START_DEADLINE_MS = 30 * 60_000;
 
 /**
  * Per process: the migrations this process stopped (a replacement stops, then starts: the stop
@@ -106,24 +104,13 @@ export class DoClient {
   }
 
   /** Like getMigration, but undefined when the cluster has none (or does not exist). */
-  async findMigration(clusterId: string, options: CallOptions = {}): Promise<Migration | undefined> {
-    try {
-      return await this.getMigration(clusterId, options);
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'not_found') return undefined;
-      throw error;
-    }
+  findMigration(clusterId: string, options: CallOptions = {}): Promise<Migration | undefined> {
+    return unlessNotFound(this.getMigration(clusterId, options), undefined);
   }
 
   /** Whether the database cluster exists (`GET /v2/databases/{id}`). */
-  async clusterExists(clusterId: string, options: CallOptions = {}): Promise<boolean> {
-    try {
-      await this.send('GET', `/v2/databases/${encodeURIComponent(clusterId)}`, undefined, options);
-      return true;
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'not_found') return false;
-      throw error;
-    }
+  clusterExists(clusterId: string, options: CallOptions = {}): Promise<boolean> {
+    return unlessNotFound(this.send('GET', `/v2/databases/${encodeURIComponent(clusterId)}`, undefined, options).then(() => true), false);
   }
 
   /**
@@ -152,11 +139,12 @@ export class DoClient {
       if (isActive(baseline.status)) throw new StartRefusedError('active', clusterId, baseline);
       if (baseline.status === 'done' && !options.afterCutover) throw new StartRefusedError('cutover', clusterId, baseline);
     }
-    const look = { baselineId: baseline?.id ?? null, deadline: options.deadline ?? Date.now() + DEFAULT_START_DEADLINE_MS, signal: options.signal };
+    const deadline = options.deadline ?? Date.now() + this.policy.callBoundMs;
+    const look = { baselineId: baseline?.id ?? null, deadline, signal: options.signal };
     const path = migrationPath(clusterId);
     let uncertain = false;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt('PUT', path, body, options, attempt);
+      const outcome = await this.attempt('PUT', path, body, { signal: options.signal, deadline }, attempt);
       let failure: ApiError | undefined;
       if (outcome.kind === 'response') {
         try {
@@ -210,14 +198,9 @@ export class DoClient {
 
   /** Stop a migration; a 404 (already gone) counts as stopped. */
   async stopMigration(clusterId: string, migrationId: string, options: CallOptions = {}): Promise<void> {
-    try {
-      await this.send('DELETE', `${migrationPath(clusterId)}/${encodeURIComponent(migrationId)}`, undefined, options);
-      // Only a stop seen to work: a 404 may be a migration that someone else had already cut over.
-      stoppedHere.add(migrationId);
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'not_found') return;
-      throw error;
-    }
+    const path = `${migrationPath(clusterId)}/${encodeURIComponent(migrationId)}`;
+    // Only a stop seen to work counts as this process's: a 404 may be a migration someone else had already cut over.
+    if (await unlessNotFound(this.send('DELETE', path, undefined, options).then(() => true), false)) stoppedHere.add(migrationId);
   }
 
   private async send(method: string, path: string, body: unknown, options: CallOptions): Promise<Response<string>> {
@@ -347,6 +330,16 @@ type Throttled = { kind: 'throttled'; delayMs: number };
 function formatWait(ms: number): string {
   const seconds = Math.round(ms / 1000);
   return seconds < 120 ? `${seconds}s` : seconds < 7200 ? `${Math.round(seconds / 60)}m` : `${Math.round(seconds / 3600)}h`;
+}
+
+/** The call's result, or `fallback` when the API answers 404. */
+async function unlessNotFound<T>(call: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'not_found') return fallback;
+    throw error;
+  }
 }
 
 function migrationPath(clusterId: string): string {

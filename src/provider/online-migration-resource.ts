@@ -2,6 +2,7 @@ import { DoClient } from '../api/client';
 import { ApiError, StartRefusedError } from '../api/errors';
 import { type WaitTarget, hasReached, isActive } from '../api/status';
 import { WaitError, waitForStatus } from '../api/wait';
+import planRules from '../../generated/plan-rules.json';
 import type { Migration, StartMigrationRequest } from '../../generated/types';
 import { type Diagnostic, type PathStep, error, warning } from '../tfplugin/diagnostics';
 import { parseDuration } from '../tfplugin/duration';
@@ -41,7 +42,7 @@ export const onlineMigrationResource: ResourceType<ProviderData> = {
     const client = clientOf(ctx);
     if (!(client instanceof DoClient)) return { state: null, diagnostics: [client] };
     const clusterId = planned.cluster_id as string;
-    const deadline = Date.now() + durationOf(planned, 'create', '30m');
+    const deadline = Date.now() + durationOf(planned, 'create');
     let migration: Migration;
     try {
       const started = await client.startMigration(clusterId, startRequest(planned, config), {
@@ -97,7 +98,7 @@ export const onlineMigrationResource: ResourceType<ProviderData> = {
     const client = clientOf(ctx);
     if (!(client instanceof DoClient)) return { state, diagnostics: [client] };
     ctx.log.log('info', 'waiting again for the online migration', { migration_id: prior.id });
-    return waitUntil(client, state, Date.now() + durationOf(planned, 'create', '30m'), ctx);
+    return waitUntil(client, state, Date.now() + durationOf(planned, 'create'), ctx);
   },
 
   async delete(prior, ctx) {
@@ -108,7 +109,7 @@ export const onlineMigrationResource: ResourceType<ProviderData> = {
     }
     const client = clientOf(ctx);
     if (!(client instanceof DoClient)) return [client];
-    const timeoutMs = durationOf(prior, 'delete', '5m');
+    const timeoutMs = durationOf(prior, 'delete');
     const timeout = AbortSignal.timeout(timeoutMs);
     try {
       await client.stopMigration(prior.cluster_id as string, prior.id as string, { signal: AbortSignal.any([ctx.signal, timeout]), deadline: Date.now() + timeoutMs });
@@ -255,11 +256,14 @@ function startRequest(planned: ObjectValue, config: ObjectValue): StartMigration
   };
 }
 
-/** A timeout in ms, within what timers can hold, at least a second. */
-function durationOf(state: ObjectValue, which: 'create' | 'delete', fallback: string): number {
-  const configured = knownString(asObject(state.timeouts)?.[which]);
-  const ms = parseDuration(configured ?? fallback) ?? parseDuration(fallback)!;
-  return Math.min(LONGEST_TIMER_MS, Math.max(1000, ms));
+/**
+ * A timeout in ms: the configured one (validation has bounded it), else the schema's fallback. The
+ * clamp only guards a state edited by hand, so that no timer can throw after a start.
+ */
+function durationOf(state: ObjectValue, which: 'create' | 'delete'): number {
+  const fallback = planRules.resources.dodb_online_migration[`timeouts.${which}`].fallback;
+  const ms = parseDuration(knownString(asObject(state.timeouts)?.[which]) ?? fallback) ?? parseDuration(fallback)!;
+  return Math.min(LONGEST_TIMER_MS, ms);
 }
 
 /**
