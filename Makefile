@@ -58,7 +58,7 @@ $(PROVIDER_BIN): $(shell find src generated -type f) package.json package-lock.j
 	mkdir -p $(@D)
 	$(BUNDLE) src/provider/main.ts --outfile=$(@D)/provider.js
 	$(BUNDLE) src/provider/launch.ts --outfile=$(@D)/launch.js
-	cp src/tfplugin/executable.sh $@
+	cp src/tfplugin/wire/executable.sh $@
 	chmod +x $@
 
 # Laid out as a filesystem mirror for linux and darwin, amd64 and arm64.

@@ -137,7 +137,7 @@ test('install for CDKTF: cdktf-cli 0.21 deploys the README app on the first try 
   const fromPackage = readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8');
 
   await runSample(t, only('cdktf-get'), dir, { ...env, TF_CLI_CONFIG_FILE: join(dir, '.terraformrc') });
-  writeFileSync(join(dir, 'main.ts'), app.replaceAll("from 'dodb/", "from './.gen/providers/dodb/"));
+  writeFileSync(join(dir, 'main.ts'), app.replaceAll("from 'dodb/", "from '.gen/providers/dodb"));
   await runSample(t, 'npx ts-node main.ts', dir, env);
   const withoutMetadata = (text: string) => JSON.stringify(JSON.parse(text), (key, value) => (key === '//' ? undefined : value));
   t.is(withoutMetadata(readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8')), withoutMetadata(fromPackage));

@@ -5,7 +5,7 @@ import { REACHED, type WaitTarget } from '../api/status';
 import { WaitError, waitForStatus } from '../api/wait';
 import { startSimulator } from '../simulator/server';
 import planRules from '../../generated/plan-rules.json';
-import { parseDuration } from '../tfplugin/duration';
+import { parseDuration } from '../tfplugin/framework/duration';
 import { USER_AGENT, VERSION } from '../version';
 import { MirrorError } from '../release/provider-package';
 import { type Source, UsageError, sourceFromFlags } from './args';

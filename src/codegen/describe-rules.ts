@@ -1,5 +1,5 @@
-import { FORMATS } from '../tfplugin/formats';
-import type { AttributeRules, ValueChecks } from '../tfplugin/schema';
+import { FORMATS } from '../tfplugin/framework/formats';
+import type { AttributeRules, ValueChecks } from '../tfplugin/framework/rules';
 
 /** The checks and constraints of one attribute in words, for the docs: the same rules validation applies. */
 export function describeRules(rules: AttributeRules): string {

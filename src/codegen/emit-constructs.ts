@@ -1,4 +1,4 @@
-import type { TerraformType } from '../tfplugin/schema';
+import type { TerraformType } from '../tfplugin/wire/schema';
 import { type AttributeModel, type BlockModel, type NestedBlockModel, type ProviderModel, type SchemaModel, camel } from './model';
 import { Writer } from './writer';
 

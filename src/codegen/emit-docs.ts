@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TerraformType } from '../tfplugin/schema';
+import type { TerraformType } from '../tfplugin/wire/schema';
 import { describeRules } from './describe-rules';
 import type { AttributeModel, BlockModel, ProviderModel, SchemaModel } from './model';
 

@@ -1,6 +1,5 @@
-import type {
-  ProviderRules, SchemaRules, TerraformAttribute, TerraformBlock, TerraformProviderSchemas, TerraformSchema,
-} from '../tfplugin/schema';
+import type { ProviderRules, SchemaRules } from '../tfplugin/framework/rules';
+import type { TerraformAttribute, TerraformBlock, TerraformProviderSchemas, TerraformSchema } from '../tfplugin/wire/schema';
 import type { BlockModel, ProviderModel, SchemaModel } from './model';
 
 /** The provider schema in the form `terraform providers schema -json` prints (keys sorted, as Go does). */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { isWholeMilliseconds, parseDuration } from '../tfplugin/duration';
-import { FORMATS } from '../tfplugin/formats';
+import { isWholeMilliseconds, parseDuration } from '../tfplugin/framework/duration';
+import { FORMATS } from '../tfplugin/framework/formats';
 
 export type JsonSchema = {
   [key: string]: unknown;

@@ -1,4 +1,5 @@
-import type { AttributeRules, TerraformType, ValueChecks } from '../tfplugin/schema';
+import type { TerraformType } from '../tfplugin/wire/schema';
+import type { AttributeRules, ValueChecks } from '../tfplugin/framework/rules';
 import { type JsonSchema, type SchemaFile, SchemaError, resolveRef } from './load';
 
 export type SchemaKind = 'provider' | 'resource' | 'data-source';

@@ -1,5 +1,5 @@
 import { ApiError } from '../api/errors';
-import { type Diagnostic, error } from '../tfplugin/diagnostics';
+import { type Diagnostic, error } from '../tfplugin/framework/diagnostics';
 
 /** An API failure as a diagnostic: the client's message already says what to do. */
 export function apiDiagnostic(summary: string, thrown: unknown): Diagnostic {

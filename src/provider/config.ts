@@ -1,9 +1,9 @@
 import { DEFAULT_ENDPOINT, DoClient, type LogFn } from '../api/client';
-import { type Diagnostic, error } from '../tfplugin/diagnostics';
-import { extraCaCertificates } from '../tfplugin/extra-ca';
-import type { Logger } from '../tfplugin/log';
-import type { Context } from '../tfplugin/provider';
-import type { ObjectValue } from '../tfplugin/values';
+import { type Diagnostic, error } from '../tfplugin/framework/diagnostics';
+import { extraCaCertificates } from '../tfplugin/wire/extra-ca';
+import type { Logger } from '../tfplugin/wire/log';
+import type { Context } from '../tfplugin/framework/provider';
+import type { ObjectValue } from '../tfplugin/wire/values';
 import { USER_AGENT } from '../version';
 
 /** What ConfigureProvider leaves for the resources: a client, or why there is none. */

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { runWithCodeCache } from '../tfplugin/code-cache';
+import { runWithCodeCache } from '../tfplugin/wire/code-cache';
 
 /**
  * Started by the plugin executable (executable.sh): the provider itself is `provider.js` beside it,

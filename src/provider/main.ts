@@ -1,4 +1,4 @@
-import { serve } from '../tfplugin/serve';
+import { serveProvider } from '../tfplugin/framework/serve';
 import { dodbProvider } from './provider';
 
-serve(dodbProvider);
+serveProvider(dodbProvider);

@@ -1,7 +1,7 @@
 import { DoClient } from '../api/client';
-import { error } from '../tfplugin/diagnostics';
-import type { Context, DataSourceType } from '../tfplugin/provider';
-import type { ObjectValue } from '../tfplugin/values';
+import { error } from '../tfplugin/framework/diagnostics';
+import type { Context, DataSourceType } from '../tfplugin/framework/provider';
+import type { ObjectValue } from '../tfplugin/wire/values';
 import { apiDiagnostic } from './api-diagnostics';
 import { type ProviderData, clientOf } from './config';
 

@@ -4,10 +4,10 @@ import { type WaitTarget, hasReached, isActive } from '../api/status';
 import { WaitError, waitForStatus } from '../api/wait';
 import planRules from '../../generated/plan-rules.json';
 import type { Migration, StartMigrationRequest } from '../../generated/types';
-import { type Diagnostic, type PathStep, error, warning } from '../tfplugin/diagnostics';
-import { parseDuration } from '../tfplugin/duration';
-import type { ApplyResult, Context, MoveRequest, PlanRequest, PlanResponse, PrivateState, ResourceType } from '../tfplugin/provider';
-import { type ObjectValue, UNKNOWN, asObject, knownString } from '../tfplugin/values';
+import { type Diagnostic, error, warning } from '../tfplugin/framework/diagnostics';
+import { parseDuration } from '../tfplugin/framework/duration';
+import type { ApplyResult, Context, MoveRequest, PlanRequest, PlanResponse, PrivateState, ResourceType } from '../tfplugin/framework/provider';
+import { type ObjectValue, type PathStep, UNKNOWN, asObject, knownString } from '../tfplugin/wire/values';
 import { apiDiagnostic } from './api-diagnostics';
 import { type ProviderData, clientOf } from './config';
 

@@ -1,8 +1,9 @@
 import providerSchemas from '../../generated/provider-schema.json';
 import planRules from '../../generated/plan-rules.json';
-import { error } from '../tfplugin/diagnostics';
-import type { ProviderDefinition } from '../tfplugin/provider';
-import type { ProviderRules, TerraformProviderSchemas } from '../tfplugin/schema';
+import { error } from '../tfplugin/framework/diagnostics';
+import type { ProviderDefinition } from '../tfplugin/framework/provider';
+import type { TerraformProviderSchemas } from '../tfplugin/wire/schema';
+import type { ProviderRules } from '../tfplugin/framework/rules';
 import { type ProviderData, configureProvider } from './config';
 import { onlineMigrationDataSource } from './online-migration-data-source';
 import { onlineMigrationResource } from './online-migration-resource';

@@ -3,8 +3,8 @@ import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import type { ExecutionContext } from 'ava';
-import { selfSignedCertificate } from '../../src/tfplugin/certificate';
-import { protocol } from '../../src/tfplugin/proto';
+import { selfSignedCertificate } from '../../src/tfplugin/wire/certificate';
+import { protocol } from '../../src/tfplugin/wire/proto';
 import { ROOT } from './project';
 
 export const PROVIDER = join(ROOT, 'dist/mirror/registry.terraform.io/dodb/dodb/0.1.0/linux_amd64/terraform-provider-dodb_v0.1.0');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DoClient } from '../../src/api/client';
 import { ApiError } from '../../src/api/errors';
 import { configureProvider } from '../../src/provider/config';
-import { selfSignedCertificate } from '../../src/tfplugin/certificate';
+import { selfSignedCertificate } from '../../src/tfplugin/wire/certificate';
 
 const CLUSTER = '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30';
 

@@ -1,8 +1,8 @@
 import test from 'ava';
 import { ExtData, decode, encode } from '@msgpack/msgpack';
-import { ValueTypeError, decodeValue, encodeValue, fromJsonState } from '../../src/tfplugin/msgpack';
-import type { TerraformBlock } from '../../src/tfplugin/schema';
-import { Unknown, isUnknown } from '../../src/tfplugin/values';
+import { ValueTypeError, decodeValue, encodeValue, fromJsonState } from '../../../src/tfplugin/wire/msgpack';
+import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
+import { Unknown, isUnknown } from '../../../src/tfplugin/wire/values';
 
 const block: TerraformBlock = {
   attributes: { name: { type: 'string' }, port: { type: 'number' }, tags: { type: ['set', 'string'] }, on: { type: 'bool' } },

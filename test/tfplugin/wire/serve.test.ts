@@ -1,7 +1,7 @@
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
-import { selfSignedCertificate } from '../../src/tfplugin/certificate';
-import { COOKIE, PROVIDER, startProvider } from '../helpers/provider-process';
+import { selfSignedCertificate } from '../../../src/tfplugin/wire/certificate';
+import { COOKIE, PROVIDER, startProvider } from '../../helpers/provider-process';
 
 test('run by hand, the provider says what it is and exits 1', (t) => {
   const run = spawnSync(PROVIDER, { encoding: 'utf8', env: { PATH: process.env.PATH } });

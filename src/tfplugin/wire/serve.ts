@@ -4,10 +4,8 @@ import type { Type } from 'protobufjs/light';
 import { selfSignedCertificate } from './certificate';
 import { MAGIC_COOKIE, MAGIC_COOKIE_KEY } from './cookie';
 import { listenGrpc, type UnaryMethod } from './grpc';
-import { stderrLogger } from './log';
-import { PROVIDER_RPCS, protocol } from './proto';
-import type { ProviderDefinition } from './provider';
-import { providerHandlers } from './server';
+import { type Logger, stderrLogger } from './log';
+import { PROVIDER_RPCS, type ProviderHandlers, protocol } from './proto';
 
 const TO_OBJECT = { longs: Number, enums: Number, defaults: false, arrays: true, objects: false };
 
@@ -15,25 +13,25 @@ const TO_OBJECT = { longs: Number, enums: Number, defaults: false, arrays: true,
  * Start as a go-plugin gRPC server: check the cookie and protocol version, serve over mutual TLS
  * on 127.0.0.1, print the handshake line, and exit promptly when Terraform calls Shutdown.
  */
-export function serve<D>(definition: ProviderDefinition<D>): void {
+export function serve(name: string, handlersFor: (log: Logger) => ProviderHandlers): void {
   const evaluated = performance.now();
   if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE) {
-    process.stderr.write(`This is a Terraform provider plugin (${definition.name}). Terraform starts it; it is not meant to be run by hand.\n`);
+    process.stderr.write(`This is a Terraform provider plugin (${name}). Terraform starts it; it is not meant to be run by hand.\n`);
     process.exit(1);
   }
   const versions = (process.env.PLUGIN_PROTOCOL_VERSIONS ?? '6').split(',').map((v) => v.trim());
   if (!versions.includes('6')) {
     // A line with too few fields is shown to the user as the plugin's message.
-    process.stdout.write(`${definition.name} speaks plugin protocol 6 only; this Terraform offers ${versions.join(', ')}: use Terraform 1.0 or later\n`);
+    process.stdout.write(`${name} speaks plugin protocol 6 only; this Terraform offers ${versions.join(', ')}: use Terraform 1.0 or later\n`);
     process.exit(1);
   }
   process.on('SIGINT', () => {});
   exitWithParent();
-  const log = stderrLogger(definition.name);
+  const log = stderrLogger(name);
   process.on('uncaughtException', (e) => log.log('error', 'uncaught exception', { error: e.message, stack: e.stack }));
   process.on('unhandledRejection', (e) => log.log('error', 'unhandled rejection', { error: String(e) }));
 
-  const handlers = providerHandlers(definition, log);
+  const handlers = handlersFor(log);
   const methods = new Map<string, UnaryMethod>(
     PROVIDER_RPCS.map((rpc) => [`/tfplugin6.Provider/${rpc}`, codec(`tfplugin6.${rpc}.Request`, `tfplugin6.${rpc}.Response`, handlers[rpc])]),
   );
@@ -62,7 +60,7 @@ export function serve<D>(definition: ProviderDefinition<D>): void {
       setImmediate(protocol);
     },
     (error: Error) => {
-      process.stdout.write(`${definition.name} could not listen on 127.0.0.1: ${error.message}\n`);
+      process.stdout.write(`${name} could not listen on 127.0.0.1: ${error.message}\n`);
       process.exit(1);
     },
   );

@@ -1,8 +1,8 @@
 import test from 'ava';
 import { connect } from 'node:http2';
 import { ExtData, encode } from '@msgpack/msgpack';
-import { MAX_MESSAGE_BYTES } from '../../src/tfplugin/grpc';
-import { startProvider } from '../helpers/provider-process';
+import { MAX_MESSAGE_BYTES } from '../../../src/tfplugin/wire/grpc';
+import { startProvider } from '../../helpers/provider-process';
 
 const CLUSTER = '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30';
 const SOURCE = [{ host: 'db.example.com', port: 5432 }];

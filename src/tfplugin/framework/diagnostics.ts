@@ -1,5 +1,4 @@
-/** A step into a value: an attribute name, or a list index. */
-export type PathStep = string | number;
+import type { PathStep } from '../wire/values';
 
 /** What a user sees: a one-sentence summary, a detail that says what to do, and where. */
 export interface Diagnostic {

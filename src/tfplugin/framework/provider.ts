@@ -1,7 +1,8 @@
-import type { Diagnostic, PathStep } from './diagnostics';
-import type { Logger } from './log';
-import type { ProviderRules, TerraformSchema } from './schema';
-import type { ObjectValue } from './values';
+import type { Diagnostic } from './diagnostics';
+import type { Logger } from '../wire/log';
+import type { TerraformSchema } from '../wire/schema';
+import type { ProviderRules } from './rules';
+import type { ObjectValue, PathStep } from '../wire/values';
 
 /** Per request: cancelled when Terraform sends StopProvider. */
 export interface Context<D> {

@@ -1,8 +1,9 @@
-import { type Diagnostic, type PathStep, error, formatPath } from './diagnostics';
+import { type Diagnostic, error, formatPath } from './diagnostics';
 import { isWholeMilliseconds, parseDuration } from './duration';
 import { FORMATS } from './formats';
-import type { AttributeRules, SchemaRules, TerraformAttribute, TerraformBlock, ValueChecks } from './schema';
-import { type ObjectValue, type Value, isUnknown } from './values';
+import type { TerraformAttribute, TerraformBlock } from '../wire/schema';
+import type { AttributeRules, SchemaRules, ValueChecks } from './rules';
+import { type ObjectValue, type PathStep, type Value, isUnknown } from '../wire/values';
 
 /**
  * The checks declared in the schema rules, on every known value: unknown values pass until they

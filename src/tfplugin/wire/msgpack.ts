@@ -1,7 +1,6 @@
 import { ExtensionCodec, decode, encode } from '@msgpack/msgpack';
-import type { PathStep } from './diagnostics';
 import type { TerraformBlock, TerraformType } from './schema';
-import { type ObjectValue, Unknown, type Value, isUnknown } from './values';
+import { type ObjectValue, type PathStep, Unknown, type Value, isUnknown } from './values';
 
 /** cty's msgpack form: any extension is an unknown (0 plain, 12 refined); refinements travel back unchanged. */
 const extensions = new ExtensionCodec();

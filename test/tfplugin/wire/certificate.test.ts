@@ -1,6 +1,6 @@
 import test from 'ava';
 import { X509Certificate } from 'node:crypto';
-import { selfSignedCertificate } from '../../src/tfplugin/certificate';
+import { selfSignedCertificate } from '../../../src/tfplugin/wire/certificate';
 
 test('a self-signed P-256 certificate for localhost that is its own CA, with a minimal serial', (t) => {
   for (let i = 0; i < 20; i++) {

@@ -1,6 +1,6 @@
-import type { PathStep } from './diagnostics';
-import type { SchemaRules, TerraformAttribute, TerraformBlock } from './schema';
-import { type ObjectValue, UNKNOWN, type Value, isUnknown, valuesEqual } from './values';
+import type { TerraformAttribute, TerraformBlock } from '../wire/schema';
+import type { SchemaRules } from './rules';
+import { type ObjectValue, type PathStep, UNKNOWN, type Value, isUnknown, valuesEqual } from '../wire/values';
 
 export interface Plan {
   planned: ObjectValue;

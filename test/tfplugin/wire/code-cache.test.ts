@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const MODULE = join(__dirname, '../../src/tfplugin/code-cache.ts');
+const MODULE = join(__dirname, '../../../src/tfplugin/wire/code-cache.ts');
 
 /** In a fresh node, as the plugin executable runs: the script's stdout, once the process has ended. */
 function node(script: string): string {

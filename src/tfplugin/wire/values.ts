@@ -2,6 +2,9 @@
  * Terraform values as plain JavaScript: objects, arrays (lists and sets), strings, numbers,
  * booleans, null, and `Unknown` for values Terraform will only know at apply time.
  */
+/** A step into a value: an attribute name, or a list index. */
+export type PathStep = string | number;
+
 export type Value = null | string | number | boolean | Unknown | Value[] | ObjectValue;
 export interface ObjectValue {
   [name: string]: Value;

@@ -1,7 +1,8 @@
 import test from 'ava';
-import type { SchemaRules, TerraformBlock } from '../../src/tfplugin/schema';
-import { validateObject } from '../../src/tfplugin/validate';
-import { UNKNOWN } from '../../src/tfplugin/values';
+import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
+import type { SchemaRules } from '../../../src/tfplugin/framework/rules';
+import { validateObject } from '../../../src/tfplugin/framework/validate';
+import { UNKNOWN } from '../../../src/tfplugin/wire/values';
 
 const block: TerraformBlock = {
   attributes: {

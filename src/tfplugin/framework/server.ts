@@ -1,17 +1,15 @@
 import { setMaxListeners } from 'node:events';
-import { type Diagnostic, type PathStep, error, formatPath, hasErrors } from './diagnostics';
-import { type Logger } from './log';
-import { ValueTypeError, decodeValue, encodeValue, fromJsonState, conformObject } from './msgpack';
+import { type Diagnostic, error, formatPath, hasErrors } from './diagnostics';
+import { type Logger } from '../wire/log';
+import { ValueTypeError, decodeValue, encodeValue, fromJsonState, conformObject } from '../wire/msgpack';
 import { clearWriteOnly, planObject, replacementPlan } from './plan';
-import type { ProviderRpc } from './proto';
+import type { Message, ProviderHandlers } from '../wire/proto';
 import type { ApplyResult, Context, PlanResponse, PrivateState, ProviderDefinition } from './provider';
-import type { SchemaRules, TerraformBlock, TerraformSchema } from './schema';
+import type { TerraformBlock, TerraformSchema } from '../wire/schema';
+import type { SchemaRules } from './rules';
 import { validateObject } from './validate';
-import type { ObjectValue } from './values';
+import type { ObjectValue, PathStep } from '../wire/values';
 
-/** Requests and responses as protobufjs plain objects, with the protocol's snake_case names. */
-type Message = Record<string, any>;
-export type Handlers = Record<ProviderRpc, (request: Message) => Promise<Message>>;
 
 const NESTING = { single: 1, list: 2, set: 3 } as const;
 
@@ -19,7 +17,7 @@ const NESTING = { single: 1, list: 2, set: 3 } as const;
  * The wire work of every RPC: decode, call the provider's plain functions, encode. Any exception
  * becomes an error diagnostic here, so a bug never kills the plugin.
  */
-export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logger): Handlers {
+export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logger): ProviderHandlers {
   const stop = new AbortController();
   // Every request in flight listens on the one stop signal.
   setMaxListeners(0, stop.signal);
@@ -39,7 +37,7 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
   const encode = (value: ObjectValue | null, block: TerraformBlock) => ({ msgpack: encodeValue(clearWriteOnly(block, value) as ObjectValue | null, block) });
   const result = (diagnostics: Diagnostic[] = [], extra: Message = {}) => ({ ...extra, diagnostics: diagnostics.map(toProtoDiagnostic) });
 
-  const handlers: Handlers = {
+  const handlers: ProviderHandlers = {
     async GetProviderSchema() {
       return {
         provider: toProtoSchema(schemas.provider),
@@ -200,7 +198,7 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
     } catch (thrown) {
       return { diagnostics: [toProtoDiagnostic(failure(thrown, definition.name, log))] };
     }
-  }) as Handlers;
+  }) as ProviderHandlers;
 }
 
 /**

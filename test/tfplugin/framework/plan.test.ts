@@ -1,7 +1,8 @@
 import test from 'ava';
-import { planObject, replacementPlan } from '../../src/tfplugin/plan';
-import type { SchemaRules, TerraformBlock } from '../../src/tfplugin/schema';
-import { UNKNOWN, isUnknown } from '../../src/tfplugin/values';
+import { planObject, replacementPlan } from '../../../src/tfplugin/framework/plan';
+import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
+import type { SchemaRules } from '../../../src/tfplugin/framework/rules';
+import { UNKNOWN, isUnknown } from '../../../src/tfplugin/wire/values';
 
 const block: TerraformBlock = {
   attributes: {

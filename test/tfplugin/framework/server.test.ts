@@ -1,8 +1,8 @@
 import test from 'ava';
-import { decodeValue, encodeValue } from '../../src/tfplugin/msgpack';
-import type { ProviderDefinition } from '../../src/tfplugin/provider';
-import type { TerraformBlock } from '../../src/tfplugin/schema';
-import { providerHandlers } from '../../src/tfplugin/server';
+import { decodeValue, encodeValue } from '../../../src/tfplugin/wire/msgpack';
+import type { ProviderDefinition } from '../../../src/tfplugin/framework/provider';
+import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
+import { providerHandlers } from '../../../src/tfplugin/framework/server';
 
 const block: TerraformBlock = { attributes: { id: { type: 'string', computed: true }, name: { type: 'string', required: true } } };
 const lines: string[] = [];

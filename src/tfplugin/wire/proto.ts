@@ -124,6 +124,10 @@ export const PROVIDER_RPCS = [
 ] as const;
 export type ProviderRpc = (typeof PROVIDER_RPCS)[number];
 
+/** Requests and responses as protobufjs plain objects, with the protocol's snake_case names. */
+export type Message = Record<string, any>;
+export type ProviderHandlers = Record<ProviderRpc, (request: Message) => Promise<Message>>;
+
 let root: Root | undefined;
 
 /**
