@@ -1,4 +1,4 @@
-import { DEFAULT_ENDPOINT, DoClient, type LogFn } from '../api/client';
+import { DoClient, type LogFn } from '../api/client';
 import { type Diagnostic, error } from '../tfplugin/framework/diagnostics';
 import { extraCaCertificates } from '../tfplugin/wire/extra-ca';
 import type { Logger } from '../tfplugin/wire/log';
@@ -22,9 +22,9 @@ export function clientOf(ctx: Context<ProviderData>): DoClient | Diagnostic {
  */
 export function configureProvider(config: ObjectValue, env: NodeJS.ProcessEnv, logger: Logger): ProviderData {
   const text = (name: string) => (typeof config[name] === 'string' ? (config[name] as string) : undefined);
-  const number = (name: string, fallback: number) => (typeof config[name] === 'number' ? (config[name] as number) : fallback);
+  const number = (name: string) => config[name] as number;
   const token = text('token');
-  const endpoint = text('api_endpoint') || DEFAULT_ENDPOINT;
+  const endpoint = text('api_endpoint')!;
   const log: LogFn = (level, message, fields) => logger.log(level, message, fields);
   let client: DoClient | undefined;
   return {
@@ -42,9 +42,9 @@ export function configureProvider(config: ObjectValue, env: NodeJS.ProcessEnv, l
         log,
         certificateAuthorities: extraCaCertificates(env, (message) => log('warn', message)),
         retry: {
-          limit: number('http_retry_max', 4),
-          waitMinMs: number('http_retry_wait_min', 1) * 1000,
-          waitMaxMs: number('http_retry_wait_max', 30) * 1000,
+          limit: number('http_retry_max'),
+          waitMinMs: number('http_retry_wait_min') * 1000,
+          waitMaxMs: number('http_retry_wait_max') * 1000,
         },
       });
       return client;

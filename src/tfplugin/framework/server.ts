@@ -6,7 +6,7 @@ import { clearWriteOnly, planObject, replacementPlan } from './plan';
 import type { Message, ProviderHandlers } from '../wire/proto';
 import type { ApplyResult, Context, PlanResponse, PrivateState, ProviderDefinition } from './provider';
 import type { TerraformBlock, TerraformSchema } from '../wire/schema';
-import type { SchemaRules } from './rules';
+import { resolveProviderConfig } from './environment';
 import { validateObject } from './validate';
 import type { ObjectValue, PathStep } from '../wire/values';
 
@@ -69,11 +69,7 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
 
     async ConfigureProvider(request) {
       const config = decode(request.config, schemas.provider.block) ?? {};
-      const { resolved, sources } = withEnvironment(config, rules.provider, process.env);
-      // The configuration's own values were validated by ValidateProviderConfig; these were not.
-      const problems = Object.entries(sources).flatMap(([name, variable]) =>
-        validateObject(schemas.provider.block, rules.provider, { [name]: resolved[name]! }).map((d) => fromVariable(d, variable)),
-      );
+      const { resolved, problems } = resolveProviderConfig(schemas.provider.block, rules.provider, config, process.env);
       if (hasErrors(problems)) return result(problems);
       const configured = await definition.configure(resolved, ctx());
       data = configured.data;
@@ -199,28 +195,6 @@ export function providerHandlers<D>(definition: ProviderDefinition<D>, log: Logg
       return { diagnostics: [toProtoDiagnostic(failure(thrown, definition.name, log))] };
     }
   }) as ProviderHandlers;
-}
-
-/**
- * The provider's arguments with the environment variables its rules name (`env`) filling the ones
- * the configuration leaves null; `sources` says which variable set which argument.
- */
-function withEnvironment(config: ObjectValue, rules: SchemaRules, env: NodeJS.ProcessEnv): { resolved: ObjectValue; sources: Record<string, string> } {
-  const resolved: ObjectValue = { ...config };
-  const sources: Record<string, string> = {};
-  for (const [name, rule] of Object.entries(rules)) {
-    if (resolved[name] !== null && resolved[name] !== undefined) continue;
-    const variable = rule.env?.find((v) => env[v]);
-    if (!variable) continue;
-    resolved[name] = env[variable]!;
-    sources[name] = variable;
-  }
-  return { resolved, sources };
-}
-
-/** A problem with a value from the environment points at the variable, not at a line of configuration. */
-function fromVariable(diagnostic: Diagnostic, variable: string): Diagnostic {
-  return { severity: diagnostic.severity, summary: diagnostic.summary, detail: `${diagnostic.detail ?? ''}\n\nThe value comes from the ${variable} environment variable.`.trim() };
 }
 
 /** Private state travels as JSON; bytes another provider wrote (or none) read as nothing. */
