@@ -6,6 +6,7 @@ import planRules from '../../generated/plan-rules.json';
 import type { Migration, StartMigrationRequest } from '../../generated/types';
 import { type Diagnostic, error, warning } from '../tfplugin/framework/diagnostics';
 import { parseDuration } from '../tfplugin/framework/duration';
+import { isUuid } from '../tfplugin/framework/formats';
 import type { ApplyResult, Context, MoveRequest, PlanRequest, PlanResponse, PrivateState, ResourceType } from '../tfplugin/framework/provider';
 import { type ObjectValue, type PathStep, UNKNOWN, asObject, knownString } from '../tfplugin/wire/values';
 import { apiDiagnostic } from './api-diagnostics';
@@ -13,7 +14,6 @@ import { type ProviderData, clientOf } from './config';
 
 const OFFICIAL_PROVIDER = 'registry.terraform.io/digitalocean/digitalocean';
 const OFFICIAL_TYPE = 'digitalocean_database_online_migration';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Node's timers hold at most 2^31-1 ms (about 24 days). */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
@@ -120,7 +120,7 @@ export const onlineMigrationResource: ResourceType<ProviderData> = {
   },
 
   async import(id, ctx) {
-    if (!UUID.test(id)) {
+    if (!isUuid(id)) {
       return { state: null, diagnostics: [error('Invalid import ID', `Import a migration by its target cluster's UUID, such as 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30; got "${id}".`)] };
     }
     const client = clientOf(ctx);

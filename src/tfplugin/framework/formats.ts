@@ -10,6 +10,9 @@ export interface Format {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The schema's `uuid` format, for code that checks an ID outside an attribute (an import ID, a URL). */
+export const isUuid = (value: string) => UUID.test(value);
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/i;
@@ -18,7 +21,7 @@ const ZONE = /^[a-z0-9._~-]{1,64}$/i;
 export const FORMATS: Record<string, Format> = {
   uuid: {
     accepted: 'a UUID such as "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"',
-    problem: (v) => (UUID.test(v) ? undefined : 'is not a UUID'),
+    problem: (v) => (isUuid(v) ? undefined : 'is not a UUID'),
   },
   'go-duration': {
     accepted: 'a Go duration such as "30m", "1h30m" or ".5s" (units h, m, s, ms, us, ns; an optional sign)',
