@@ -1,50 +1,48 @@
-import { DoClient, type LogFn } from '../api/client';
-import { type Diagnostic, error } from '../tfplugin/framework/diagnostics';
+import { DoClient } from '../api/client';
+import type { ProviderConfig } from '../../generated/types';
+import { DiagnosticError, error } from '../tfplugin/framework/diagnostics';
+import type { Context, State } from '../tfplugin/framework/provider';
 import { extraCaCertificates } from '../tfplugin/wire/extra-ca';
 import type { Logger } from '../tfplugin/wire/log';
-import type { Context } from '../tfplugin/framework/provider';
-import type { ObjectValue } from '../tfplugin/wire/values';
 import { USER_AGENT } from '../version';
 
-/** What ConfigureProvider leaves for the resources: a client, or why there is none. */
+/** What ConfigureProvider leaves for the resources. */
 export interface ProviderData {
-  client(): DoClient | Diagnostic;
+  /** The API client; throws the diagnostic that says why there is none. */
+  client(): DoClient;
 }
 
-/** The API client for a request, or the diagnostic that explains why there is none. */
-export function clientOf(ctx: Context<ProviderData>): DoClient | Diagnostic {
-  return ctx.data ? ctx.data.client() : error('Provider not configured', 'Terraform did not configure the dodb provider before using it; this is a bug.');
+/** The API client for a request, or (thrown, reported by the framework) the diagnostic that explains why there is none. */
+export function clientOf(ctx: Context<ProviderData>): DoClient {
+  if (!ctx.data) throw new DiagnosticError(error('Provider not configured', 'Terraform did not configure the dodb provider before using it; this is a bug.'));
+  return ctx.data.client();
 }
 
 /**
- * The client from the arguments, which the protocol layer has already filled from the environment
- * variables the schema names (those the official DigitalOcean provider reads) and validated.
+ * The client from the arguments, which the framework has already filled from the environment
+ * variables and fallbacks the schema names (the variables the official DigitalOcean provider reads).
  */
-export function configureProvider(config: ObjectValue, env: NodeJS.ProcessEnv, logger: Logger): ProviderData {
-  const text = (name: string) => (typeof config[name] === 'string' ? (config[name] as string) : undefined);
-  const number = (name: string) => config[name] as number;
-  const token = text('token');
-  const endpoint = text('api_endpoint')!;
-  const log: LogFn = (level, message, fields) => logger.log(level, message, fields);
+export function configureProvider(config: State<ProviderConfig>, env: NodeJS.ProcessEnv, logger: Logger): ProviderData {
   let client: DoClient | undefined;
   return {
     client() {
-      if (!token) {
-        return error(
+      if (!config.token) {
+        throw new DiagnosticError(error(
           'No DigitalOcean API token',
           'Set the DIGITALOCEAN_TOKEN environment variable (or DIGITALOCEAN_ACCESS_TOKEN), or the provider\'s `token` argument, to a token with the database:read, database:update and database:delete scopes.',
-        );
+        ));
       }
       client ??= new DoClient({
-        token,
-        endpoint,
+        token: config.token,
+        // The schema's fallbacks fill these: never null here.
+        endpoint: config.api_endpoint!,
         userAgent: USER_AGENT,
-        log,
-        certificateAuthorities: extraCaCertificates(env, (message) => log('warn', message)),
+        log: (level, message, fields) => logger.log(level, message, fields),
+        certificateAuthorities: extraCaCertificates(env, (message) => logger.log('warn', message)),
         retry: {
-          limit: number('http_retry_max'),
-          waitMinMs: number('http_retry_wait_min') * 1000,
-          waitMaxMs: number('http_retry_wait_max') * 1000,
+          limit: config.http_retry_max!,
+          waitMinMs: config.http_retry_wait_min! * 1000,
+          waitMaxMs: config.http_retry_wait_max! * 1000,
         },
       });
       return client;

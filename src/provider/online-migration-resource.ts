@@ -1,21 +1,24 @@
 import { DoClient } from '../api/client';
 import { ApiError, StartRefusedError } from '../api/errors';
-import { type WaitTarget, hasReached, isActive } from '../api/status';
+import { type WaitTarget, hasReached, isActive, isMigrationStatus } from '../api/status';
 import { WaitError, waitForStatus } from '../api/wait';
-import planRules from '../../generated/plan-rules.json';
-import type { Migration, StartMigrationRequest } from '../../generated/types';
+import type { Migration, OnlineMigrationState, StartMigrationRequest } from '../../generated/types';
 import { type Diagnostic, error, warning } from '../tfplugin/framework/diagnostics';
 import { parseDuration } from '../tfplugin/framework/duration';
 import { isUuid } from '../tfplugin/framework/formats';
-import type { ApplyResult, Context, MoveRequest, PlanRequest, PlanResponse, PrivateState, ResourceType } from '../tfplugin/framework/provider';
-import { type ObjectValue, type PathStep, UNKNOWN, asObject, knownString } from '../tfplugin/wire/values';
+import { type ApplyResult, type Context, type MoveRequest, type PlanRequest, type PlanResponse, type State, defineResource } from '../tfplugin/framework/provider';
+import { type PathStep, UNKNOWN, known } from '../tfplugin/wire/values';
 import { apiDiagnostic } from './api-diagnostics';
 import { type ProviderData, clientOf } from './config';
+import { resourceSchema } from './schema';
 
 const OFFICIAL_PROVIDER = 'registry.terraform.io/digitalocean/digitalocean';
 const OFFICIAL_TYPE = 'digitalocean_database_online_migration';
 /** Node's timers hold at most 2^31-1 ms (about 24 days). */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+type MigrationState = State<OnlineMigrationState>;
+type Result = ApplyResult<OnlineMigrationState, MigrationPrivate>;
 
 /**
  * What this provider keeps beside a migration in state. `adopt`: imported or moved, so the
@@ -29,19 +32,23 @@ interface MigrationPrivate {
 }
 
 /** The arguments the API cannot read back: after an import or a move they come from the configuration. */
-const UNOBSERVED = new Set(['source', 'disable_ssl', 'ignore_dbs']);
+const UNOBSERVED = new Set<PathStep>(['source', 'disable_ssl', 'ignore_dbs']);
+
+const schema = resourceSchema('dodb_online_migration');
+/** `wait_for` when unset: the schema's default, planned for every configured migration (not for an imported one). */
+const DEFAULT_WAIT = schema.rules.wait_for!.default as WaitTarget;
 
 /**
  * `dodb_online_migration`: create looks at the cluster, starts the migration (one PUT) and waits
  * for `wait_for`; read follows its status and never restarts it; delete stops it while it runs.
  */
-export const onlineMigrationResource: ResourceType<ProviderData> = {
+export const onlineMigrationResource = defineResource<OnlineMigrationState, ProviderData, MigrationPrivate>({
+  ...schema,
   modifyPlan: planMigration,
 
-  async create(planned, config, ctx) {
+  async create({ planned, config }, ctx) {
     const client = clientOf(ctx);
-    if (!(client instanceof DoClient)) return { state: null, diagnostics: [client] };
-    const clusterId = planned.cluster_id as string;
+    const clusterId = planned.cluster_id;
     const deadline = Date.now() + durationOf(planned, 'create');
     let migration: Migration;
     try {
@@ -56,14 +63,12 @@ export const onlineMigrationResource: ResourceType<ProviderData> = {
       return { state: null, diagnostics: [startDiagnostic(thrown, clusterId)] };
     }
     const state = { ...planned, id: migration.id, status: migration.status, created_at: migration.created_at };
-    return waitUntil(client, state, deadline, ctx);
+    return waitUntil(client, state, migration.id, deadline, ctx);
   },
 
-  async read(state, ctx, priv) {
+  async read({ state, private: priv }, ctx) {
     const client = clientOf(ctx);
-    if (!(client instanceof DoClient)) return { state, diagnostics: [client] };
-    const clusterId = state.cluster_id as string;
-    const id = state.id as string;
+    const { cluster_id: clusterId, id } = state;
     try {
       const latest = await client.findMigration(clusterId, { signal: ctx.signal });
       if (!latest) {
@@ -80,7 +85,7 @@ export const onlineMigrationResource: ResourceType<ProviderData> = {
         };
       }
       const refreshed = { ...state, status: latest.status, created_at: latest.created_at };
-      const target = (knownString(state.wait_for) ?? 'syncing') as WaitTarget | 'none';
+      const target = state.wait_for ?? DEFAULT_WAIT;
       if (isActive(latest.status)) return { state: refreshed, private: target === 'none' || hasReached(latest.status, target) ? withoutResume(priv) : undefined };
       return {
         state: refreshed,
@@ -92,27 +97,23 @@ export const onlineMigrationResource: ResourceType<ProviderData> = {
     }
   },
 
-  async update(prior, planned, _config, ctx, priv) {
+  async update({ prior, planned, private: priv }, ctx) {
     const state = { ...planned, status: prior.status };
-    if (!(priv as MigrationPrivate | null)?.resumeWait) return { state, private: null };
-    const client = clientOf(ctx);
-    if (!(client instanceof DoClient)) return { state, diagnostics: [client] };
+    if (!priv?.resumeWait || !prior.id) return { state, private: null };
     ctx.log.log('info', 'waiting again for the online migration', { migration_id: prior.id });
-    return waitUntil(client, state, Date.now() + durationOf(planned, 'create'), ctx);
+    return waitUntil(clientOf(ctx), state, prior.id, Date.now() + durationOf(planned, 'create'), ctx);
   },
 
-  async delete(prior, ctx) {
-    const status = knownString(prior.status);
-    if (status !== undefined && !isActive(status)) {
-      ctx.log.log('info', 'online migration already ended: nothing to stop', { migration_id: prior.id, status });
+  async delete({ prior }, ctx) {
+    if (!prior.id || (prior.status !== null && !isActive(prior.status))) {
+      ctx.log.log('info', 'online migration already ended: nothing to stop', { migration_id: prior.id, status: prior.status });
       return [];
     }
     const client = clientOf(ctx);
-    if (!(client instanceof DoClient)) return [client];
     const timeoutMs = durationOf(prior, 'delete');
     const timeout = AbortSignal.timeout(timeoutMs);
     try {
-      await client.stopMigration(prior.cluster_id as string, prior.id as string, { signal: AbortSignal.any([ctx.signal, timeout]), deadline: Date.now() + timeoutMs });
+      await client.stopMigration(prior.cluster_id, prior.id, { signal: AbortSignal.any([ctx.signal, timeout]), deadline: Date.now() + timeoutMs });
       return [];
     } catch (thrown) {
       return [apiDiagnostic('Could not stop the online migration', thrown)];
@@ -124,16 +125,9 @@ export const onlineMigrationResource: ResourceType<ProviderData> = {
       return { state: null, diagnostics: [error('Invalid import ID', `Import a migration by its target cluster's UUID, such as 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30; got "${id}".`)] };
     }
     const client = clientOf(ctx);
-    if (!(client instanceof DoClient)) return { state: null, diagnostics: [client] };
     try {
       const migration = await client.getMigration(id, { signal: ctx.signal });
-      return {
-        state: {
-          id: migration.id, cluster_id: id, status: migration.status, created_at: migration.created_at,
-          source: [], disable_ssl: null, ignore_dbs: null, wait_for: null, allow_overwrite_after_cutover: null, timeouts: null,
-        },
-        private: { adopt: true } satisfies MigrationPrivate,
-      };
+      return { state: adopted(id, migration, null), private: { adopt: true } };
     } catch (thrown) {
       if (thrown instanceof ApiError && thrown.code === 'not_found') {
         return { state: null, diagnostics: [error('Nothing to import', `Cluster ${id} does not exist or has never had an online migration.`)] };
@@ -143,7 +137,14 @@ export const onlineMigrationResource: ResourceType<ProviderData> = {
   },
 
   move: moveFromOfficialProvider,
-};
+});
+
+/** A migration this configuration did not start: what the API shows, and nothing it cannot show. */
+function adopted(clusterId: string, migration: Pick<MigrationState, 'id' | 'status' | 'created_at'>, waitFor: MigrationState['wait_for']): MigrationState {
+  return {
+    ...migration, cluster_id: clusterId, source: [], disable_ssl: null, ignore_dbs: null, wait_for: waitFor, allow_overwrite_after_cutover: null, timeouts: null,
+  };
+}
 
 /**
  * The declared plan, adjusted where the rules depend on the prior state: after an import or a
@@ -151,26 +152,24 @@ export const onlineMigrationResource: ResourceType<ProviderData> = {
  * (switching from `password`) or its removal is no new password; an untainted migration whose
  * wait failed is waited for again.
  */
-function planMigration({ prior, planned, requiresReplace, private: priv }: PlanRequest): PlanResponse {
+function planMigration({ prior, planned, requiresReplace, private: priv }: PlanRequest<OnlineMigrationState, MigrationPrivate>): PlanResponse<OnlineMigrationState, MigrationPrivate> {
   if (!prior) return { planned, requiresReplace };
-  const state = priv as MigrationPrivate | null;
-  const priorVersion = asObject((prior.source as ObjectValue[] | null)?.[0] ?? null)?.password_wo_version ?? null;
-  const plannedVersion = asObject((planned.source as ObjectValue[] | null)?.[0] ?? null)?.password_wo_version ?? null;
+  const priorVersion = prior.source[0]?.password_wo_version ?? null;
+  const plannedVersion = known(known(planned.source)?.[0] ?? null)?.password_wo_version ?? null;
   const replace = requiresReplace.filter((path) => {
-    if (state?.adopt && UNOBSERVED.has(path[0] as string)) return false;
+    if (priv?.adopt && UNOBSERVED.has(path[0]!)) return false;
     return !(isVersionPath(path) && (priorVersion === null || plannedVersion === null));
   });
-  const target = knownString(planned.wait_for) ?? 'syncing';
-  const resume = state?.resumeWait && replace.length === 0 && target !== 'none' && isActive(prior.status) && !hasReached(prior.status, target as WaitTarget);
+  const target = known(planned.wait_for) ?? DEFAULT_WAIT;
+  const resume = priv?.resumeWait && replace.length === 0 && target !== 'none' && isActive(prior.status) && !hasReached(prior.status, target);
   return { planned: resume ? { ...planned, status: UNKNOWN } : planned, requiresReplace: replace };
 }
 
 const isVersionPath = (path: PathStep[]) => path[0] === 'source' && path[2] === 'password_wo_version';
 
-function withoutResume(priv: PrivateState): PrivateState | undefined {
-  const state = priv as MigrationPrivate | null;
-  if (!state?.resumeWait) return undefined;
-  const { resumeWait: _, ...rest } = state;
+function withoutResume(priv: MigrationPrivate | null): MigrationPrivate | undefined {
+  if (!priv?.resumeWait) return undefined;
+  const { resumeWait: _, ...rest } = priv;
   return rest;
 }
 
@@ -178,26 +177,26 @@ function withoutResume(priv: PrivateState): PrivateState | undefined {
  * Poll until the migration reaches `wait_for`. Never throws: whatever goes wrong, the started
  * migration is returned with the diagnostic, so Terraform keeps it (tainted after a create).
  */
-async function waitUntil(client: DoClient, state: ObjectValue, deadline: number, ctx: Context<ProviderData>): Promise<ApplyResult> {
-  const target = (knownString(state.wait_for) ?? 'syncing') as WaitTarget | 'none';
+async function waitUntil(client: DoClient, state: MigrationState, id: string, deadline: number, ctx: Context<ProviderData>): Promise<Result> {
+  const target = state.wait_for ?? DEFAULT_WAIT;
   if (target === 'none') return { state, private: null };
   try {
-    const reached = await waitForStatus(client, state.cluster_id as string, state.id as string, target, {
+    const reached = await waitForStatus(client, state.cluster_id, id, target, {
       timeoutMs: Math.min(LONGEST_TIMER_MS, Math.max(0, deadline - Date.now())),
       signal: ctx.signal,
       onStatus: (m) => ctx.log.log('info', 'online migration status', { migration_id: m.id, status: m.status }),
-      onUnreachable: (e) => ctx.log.log('warn', 'API unreachable while waiting; still waiting', { migration_id: state.id, error: e.code, status: e.status }),
+      onUnreachable: (e) => ctx.log.log('warn', 'API unreachable while waiting; still waiting', { migration_id: id, error: e.code, status: e.status }),
     });
     return { state: { ...state, status: reached.status }, private: null };
   } catch (thrown) {
-    const last = thrown instanceof WaitError && thrown.migration?.id === state.id ? thrown.migration.status : state.status;
+    const last = thrown instanceof WaitError && thrown.migration?.id === id ? thrown.migration.status : state.status;
     const healthy = isActive(last);
-    const resume = healthy ? ({ resumeWait: true } satisfies MigrationPrivate) : null;
+    const resume = healthy ? { resumeWait: true as const } : null;
     if (healthy && thrown instanceof WaitError && thrown.code === 'canceled') {
       // Ctrl-C stops the waiting, not the migration: it stays in state as it is, and the next apply waits again.
-      return { state: { ...state, status: last }, diagnostics: [interruptedWarning(state.id as string, target)], private: resume };
+      return { state: { ...state, status: last }, diagnostics: [interruptedWarning(id, target)], private: resume };
     }
-    return { state: { ...state, status: last }, diagnostics: [waitDiagnostic(thrown, target, state.id as string, healthy)], private: resume };
+    return { state: { ...state, status: last }, diagnostics: [waitDiagnostic(thrown, target, id, healthy)], private: resume };
   }
 }
 
@@ -238,21 +237,19 @@ function startDiagnostic(thrown: unknown, clusterId: string): Diagnostic {
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-function startRequest(planned: ObjectValue, config: ObjectValue): StartMigrationRequest {
-  const source = asObject((planned.source as ObjectValue[])[0])!;
-  const configured = asObject((config.source as ObjectValue[] | null)?.[0] ?? null);
-  const password = knownString(configured?.password_wo) ?? knownString(source.password);
-  const ignore = planned.ignore_dbs as string[] | null;
+function startRequest(planned: MigrationState, config: MigrationState): StartMigrationRequest {
+  const source = planned.source[0]!;
+  const password = config.source[0]?.password_wo ?? source.password;
   return {
     source: {
-      host: source.host as string,
-      port: source.port as number,
-      ...(knownString(source.db_name) ? { dbname: source.db_name as string } : {}),
-      ...(knownString(source.username) ? { username: source.username as string } : {}),
+      host: source.host,
+      port: source.port,
+      ...(source.db_name ? { dbname: source.db_name } : {}),
+      ...(source.username ? { username: source.username } : {}),
       ...(password ? { password } : {}),
     },
     disable_ssl: planned.disable_ssl === true,
-    ...(ignore ? { ignore_dbs: ignore } : {}),
+    ...(planned.ignore_dbs ? { ignore_dbs: planned.ignore_dbs } : {}),
   };
 }
 
@@ -260,9 +257,9 @@ function startRequest(planned: ObjectValue, config: ObjectValue): StartMigration
  * A timeout in ms: the configured one (validation has bounded it), else the schema's fallback. The
  * clamp only guards a state edited by hand, so that no timer can throw after a start.
  */
-function durationOf(state: ObjectValue, which: 'create' | 'delete'): number {
-  const fallback = planRules.resources.dodb_online_migration[`timeouts.${which}`].fallback;
-  const ms = parseDuration(knownString(asObject(state.timeouts)?.[which]) ?? fallback) ?? parseDuration(fallback)!;
+function durationOf(state: MigrationState, which: 'create' | 'delete'): number {
+  const fallback = String(schema.rules[`timeouts.${which}`]!.fallback);
+  const ms = parseDuration(state.timeouts?.[which] ?? fallback) ?? parseDuration(fallback)!;
   return Math.min(LONGEST_TIMER_MS, ms);
 }
 
@@ -272,28 +269,15 @@ function durationOf(state: ObjectValue, which: 'create' | 'delete'): number {
  * not as the API shows it (it cannot): the move keeps none of it, and the next plan adopts the
  * configuration's in place.
  */
-function moveFromOfficialProvider(request: MoveRequest): { state: Record<string, unknown> | null; diagnostics: Diagnostic[]; private?: PrivateState } {
+function moveFromOfficialProvider(request: MoveRequest): { state: MigrationState | null; diagnostics: Diagnostic[]; private?: MigrationPrivate } {
   if (request.sourceProviderAddress !== OFFICIAL_PROVIDER || request.sourceTypeName !== OFFICIAL_TYPE) {
     return { state: null, diagnostics: [error('Unsupported move', `dodb_online_migration can be moved only from ${OFFICIAL_PROVIDER}'s ${OFFICIAL_TYPE}, not from ${request.sourceProviderAddress}'s ${request.sourceTypeName}.`)] };
   }
-  const old = (request.sourceState ?? {}) as Record<string, unknown>;
+  const old: Record<string, unknown> = typeof request.sourceState === 'object' && request.sourceState !== null ? { ...request.sourceState } : {};
   if (typeof old.cluster_id !== 'string' || typeof old.id !== 'string') {
     return { state: null, diagnostics: [error('Cannot move this migration', `The ${OFFICIAL_TYPE} state has no cluster_id (its import does not set one). Remove it from the state and import the migration with \`terraform import dodb_online_migration.<name> <cluster UUID>\` instead.`)] };
   }
-  return {
-    state: {
-      id: old.id,
-      cluster_id: old.cluster_id,
-      status: old.status ?? null,
-      created_at: old.created_at ?? null,
-      source: [],
-      disable_ssl: null,
-      ignore_dbs: null,
-      wait_for: 'syncing',
-      allow_overwrite_after_cutover: null,
-      timeouts: null,
-    },
-    diagnostics: [],
-    private: { adopt: true } satisfies MigrationPrivate,
-  };
+  const status = isMigrationStatus(old.status) ? old.status : null;
+  const createdAt = typeof old.created_at === 'string' ? old.created_at : null;
+  return { state: adopted(old.cluster_id, { id: old.id, status, created_at: createdAt }, DEFAULT_WAIT), diagnostics: [], private: { adopt: true } };
 }

@@ -4,7 +4,6 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DoClient } from '../../src/api/client';
 import { ApiError } from '../../src/api/errors';
 import { configureProvider } from '../../src/provider/config';
 import { selfSignedCertificate } from '../../src/tfplugin/wire/certificate';
@@ -27,12 +26,8 @@ test('the API client trusts the certificate authorities the plugin executable ha
   writeFileSync(caFile, certificate.certPem);
   const warnings: string[] = [];
   const logger = { log: (level: string, message: string) => void (level === 'warn' && warnings.push(message)) };
-  const config = { token: 'dop_v1_test', api_endpoint: `https://localhost:${(server.address() as AddressInfo).port}`, http_retry_max: 0 };
-  const clientWith = (env: NodeJS.ProcessEnv) => {
-    const client = configureProvider(config, env, logger).client();
-    if (!(client instanceof DoClient)) throw new Error(client.summary);
-    return client;
-  };
+  const config = { token: 'dop_v1_test', api_endpoint: `https://localhost:${(server.address() as AddressInfo).port}`, http_retry_max: 0, http_retry_wait_min: 1, http_retry_wait_max: 30 };
+  const clientWith = (env: NodeJS.ProcessEnv) => configureProvider(config, env, logger).client();
 
   t.is((await clientWith({ TFPLUGIN_EXTRA_CA_CERTS: caFile }).getMigration(CLUSTER)).id, 'm-1');
   const untrusted = await t.throwsAsync(clientWith({}).getMigration(CLUSTER), { instanceOf: ApiError });

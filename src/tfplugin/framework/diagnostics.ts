@@ -1,12 +1,7 @@
+import type { Diagnostic } from '../wire/diagnostics';
 import type { PathStep } from '../wire/values';
 
-/** What a user sees: a one-sentence summary, a detail that says what to do, and where. */
-export interface Diagnostic {
-  severity: 'error' | 'warning';
-  summary: string;
-  detail?: string;
-  path?: PathStep[];
-}
+export type { Diagnostic } from '../wire/diagnostics';
 
 export const error = (summary: string, detail?: string, path?: PathStep[]): Diagnostic => ({ severity: 'error', summary, detail, path });
 export const warning = (summary: string, detail?: string, path?: PathStep[]): Diagnostic => ({ severity: 'warning', summary, detail, path });
@@ -16,4 +11,15 @@ export const hasErrors = (diagnostics: Diagnostic[]) => diagnostics.some((d) => 
 /** `source[0].host` */
 export function formatPath(path: PathStep[]): string {
   return path.map((step, i) => (typeof step === 'number' ? `[${step}]` : i === 0 ? step : `.${step}`)).join('');
+}
+
+/**
+ * Thrown by provider code that cannot go on (no configured client, say): the framework reports the
+ * diagnostic and keeps the state as it was, as for any failed operation.
+ */
+export class DiagnosticError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.summary);
+    this.name = 'DiagnosticError';
+  }
 }

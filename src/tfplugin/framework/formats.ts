@@ -20,7 +20,7 @@ const ZONE = /^[a-z0-9._~-]{1,64}$/i;
 
 export const FORMATS: Record<string, Format> = {
   uuid: {
-    accepted: 'a UUID such as "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"',
+    accepted: 'a UUID such as "123e4567-e89b-12d3-a456-426614174000"',
     problem: (v) => (isUuid(v) ? undefined : 'is not a UUID'),
   },
   'go-duration': {

@@ -77,3 +77,15 @@ export function clearWriteOnly(block: TerraformBlock, value: Value): Value {
   for (const [name, nested] of Object.entries(block.block_types ?? {})) copy[name] = clearWriteOnly(nested.block, copy[name] ?? null);
   return copy;
 }
+
+/**
+ * A plan as apply hands it to a resource: what Terraform could not know at plan time is the prior
+ * value at the same place (null in a new object), so that nothing unknown is left in the new state.
+ */
+export function withoutUnknowns(planned: Value, prior: Value): Value {
+  if (isUnknown(planned)) return prior;
+  if (Array.isArray(planned)) return planned.map((item, i) => withoutUnknowns(item, Array.isArray(prior) ? (prior[i] ?? null) : null));
+  if (planned === null || typeof planned !== 'object') return planned;
+  const priorObject = prior !== null && typeof prior === 'object' && !Array.isArray(prior) && !isUnknown(prior) ? prior : null;
+  return Object.fromEntries(Object.entries(planned).map(([name, value]) => [name, withoutUnknowns(value, priorObject?.[name] ?? null)]));
+}

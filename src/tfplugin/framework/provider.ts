@@ -1,8 +1,8 @@
 import type { Diagnostic } from './diagnostics';
+import type { SchemaRules } from './rules';
 import type { Logger } from '../wire/log';
 import type { TerraformSchema } from '../wire/schema';
-import type { ProviderRules } from './rules';
-import type { ObjectValue, PathStep } from '../wire/values';
+import type { PathStep, Unknown } from '../wire/values';
 
 /** Per request: cancelled when Terraform sends StopProvider. */
 export interface Context<D> {
@@ -13,35 +13,44 @@ export interface Context<D> {
 }
 
 /**
- * Provider-private data kept with an object in state, opaque to Terraform (stored as JSON): what
- * the provider knows about an object that is not an attribute, such as "imported, arguments not
- * observed yet".
+ * A type generated from the JSON Schema (optional properties, tuples for one-item blocks) as
+ * Terraform's values arrive: every attribute present, null when unset, nested blocks as lists.
  */
-export type PrivateState = Record<string, unknown> | null;
+export type State<T> = { [K in keyof T]-?: NullWhenOptional<T, K, StateValue<NonNullable<T[K]>>> };
+type StateValue<V> = V extends readonly (infer U)[] ? StateValue<U>[] : V extends object ? State<V> : V;
 
-export interface ApplyResult {
+/** The same at plan time, where Terraform may not know a value yet. */
+export type Planned<T> = { [K in keyof T]-?: NullWhenOptional<T, K, PlannedValue<NonNullable<T[K]>>> | Unknown };
+type PlannedValue<V> = V extends readonly (infer U)[] ? (PlannedValue<U> | Unknown)[] : V extends object ? Planned<V> : V;
+
+type NullWhenOptional<T, K extends keyof T, V> = undefined extends T[K] ? V | null : V;
+
+export interface ApplyResult<S, P> {
   /** On error too: a created object must not be lost from state. */
-  state: ObjectValue | null;
+  state: State<S> | null;
   diagnostics?: Diagnostic[];
-  /** Replaces the object's private state; undefined keeps what Terraform sent. */
-  private?: PrivateState;
+  /**
+   * Provider-private data kept with the object in state, opaque to Terraform (stored as JSON): what
+   * the provider knows that is not an attribute. null clears it; undefined keeps what Terraform sent.
+   */
+  private?: P | null;
 }
 
-/** What PlanResourceChange computed from the declared rules, for a resource to adjust. */
-export interface PlanRequest {
-  prior: ObjectValue | null;
-  config: ObjectValue;
-  planned: ObjectValue;
+/** What PlanResourceChange computed from the declared rules, for a resource to adjust (the framework's ModifyPlan). */
+export interface PlanRequest<S, P> {
+  prior: State<S> | null;
+  config: Planned<S>;
+  planned: Planned<S>;
   /** Attribute paths whose change forces a replacement. */
   requiresReplace: PathStep[][];
-  private: PrivateState;
+  private: P | null;
 }
 
-export interface PlanResponse {
-  planned: ObjectValue;
+export interface PlanResponse<S, P> {
+  planned: Planned<S>;
   requiresReplace: PathStep[][];
   /** Planned private state, handed to apply; undefined keeps the prior one. */
-  private?: PrivateState;
+  private?: P | null;
   diagnostics?: Diagnostic[];
 }
 
@@ -53,39 +62,50 @@ export interface MoveRequest {
 }
 
 /**
- * One managed resource type, in the shape of Terraform's plugin framework: validation and plan
- * behaviour are declared in the schema rules; these functions add what is specific to it.
+ * One managed resource type, in the shape of Terraform's plugin framework: its schema, the plan
+ * behaviour and checks its rules declare, and the functions that are specific to it. `S` is the
+ * state type generated from its JSON Schema, `P` its private state, `D` the provider's data.
  */
-export interface ResourceType<D> {
-  validate?(config: ObjectValue): Diagnostic[];
-  /** Adjusts the declared plan (the framework's ModifyPlan): run for creates and updates, not destroys. */
-  modifyPlan?(request: PlanRequest): PlanResponse;
-  create(planned: ObjectValue, config: ObjectValue, ctx: Context<D>): Promise<ApplyResult>;
-  read(state: ObjectValue, ctx: Context<D>, priv: PrivateState): Promise<ApplyResult>;
-  /** In-place update; the default keeps the plan and calls nothing. */
-  update?(prior: ObjectValue, planned: ObjectValue, config: ObjectValue, ctx: Context<D>, priv: PrivateState): Promise<ApplyResult>;
-  delete(prior: ObjectValue, ctx: Context<D>): Promise<Diagnostic[]>;
-  import?(id: string, ctx: Context<D>): Promise<ApplyResult>;
+export interface ResourceType<S, D, P = never> {
+  typeName: string;
+  schema: TerraformSchema;
+  rules: SchemaRules;
+  validate?(config: Planned<S>): Diagnostic[];
+  /** Adjusts the declared plan: run for creates and updates, not destroys. */
+  modifyPlan?(request: PlanRequest<S, P>): PlanResponse<S, P>;
+  /** The plan's unknown values arrive as null: the resource sets the computed ones it knows. */
+  create(request: { planned: State<S>; config: State<S> }, ctx: Context<D>): Promise<ApplyResult<S, P>>;
+  read(request: { state: State<S>; private: P | null }, ctx: Context<D>): Promise<ApplyResult<S, P>>;
+  /** In-place update; without one, the plan is the new state, and computed values keep their prior ones. */
+  update?(request: { prior: State<S>; planned: State<S>; config: State<S>; private: P | null }, ctx: Context<D>): Promise<ApplyResult<S, P>>;
+  delete(request: { prior: State<S> }, ctx: Context<D>): Promise<Diagnostic[]>;
+  import?(id: string, ctx: Context<D>): Promise<ApplyResult<S, P>>;
   /** State of another provider's resource type, for `moved {}` blocks. */
-  move?(request: MoveRequest): { state: Record<string, unknown> | null; diagnostics: Diagnostic[]; private?: PrivateState };
+  move?(request: MoveRequest): { state: State<S> | null; diagnostics: Diagnostic[]; private?: P | null };
 }
 
-export interface DataSourceType<D> {
-  validate?(config: ObjectValue): Diagnostic[];
-  read(config: ObjectValue, ctx: Context<D>): Promise<ApplyResult>;
+export interface DataSourceType<S, D> {
+  typeName: string;
+  schema: TerraformSchema;
+  rules: SchemaRules;
+  validate?(config: Planned<S>): Diagnostic[];
+  read(config: State<S>, ctx: Context<D>): Promise<{ state: State<S> | null; diagnostics?: Diagnostic[] }>;
 }
 
-export interface ProviderDefinition<D> {
-  /** For log lines: `@module`. */
+/** A provider: its own configuration schema and rules, and the resource and data source types it serves. */
+export interface ProviderDefinition<C, D> {
+  /** For messages and log lines (`@module`). */
   name: string;
-  schemas: {
-    provider: TerraformSchema;
-    resources: Record<string, TerraformSchema>;
-    dataSources: Record<string, TerraformSchema>;
-  };
-  rules: ProviderRules;
-  validate?(config: ObjectValue): Diagnostic[];
-  configure(config: ObjectValue, ctx: Context<D>): Promise<{ data?: D; diagnostics?: Diagnostic[] }>;
-  resources: Record<string, ResourceType<D>>;
-  dataSources: Record<string, DataSourceType<D>>;
+  schema: TerraformSchema;
+  rules: SchemaRules;
+  validate?(config: Planned<C>): Diagnostic[];
+  /** With the environment's values and the rules' fallbacks filled in. */
+  configure(config: State<C>, ctx: Context<D>): Promise<{ data?: D; diagnostics?: Diagnostic[] }>;
+  // `any`: each type has its own state; the framework handles them all as decoded objects.
+  resources: ResourceType<any, D, any>[];
+  dataSources: DataSourceType<any, D>[];
 }
+
+/** One registration per type, checked against its generated state type. */
+export const defineResource = <S, D, P = never>(resource: ResourceType<S, D, P>) => resource;
+export const defineDataSource = <S, D>(dataSource: DataSourceType<S, D>) => dataSource;

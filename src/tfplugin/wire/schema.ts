@@ -1,3 +1,5 @@
+import type { Message } from './proto';
+
 /** Terraform's own JSON form of a provider schema, as `terraform providers schema -json` prints it. */
 
 export type TerraformType = 'string' | 'number' | 'bool' | ['set' | 'list' | 'map', TerraformType];
@@ -39,4 +41,36 @@ export interface TerraformProviderSchemas {
     resource_schemas?: Record<string, TerraformSchema>;
     data_source_schemas?: Record<string, TerraformSchema>;
   }>;
+}
+
+const NESTING = { single: 1, list: 2, set: 3 } as const;
+
+/** A schema as GetProviderSchema sends it. */
+export function toProtoSchema(schema: TerraformSchema): Message {
+  return { version: schema.version, block: toProtoBlock(schema.block) };
+}
+
+function toProtoBlock(block: TerraformBlock): Message {
+  return {
+    attributes: Object.entries(block.attributes ?? {}).map(([name, a]) => ({
+      name,
+      type: Buffer.from(JSON.stringify(a.type)),
+      description: a.description ?? '',
+      description_kind: a.description_kind === 'markdown' ? 1 : 0,
+      required: a.required ?? false,
+      optional: a.optional ?? false,
+      computed: a.computed ?? false,
+      sensitive: a.sensitive ?? false,
+      write_only: a.write_only ?? false,
+    })),
+    block_types: Object.entries(block.block_types ?? {}).map(([name, nested]) => ({
+      type_name: name,
+      block: toProtoBlock(nested.block),
+      nesting: NESTING[nested.nesting_mode],
+      min_items: nested.min_items ?? 0,
+      max_items: nested.max_items ?? 0,
+    })),
+    description: block.description ?? '',
+    description_kind: block.description_kind === 'markdown' ? 1 : 0,
+  };
 }

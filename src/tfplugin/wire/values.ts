@@ -42,3 +42,6 @@ export function asObject(value: Value | undefined): ObjectValue | null {
 export function knownString(value: Value | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
+
+/** A value Terraform knows, or undefined while it is unknown (null stays null). */
+export const known = <T>(value: T | Unknown): T | undefined => (isUnknown(value) ? undefined : value);

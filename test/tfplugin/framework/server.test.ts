@@ -1,6 +1,8 @@
 import test from 'ava';
+import { DiagnosticError } from '../../../src/tfplugin/framework/diagnostics';
+import { UNKNOWN, isUnknown } from '../../../src/tfplugin/wire/values';
 import { decodeValue, encodeValue } from '../../../src/tfplugin/wire/msgpack';
-import type { ProviderDefinition } from '../../../src/tfplugin/framework/provider';
+import { type ProviderDefinition, type ResourceType, defineResource } from '../../../src/tfplugin/framework/provider';
 import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
 import { providerHandlers } from '../../../src/tfplugin/framework/server';
 
@@ -8,14 +10,28 @@ const block: TerraformBlock = { attributes: { id: { type: 'string', computed: tr
 const lines: string[] = [];
 const log = { log: (level: string, message: string) => void lines.push(`${level} ${message}`) };
 
-function definition(create: ProviderDefinition<null>['resources'][string]['create']): ProviderDefinition<null> {
+interface Thing {
+  id?: string;
+  name: string;
+}
+
+function definition(create: ResourceType<Thing, null>['create']): ProviderDefinition<object, null> {
   return {
     name: 'fake',
-    schemas: { provider: { version: 0, block: {} }, resources: { fake_thing: { version: 0, block } }, dataSources: {} },
-    rules: { provider: {}, resources: { fake_thing: { name: { checks: { minLength: 1 } } } }, data_sources: {} },
+    schema: { version: 0, block: {} },
+    rules: {},
     configure: async () => ({ data: null }),
-    resources: { fake_thing: { create, read: async (state) => ({ state }), delete: async () => [] } },
-    dataSources: {},
+    resources: [
+      defineResource<Thing, null>({
+        typeName: 'fake_thing',
+        schema: { version: 0, block },
+        rules: { name: { checks: { minLength: 1 } } },
+        create,
+        read: async ({ state }) => ({ state }),
+        delete: async () => [],
+      }),
+    ],
+    dataSources: [],
   };
 }
 const dynamic = (value: Record<string, unknown> | null) => ({ msgpack: encodeValue(value as never, block) });
@@ -35,7 +51,7 @@ test('an exception in a resource becomes an error diagnostic, and the plugin liv
 
 test('StopProvider cancels the signal handed to operations in flight', async (t) => {
   let signal: AbortSignal | undefined;
-  const handlers = providerHandlers(definition(async (planned, _config, ctx) => {
+  const handlers = providerHandlers(definition(async ({ planned }, ctx) => {
     signal = ctx.signal;
     await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
     return { state: { ...planned, id: 'kept' }, diagnostics: [{ severity: 'error', summary: 'stopped' }] };
@@ -54,4 +70,34 @@ test('PlanResourceChange validates known values before planning, with the attrib
   const response = await handlers.PlanResourceChange({ type_name: 'fake_thing', prior_state: dynamic(null), proposed_new_state: dynamic({ name: '' }), config: dynamic({ name: '' }) });
   t.is(response.planned_state, undefined);
   t.deepEqual(response.diagnostics[0].attribute, { steps: [{ attribute_name: 'name' }] });
+});
+
+test('a resource without update: the plan is the new state, and a computed value planned unknown keeps its prior value', async (t) => {
+  const handlers = providerHandlers(definition(async () => ({ state: null })), log);
+  const prior = { id: 'kept', name: 'x' };
+  const plan = await handlers.PlanResourceChange({ type_name: 'fake_thing', prior_state: dynamic(prior), proposed_new_state: dynamic({ id: null, name: 'y' }), config: dynamic({ id: null, name: 'y' }) });
+  t.true(isUnknown(decodeValue(plan.planned_state.msgpack, block)!.id), 'id has no keepPrior rule: planned unknown');
+  const response = await handlers.ApplyResourceChange({ type_name: 'fake_thing', prior_state: dynamic(prior), planned_state: plan.planned_state, config: dynamic({ id: null, name: 'y' }) });
+  t.deepEqual(response.diagnostics, []);
+  t.deepEqual(decodeValue(response.new_state.msgpack, block), { id: 'kept', name: 'y' });
+});
+
+test('create gets the unknown computed values as null, and a DiagnosticError is reported as it is, with nothing lost', async (t) => {
+  let seen: unknown;
+  const handlers = providerHandlers(definition(async ({ planned }) => {
+    seen = planned.id;
+    throw new DiagnosticError({ severity: 'error', summary: 'Not configured', detail: 'say why' });
+  }), log);
+  const response = await handlers.ApplyResourceChange({ type_name: 'fake_thing', prior_state: dynamic(null), planned_state: { msgpack: encodeValue({ id: UNKNOWN, name: 'x' }, block) }, config: dynamic({ id: null, name: 'x' }) });
+  t.is(seen, null);
+  t.deepEqual(response.diagnostics.map((d: { summary: string; detail: string }) => [d.summary, d.detail]), [['Not configured', 'say why']]);
+  t.is(decodeValue(response.new_state.msgpack, block), null);
+  const read = await providerHandlers({ ...definition(async () => ({ state: null })), resources: [defineResource<Thing, null>({
+    typeName: 'fake_thing', schema: { version: 0, block }, rules: {}, create: async () => ({ state: null }), delete: async () => [],
+    read: async () => {
+      throw new DiagnosticError({ severity: 'error', summary: 'Not configured' });
+    },
+  })] }, log).ReadResource({ type_name: 'fake_thing', current_state: dynamic({ id: 'kept', name: 'x' }) });
+  t.is(read.diagnostics[0].summary, 'Not configured');
+  t.deepEqual(decodeValue(read.new_state.msgpack, block), { id: 'kept', name: 'x' }, 'a failed read keeps the state');
 });

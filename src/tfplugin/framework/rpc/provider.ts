@@ -1,0 +1,45 @@
+import { toProtoDiagnostic } from '../../wire/diagnostics';
+import type { Message } from '../../wire/proto';
+import { toProtoSchema } from '../../wire/schema';
+import { type Diagnostic, hasErrors } from '../diagnostics';
+import { resolveProviderConfig } from '../environment';
+import { type ProviderServer, decode } from '../provider-server';
+import { validateObject } from '../validate';
+
+/** The response fields every RPC has: its diagnostics, in the wire's form. */
+export const withDiagnostics = (diagnostics: Diagnostic[] = [], fields: Message = {}): Message => ({ ...fields, diagnostics: diagnostics.map(toProtoDiagnostic) });
+
+export async function getProviderSchema(server: ProviderServer): Promise<Message> {
+  const schemas = (types: { typeName: string; schema: Parameters<typeof toProtoSchema>[0] }[]) => Object.fromEntries(types.map((t) => [t.typeName, toProtoSchema(t.schema)]));
+  return withDiagnostics([], {
+    provider: toProtoSchema(server.definition.schema),
+    resource_schemas: schemas(server.allResources()),
+    data_source_schemas: schemas(server.allDataSources()),
+    server_capabilities: {
+      get_provider_schema_optional: true,
+      move_resource_state: server.allResources().some((r) => r.move !== undefined),
+    },
+  });
+}
+
+export async function validateProviderConfig(server: ProviderServer, request: Message): Promise<Message> {
+  const { schema, rules, validate } = server.definition;
+  const config = decode(request.config, schema.block);
+  if (!config) return withDiagnostics();
+  return withDiagnostics([...validateObject(schema.block, rules, config), ...(validate ? validate(config) : [])]);
+}
+
+export async function configureProvider(server: ProviderServer, request: Message): Promise<Message> {
+  const { schema, rules, configure } = server.definition;
+  const config = decode(request.config, schema.block) ?? {};
+  const { resolved, problems } = resolveProviderConfig(schema.block, rules, config, process.env);
+  if (hasErrors(problems)) return withDiagnostics(problems);
+  const configured = await configure(resolved, server.context());
+  server.configured(configured.data);
+  return withDiagnostics(configured.diagnostics);
+}
+
+export async function stopProvider(server: ProviderServer): Promise<Message> {
+  server.stopAll();
+  return {};
+}

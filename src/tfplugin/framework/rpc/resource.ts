@@ -1,0 +1,121 @@
+import { toProtoPath } from '../../wire/diagnostics';
+import { conformObject, fromJsonState } from '../../wire/msgpack';
+import type { Message } from '../../wire/proto';
+import type { ObjectValue } from '../../wire/values';
+import { error, hasErrors } from '../diagnostics';
+import { planObject, replacementPlan, withoutUnknowns } from '../plan';
+import { decodePrivate, privateBytes } from '../private-state';
+import type { PlanResponse } from '../provider';
+import { type ProviderServer, decode, encode } from '../provider-server';
+import { withDiagnostics } from './provider';
+
+export async function validateResourceConfig(server: ProviderServer, request: Message): Promise<Message> {
+  const type = server.resource(request.type_name);
+  return withDiagnostics(server.validate(type, decode(request.config, type.schema.block)));
+}
+
+/** State written by this schema version or an older one reads as it is: the schema has only grown. */
+export async function upgradeResourceState(server: ProviderServer, request: Message): Promise<Message> {
+  const { block, version } = server.resource(request.type_name).schema;
+  const stored = Number(request.version ?? 0);
+  if (stored > version) {
+    const detail = `This state was written by a ${server.definition.name} provider with schema version ${stored}; this one knows ${version}. Use that provider version or newer.`;
+    return withDiagnostics([error('State from a newer provider', detail)]);
+  }
+  return withDiagnostics([], { upgraded_state: encode(fromJsonState(request.raw_state?.json, block), block) });
+}
+
+/** A failed read keeps the state Terraform sent: only the resource decides that an object is gone. */
+export async function readResource(server: ProviderServer, request: Message): Promise<Message> {
+  const type = server.resource(request.type_name);
+  const state = decode(request.current_state, type.schema.block);
+  const unchanged = { new_state: request.current_state, private: request.private };
+  if (!state) return withDiagnostics([], unchanged);
+  try {
+    const read = await type.read({ state, private: decodePrivate(request.private) }, server.context());
+    return withDiagnostics(read.diagnostics, { new_state: encode(read.state, type.schema.block), private: privateBytes(read.private, request.private) });
+  } catch (thrown) {
+    return withDiagnostics([server.failure(thrown)], unchanged);
+  }
+}
+
+/**
+ * The plan the rules declare, then the resource's own adjustments; a replacement plans the new
+ * object from the configuration alone, with no private state carried over.
+ */
+export async function planResourceChange(server: ProviderServer, request: Message): Promise<Message> {
+  const type = server.resource(request.type_name);
+  const { block } = type.schema;
+  const proposed = decode(request.proposed_new_state, block);
+  if (!proposed) return withDiagnostics([], { planned_state: request.proposed_new_state, planned_private: request.prior_private });
+  const prior = decode(request.prior_state, block);
+  const config = decode(request.config, block) ?? {};
+  const problems = server.validate(type, config);
+  if (hasErrors(problems)) return withDiagnostics(problems);
+  const declared = planObject(block, type.rules, prior, config);
+  const plan: PlanResponse<any, any> = type.modifyPlan ? type.modifyPlan({ prior, config, ...declared, private: decodePrivate(request.prior_private) }) : declared;
+  const replace = prior !== null && plan.requiresReplace.length > 0;
+  return withDiagnostics([...problems, ...(plan.diagnostics ?? [])], {
+    planned_state: encode(replace ? replacementPlan(block, type.rules, config) : plan.planned, block),
+    requires_replace: plan.requiresReplace.map(toProtoPath),
+    planned_private: privateBytes(replace ? null : plan.private, request.prior_private),
+  });
+}
+
+/** Create, update or delete. Whatever happens, the response carries the state to keep. */
+export async function applyResourceChange(server: ProviderServer, request: Message): Promise<Message> {
+  const type = server.resource(request.type_name);
+  const { block } = type.schema;
+  const prior = decode(request.prior_state, block);
+  const planned = decode(request.planned_state, block);
+  const config = decode(request.config, block) ?? {};
+  const ctx = server.context();
+  try {
+    // A destroy: Terraform sends no planned state, and always a prior one.
+    if (!planned) {
+      const problems = await type.delete({ prior: prior! }, ctx);
+      return withDiagnostics(problems, { new_state: encode(hasErrors(problems) ? prior : null, block) });
+    }
+    const known = withoutUnknowns(planned, prior) as ObjectValue;
+    const planPrivate = decodePrivate(request.planned_private);
+    const applied = !prior
+      ? await type.create({ planned: known, config }, ctx)
+      : type.update
+        ? await type.update({ prior, planned: known, config, private: planPrivate }, ctx)
+        : { state: known };
+    return withDiagnostics(applied.diagnostics, { new_state: encode(applied.state, block), private: privateBytes(applied.private, request.planned_private) });
+  } catch (thrown) {
+    return withDiagnostics([server.failure(thrown)], { new_state: encode(prior, block) });
+  }
+}
+
+export async function importResourceState(server: ProviderServer, request: Message): Promise<Message> {
+  const type = server.resource(request.type_name);
+  if (!type.import) return withDiagnostics([error('Import not supported', `${request.type_name} cannot be imported.`)]);
+  try {
+    const imported = await type.import(request.id, server.context());
+    if (!imported.state) return withDiagnostics(imported.diagnostics);
+    const state = encode(imported.state, type.schema.block);
+    return withDiagnostics(imported.diagnostics, {
+      imported_resources: [{ type_name: request.type_name, state, private: privateBytes(imported.private, undefined) }],
+    });
+  } catch (thrown) {
+    return withDiagnostics([server.failure(thrown)]);
+  }
+}
+
+export async function moveResourceState(server: ProviderServer, request: Message): Promise<Message> {
+  const type = server.resource(request.target_type_name);
+  if (!type.move) {
+    return withDiagnostics([error('Move not supported', `${request.target_type_name} cannot be moved from ${request.source_type_name}.`)]);
+  }
+  const moved = type.move({
+    sourceProviderAddress: request.source_provider_address,
+    sourceTypeName: request.source_type_name,
+    sourceSchemaVersion: Number(request.source_schema_version ?? 0),
+    sourceState: JSON.parse(Buffer.from(request.source_state?.json ?? 'null').toString('utf8')),
+  });
+  if (!moved.state || hasErrors(moved.diagnostics)) return withDiagnostics(moved.diagnostics);
+  const state = conformObject(moved.state, type.schema.block) as ObjectValue;
+  return withDiagnostics(moved.diagnostics, { target_state: encode(state, type.schema.block), target_private: privateBytes(moved.private, undefined) });
+}
