@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { type CdkLibrary, emitConstructs } from './emit-constructs';
 import { emitDocs } from './emit-docs';
 import { emitPlanRules, emitTerraformSchema } from './emit-terraform-schema';
@@ -25,11 +26,19 @@ export async function generate({ root, cdkLibrary }: GenerateOptions): Promise<O
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
   const files = loadSchemaDir(join(root, 'schema'));
   const model = buildModel(files, version);
-  return [
+  const emitted = [
     { path: 'generated/types.ts', content: await emitTypes(files) },
     { path: 'generated/provider-schema.json', content: json(emitTerraformSchema(model)) },
     { path: 'generated/plan-rules.json', content: json(emitPlanRules(model)) },
     ...emitConstructs(model, cdkLibrary).map((f) => ({ path: `generated/cdktf/${f.path}`, content: f.content })),
     ...emitDocs(model, join(root, 'examples')).map((f) => ({ path: `docs/${f.path}`, content: f.content })),
   ];
+  return Promise.all(emitted.map(formatted));
+}
+
+/** Every file as prettier leaves it, with the project's own settings: the format check covers generated code too. */
+async function formatted(file: OutputFile): Promise<OutputFile> {
+  // This project's settings wherever the output goes: resolved for the same path inside it.
+  const options = await resolveConfig(join(__dirname, '../..', file.path));
+  return { path: file.path, content: await format(file.content, { ...options, filepath: file.path }) };
 }

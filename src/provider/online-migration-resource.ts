@@ -1,4 +1,4 @@
-import { DoClient } from '../api/client';
+import type { DoClient } from '../api/client';
 import { ApiError, StartRefusedError } from '../api/errors';
 import { type WaitTarget, hasReached, isActive, isMigrationStatus } from '../api/status';
 import { WaitError, waitForStatus } from '../api/wait';

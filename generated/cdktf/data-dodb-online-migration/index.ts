@@ -29,8 +29,17 @@ export class DataDodbOnlineMigration extends cdktf.TerraformDataSource {
    * @param importFromId The id of the existing object to import
    * @param provider? Optional instance of the provider where the object is found
    */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-    return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: 'dodb_online_migration', importId: importFromId, provider });
+  public static generateConfigForImport(
+    scope: Construct,
+    importToId: string,
+    importFromId: string,
+    provider?: cdktf.TerraformProvider,
+  ) {
+    return new cdktf.ImportableResource(scope, importToId, {
+      terraformResourceType: 'dodb_online_migration',
+      importId: importFromId,
+      provider,
+    });
   }
 
   public constructor(scope: Construct, id: string, config: DataDodbOnlineMigrationConfig) {
@@ -80,7 +89,12 @@ export class DataDodbOnlineMigration extends cdktf.TerraformDataSource {
 
   protected override synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
-      cluster_id: { value: cdktf.stringToHclTerraform(this._clusterId), isBlock: false, type: 'simple', storageClassType: 'string' },
+      cluster_id: {
+        value: cdktf.stringToHclTerraform(this._clusterId),
+        isBlock: false,
+        type: 'simple',
+        storageClassType: 'string',
+      },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, entry]) => entry.value !== undefined));
   }

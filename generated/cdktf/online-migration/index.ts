@@ -100,12 +100,16 @@ export interface OnlineMigrationSource {
   readonly username?: string;
 }
 
-export function onlineMigrationSourceToTerraform(struct?: OnlineMigrationSourceOutputReference | OnlineMigrationSource | cdktf.IResolvable): any {
+export function onlineMigrationSourceToTerraform(
+  struct?: OnlineMigrationSourceOutputReference | OnlineMigrationSource | cdktf.IResolvable,
+): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) {
     return struct;
   }
   if (cdktf.isComplexElement(struct)) {
-    throw new Error('A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration');
+    throw new Error(
+      'A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration',
+    );
   }
   return cdktf.omitUndefined({
     db_name: cdktf.stringToTerraform(struct!.dbName),
@@ -118,21 +122,60 @@ export function onlineMigrationSourceToTerraform(struct?: OnlineMigrationSourceO
   });
 }
 
-export function onlineMigrationSourceToHclTerraform(struct?: OnlineMigrationSourceOutputReference | OnlineMigrationSource | cdktf.IResolvable): any {
+export function onlineMigrationSourceToHclTerraform(
+  struct?: OnlineMigrationSourceOutputReference | OnlineMigrationSource | cdktf.IResolvable,
+): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) {
     return struct;
   }
   if (cdktf.isComplexElement(struct)) {
-    throw new Error('A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration');
+    throw new Error(
+      'A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration',
+    );
   }
   const attrs = {
-    db_name: { value: cdktf.stringToHclTerraform(struct!.dbName), isBlock: false, type: 'simple', storageClassType: 'string' },
-    host: { value: cdktf.stringToHclTerraform(struct!.host), isBlock: false, type: 'simple', storageClassType: 'string' },
-    password: { value: cdktf.stringToHclTerraform(struct!.password), isBlock: false, type: 'simple', storageClassType: 'string' },
-    password_wo: { value: cdktf.stringToHclTerraform(struct!.passwordWo), isBlock: false, type: 'simple', storageClassType: 'string' },
-    password_wo_version: { value: cdktf.numberToHclTerraform(struct!.passwordWoVersion), isBlock: false, type: 'simple', storageClassType: 'number' },
-    port: { value: cdktf.numberToHclTerraform(struct!.port), isBlock: false, type: 'simple', storageClassType: 'number' },
-    username: { value: cdktf.stringToHclTerraform(struct!.username), isBlock: false, type: 'simple', storageClassType: 'string' },
+    db_name: {
+      value: cdktf.stringToHclTerraform(struct!.dbName),
+      isBlock: false,
+      type: 'simple',
+      storageClassType: 'string',
+    },
+    host: {
+      value: cdktf.stringToHclTerraform(struct!.host),
+      isBlock: false,
+      type: 'simple',
+      storageClassType: 'string',
+    },
+    password: {
+      value: cdktf.stringToHclTerraform(struct!.password),
+      isBlock: false,
+      type: 'simple',
+      storageClassType: 'string',
+    },
+    password_wo: {
+      value: cdktf.stringToHclTerraform(struct!.passwordWo),
+      isBlock: false,
+      type: 'simple',
+      storageClassType: 'string',
+    },
+    password_wo_version: {
+      value: cdktf.numberToHclTerraform(struct!.passwordWoVersion),
+      isBlock: false,
+      type: 'simple',
+      storageClassType: 'number',
+    },
+    port: {
+      value: cdktf.numberToHclTerraform(struct!.port),
+      isBlock: false,
+      type: 'simple',
+      storageClassType: 'number',
+    },
+    username: {
+      value: cdktf.stringToHclTerraform(struct!.username),
+      isBlock: false,
+      type: 'simple',
+      storageClassType: 'string',
+    },
   };
   return Object.fromEntries(Object.entries(attrs).filter(([, entry]) => entry.value !== undefined));
 }
@@ -183,7 +226,7 @@ export class OnlineMigrationSourceOutputReference extends cdktf.ComplexObject {
       hasAnyValues = true;
       internalValueResult.username = this._username;
     }
-    return hasAnyValues ? internalValueResult as OnlineMigrationSource : undefined;
+    return hasAnyValues ? (internalValueResult as OnlineMigrationSource) : undefined;
   }
 
   public set internalValue(value: OnlineMigrationSource | cdktf.IResolvable | undefined) {
@@ -198,8 +241,7 @@ export class OnlineMigrationSourceOutputReference extends cdktf.ComplexObject {
     this._username = undefined;
     if (cdktf.Tokenization.isResolvable(value)) {
       this.resolvableValue = value;
-    }
-    else if (value !== undefined) {
+    } else if (value !== undefined) {
       this.isEmptyObject = Object.keys(value).length === 0;
       this._dbName = value.dbName;
       this._host = value.host;
@@ -319,12 +361,16 @@ export interface OnlineMigrationTimeouts {
   readonly delete?: string;
 }
 
-export function onlineMigrationTimeoutsToTerraform(struct?: OnlineMigrationTimeoutsOutputReference | OnlineMigrationTimeouts | cdktf.IResolvable): any {
+export function onlineMigrationTimeoutsToTerraform(
+  struct?: OnlineMigrationTimeoutsOutputReference | OnlineMigrationTimeouts | cdktf.IResolvable,
+): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) {
     return struct;
   }
   if (cdktf.isComplexElement(struct)) {
-    throw new Error('A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration');
+    throw new Error(
+      'A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration',
+    );
   }
   return cdktf.omitUndefined({
     create: cdktf.stringToTerraform(struct!.create),
@@ -332,16 +378,30 @@ export function onlineMigrationTimeoutsToTerraform(struct?: OnlineMigrationTimeo
   });
 }
 
-export function onlineMigrationTimeoutsToHclTerraform(struct?: OnlineMigrationTimeoutsOutputReference | OnlineMigrationTimeouts | cdktf.IResolvable): any {
+export function onlineMigrationTimeoutsToHclTerraform(
+  struct?: OnlineMigrationTimeoutsOutputReference | OnlineMigrationTimeouts | cdktf.IResolvable,
+): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) {
     return struct;
   }
   if (cdktf.isComplexElement(struct)) {
-    throw new Error('A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration');
+    throw new Error(
+      'A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration',
+    );
   }
   const attrs = {
-    create: { value: cdktf.stringToHclTerraform(struct!.create), isBlock: false, type: 'simple', storageClassType: 'string' },
-    delete: { value: cdktf.stringToHclTerraform(struct!.delete), isBlock: false, type: 'simple', storageClassType: 'string' },
+    create: {
+      value: cdktf.stringToHclTerraform(struct!.create),
+      isBlock: false,
+      type: 'simple',
+      storageClassType: 'string',
+    },
+    delete: {
+      value: cdktf.stringToHclTerraform(struct!.delete),
+      isBlock: false,
+      type: 'simple',
+      storageClassType: 'string',
+    },
   };
   return Object.fromEntries(Object.entries(attrs).filter(([, entry]) => entry.value !== undefined));
 }
@@ -372,7 +432,7 @@ export class OnlineMigrationTimeoutsOutputReference extends cdktf.ComplexObject 
       hasAnyValues = true;
       internalValueResult.delete = this._delete;
     }
-    return hasAnyValues ? internalValueResult as OnlineMigrationTimeouts : undefined;
+    return hasAnyValues ? (internalValueResult as OnlineMigrationTimeouts) : undefined;
   }
 
   public set internalValue(value: OnlineMigrationTimeouts | cdktf.IResolvable | undefined) {
@@ -382,8 +442,7 @@ export class OnlineMigrationTimeoutsOutputReference extends cdktf.ComplexObject 
     this._delete = undefined;
     if (cdktf.Tokenization.isResolvable(value)) {
       this.resolvableValue = value;
-    }
-    else if (value !== undefined) {
+    } else if (value !== undefined) {
       this.isEmptyObject = Object.keys(value).length === 0;
       this._create = value.create;
       this._delete = value.delete;
@@ -435,8 +494,17 @@ export class OnlineMigration extends cdktf.TerraformResource {
    * @param importFromId The id of the existing object to import
    * @param provider? Optional instance of the provider where the object is found
    */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-    return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: 'dodb_online_migration', importId: importFromId, provider });
+  public static generateConfigForImport(
+    scope: Construct,
+    importToId: string,
+    importFromId: string,
+    provider?: cdktf.TerraformProvider,
+  ) {
+    return new cdktf.ImportableResource(scope, importToId, {
+      terraformResourceType: 'dodb_online_migration',
+      importId: importFromId,
+      provider,
+    });
   }
 
   public constructor(scope: Construct, id: string, config: OnlineMigrationConfig) {
@@ -600,13 +668,48 @@ export class OnlineMigration extends cdktf.TerraformResource {
 
   protected override synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
-      allow_overwrite_after_cutover: { value: cdktf.booleanToHclTerraform(this._allowOverwriteAfterCutover), isBlock: false, type: 'simple', storageClassType: 'boolean' },
-      cluster_id: { value: cdktf.stringToHclTerraform(this._clusterId), isBlock: false, type: 'simple', storageClassType: 'string' },
-      disable_ssl: { value: cdktf.booleanToHclTerraform(this._disableSsl), isBlock: false, type: 'simple', storageClassType: 'boolean' },
-      ignore_dbs: { value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._ignoreDbs), isBlock: false, type: 'set', storageClassType: 'stringList' },
-      wait_for: { value: cdktf.stringToHclTerraform(this._waitFor), isBlock: false, type: 'simple', storageClassType: 'string' },
-      source: { value: onlineMigrationSourceToHclTerraform(this.sourceInput), isBlock: true, type: 'list', storageClassType: 'OnlineMigrationSourceList' },
-      timeouts: { value: onlineMigrationTimeoutsToHclTerraform(this.timeoutsInput), isBlock: true, type: 'struct', storageClassType: 'OnlineMigrationTimeouts' },
+      allow_overwrite_after_cutover: {
+        value: cdktf.booleanToHclTerraform(this._allowOverwriteAfterCutover),
+        isBlock: false,
+        type: 'simple',
+        storageClassType: 'boolean',
+      },
+      cluster_id: {
+        value: cdktf.stringToHclTerraform(this._clusterId),
+        isBlock: false,
+        type: 'simple',
+        storageClassType: 'string',
+      },
+      disable_ssl: {
+        value: cdktf.booleanToHclTerraform(this._disableSsl),
+        isBlock: false,
+        type: 'simple',
+        storageClassType: 'boolean',
+      },
+      ignore_dbs: {
+        value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._ignoreDbs),
+        isBlock: false,
+        type: 'set',
+        storageClassType: 'stringList',
+      },
+      wait_for: {
+        value: cdktf.stringToHclTerraform(this._waitFor),
+        isBlock: false,
+        type: 'simple',
+        storageClassType: 'string',
+      },
+      source: {
+        value: onlineMigrationSourceToHclTerraform(this.sourceInput),
+        isBlock: true,
+        type: 'list',
+        storageClassType: 'OnlineMigrationSourceList',
+      },
+      timeouts: {
+        value: onlineMigrationTimeoutsToHclTerraform(this.timeoutsInput),
+        isBlock: true,
+        type: 'struct',
+        storageClassType: 'OnlineMigrationTimeouts',
+      },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, entry]) => entry.value !== undefined));
   }

@@ -61,8 +61,17 @@ export class DodbProvider extends cdktf.TerraformProvider {
    * @param importFromId The id of the existing object to import
    * @param provider? Optional instance of the provider where the object is found
    */
-  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-    return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: 'dodb', importId: importFromId, provider });
+  public static generateConfigForImport(
+    scope: Construct,
+    importToId: string,
+    importFromId: string,
+    provider?: cdktf.TerraformProvider,
+  ) {
+    return new cdktf.ImportableResource(scope, importToId, {
+      terraformResourceType: 'dodb',
+      importId: importFromId,
+      provider,
+    });
   }
 
   public constructor(scope: Construct, id: string, config: DodbProviderConfig = {}) {
@@ -179,12 +188,42 @@ export class DodbProvider extends cdktf.TerraformProvider {
 
   protected override synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
-      api_endpoint: { value: cdktf.stringToHclTerraform(this._apiEndpoint), isBlock: false, type: 'simple', storageClassType: 'string' },
-      http_retry_max: { value: cdktf.numberToHclTerraform(this._httpRetryMax), isBlock: false, type: 'simple', storageClassType: 'number' },
-      http_retry_wait_max: { value: cdktf.numberToHclTerraform(this._httpRetryWaitMax), isBlock: false, type: 'simple', storageClassType: 'number' },
-      http_retry_wait_min: { value: cdktf.numberToHclTerraform(this._httpRetryWaitMin), isBlock: false, type: 'simple', storageClassType: 'number' },
-      token: { value: cdktf.stringToHclTerraform(this._token), isBlock: false, type: 'simple', storageClassType: 'string' },
-      alias: { value: cdktf.stringToHclTerraform(this._alias), isBlock: false, type: 'simple', storageClassType: 'string' },
+      api_endpoint: {
+        value: cdktf.stringToHclTerraform(this._apiEndpoint),
+        isBlock: false,
+        type: 'simple',
+        storageClassType: 'string',
+      },
+      http_retry_max: {
+        value: cdktf.numberToHclTerraform(this._httpRetryMax),
+        isBlock: false,
+        type: 'simple',
+        storageClassType: 'number',
+      },
+      http_retry_wait_max: {
+        value: cdktf.numberToHclTerraform(this._httpRetryWaitMax),
+        isBlock: false,
+        type: 'simple',
+        storageClassType: 'number',
+      },
+      http_retry_wait_min: {
+        value: cdktf.numberToHclTerraform(this._httpRetryWaitMin),
+        isBlock: false,
+        type: 'simple',
+        storageClassType: 'number',
+      },
+      token: {
+        value: cdktf.stringToHclTerraform(this._token),
+        isBlock: false,
+        type: 'simple',
+        storageClassType: 'string',
+      },
+      alias: {
+        value: cdktf.stringToHclTerraform(this._alias),
+        isBlock: false,
+        type: 'simple',
+        storageClassType: 'string',
+      },
     };
     return Object.fromEntries(Object.entries(attrs).filter(([, entry]) => entry.value !== undefined));
   }

@@ -14,6 +14,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The schema's `uuid` format, for code that checks an ID outside an attribute (an import ID, a URL). */
 export const isUuid = (value: string) => UUID.test(value);
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/i;
 const ZONE = /^[a-z0-9._~-]{1,64}$/i;

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { type Diagnostic, DiagnosticError, error, formatPath } from './diagnostics';
 import { clearWriteOnly } from './plan';
-import type { Context, DataSourceType, ProviderDefinition, ResourceType } from './provider';
+import type { AnyDataSource, AnyResource, Context, ProviderDefinition } from './provider';
 import { validateObject } from './validate';
 import type { Logger } from '../wire/log';
 import { ValueTypeError, decodeValue, encodeValue } from '../wire/msgpack';
@@ -9,9 +9,6 @@ import type { Message } from '../wire/proto';
 import type { TerraformBlock } from '../wire/schema';
 import type { ObjectValue } from '../wire/values';
 
-// The server handles every type as decoded objects; each type's own functions see its generated state type.
-export type AnyResource = ResourceType<any, unknown, any>;
-export type AnyDataSource = DataSourceType<any, unknown>;
 
 /**
  * What the RPCs of one provider process share: the definition, the data `configure` returned, the

@@ -101,10 +101,16 @@ export interface ProviderDefinition<C, D> {
   validate?(config: Planned<C>): Diagnostic[];
   /** With the environment's values and the rules' fallbacks filled in. */
   configure(config: State<C>, ctx: Context<D>): Promise<{ data?: D; diagnostics?: Diagnostic[] }>;
-  // `any`: each type has its own state; the framework handles them all as decoded objects.
-  resources: ResourceType<any, D, any>[];
-  dataSources: DataSourceType<any, D>[];
+  resources: AnyResource<D>[];
+  dataSources: AnyDataSource<D>[];
 }
+
+/**
+ * Any resource or data source type: each has its own state type, and the framework handles them
+ * all as decoded objects (the methods' parameters are bivariant, so each type's own functions fit).
+ */
+export type AnyResource<D = unknown> = ResourceType<Record<string, unknown>, D, object>;
+export type AnyDataSource<D = unknown> = DataSourceType<Record<string, unknown>, D>;
 
 /** One registration per type, checked against its generated state type. */
 export const defineResource = <S, D, P = never>(resource: ResourceType<S, D, P>) => resource;

@@ -124,7 +124,11 @@ export const PROVIDER_RPCS = [
 ] as const;
 export type ProviderRpc = (typeof PROVIDER_RPCS)[number];
 
-/** Requests and responses as protobufjs plain objects, with the protocol's snake_case names. */
+/**
+ * Requests and responses as protobufjs plain objects, with the protocol's snake_case names: typed
+ * by the message descriptors above at run time, not by TypeScript.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Message = Record<string, any>;
 export type ProviderHandlers = Record<ProviderRpc, (request: Message) => Promise<Message>>;
 

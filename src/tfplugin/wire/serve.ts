@@ -5,7 +5,7 @@ import { selfSignedCertificate } from './certificate';
 import { MAGIC_COOKIE, MAGIC_COOKIE_KEY } from './cookie';
 import { listenGrpc, type UnaryMethod } from './grpc';
 import { type Logger, stderrLogger } from './log';
-import { PROVIDER_RPCS, type ProviderHandlers, protocol } from './proto';
+import { type Message, PROVIDER_RPCS, type ProviderHandlers, protocol } from './proto';
 
 const TO_OBJECT = { longs: Number, enums: Number, defaults: false, arrays: true, objects: false };
 
@@ -67,7 +67,7 @@ export function serve(name: string, handlersFor: (log: Logger) => ProviderHandle
 }
 
 /** protobuf in and out around a handler over plain objects. */
-function codec(requestType: string, responseType: string, handle: (request: Record<string, any>) => Promise<object>): UnaryMethod {
+function codec(requestType: string, responseType: string, handle: (request: Message) => Promise<object>): UnaryMethod {
   let types: [Type, Type] | undefined;
   return async (bytes) => {
     const [request, response] = (types ??= [protocol().lookupType(requestType), protocol().lookupType(responseType)]);

@@ -53,7 +53,7 @@ export async function planResourceChange(server: ProviderServer, request: Messag
   const problems = server.validate(type, config);
   if (hasErrors(problems)) return withDiagnostics(problems);
   const declared = planObject(block, type.rules, prior, config);
-  const plan: PlanResponse<any, any> = type.modifyPlan ? type.modifyPlan({ prior, config, ...declared, private: decodePrivate(request.prior_private) }) : declared;
+  const plan: PlanResponse<Record<string, unknown>, object> = type.modifyPlan ? type.modifyPlan({ prior, config, ...declared, private: decodePrivate(request.prior_private) }) : declared;
   const replace = prior !== null && plan.requiresReplace.length > 0;
   return withDiagnostics([...problems, ...(plan.diagnostics ?? [])], {
     planned_state: encode(replace ? replacementPlan(block, type.rules, config) : plan.planned, block),
