@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator } from '../../src/simulator/server';
 import type { Simulator } from '../../src/simulator/server';
-import { CLUSTER, SOURCE, admin, clientFor, injectFaults, requests, simulator } from '../helpers/simulator';
+import { CLUSTER, SOURCE, admin, clientFor, injectFaults, migrations, requests, simulator } from '../helpers/simulator';
+import { until } from '../helpers/until';
 import { ROOT, scratchDir } from '../helpers/project';
 
 test('migrations survive a restart from the state file, written atomically', async (t) => {
@@ -21,17 +22,24 @@ test('migrations survive a restart from the state file, written atomically', asy
 });
 
 const put = (sim: Simulator, body: unknown) =>
-  fetch(`${sim.url}/v2/databases/${CLUSTER}/online-migration`, { method: 'PUT', headers: { authorization: `Bearer ${sim.token}` }, body: JSON.stringify(body) });
+  fetch(`${sim.url}/v2/databases/${CLUSTER}/online-migration`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${sim.token}` },
+    body: JSON.stringify(body),
+  });
 
-test('the timeline moves running to syncing; a second PUT is refused with 409; stopping a syncing migration is the cutover (done)', async (t) => {
+test('the timeline moves running to syncing; a second PUT gets 409; stopping a syncing migration is the cutover (done)', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 150 });
   const client = clientFor(sim);
   const { migration } = await client.startMigration(CLUSTER, { source: SOURCE });
   const again = await put(sim, { source: SOURCE });
   t.is(again.status, 409);
   t.regex(((await again.json()) as { message: string }).message, /already has a migration in progress/);
-  await new Promise((r) => setTimeout(r, 200));
-  t.is((await client.getMigration(CLUSTER)).status, 'syncing');
+  const syncing = await until('the timeline to reach syncing', async () => {
+    const { status } = await client.getMigration(CLUSTER);
+    return status === 'running' ? undefined : status;
+  });
+  t.is(syncing, 'syncing');
   await client.stopMigration(CLUSTER, migration.id);
   t.is((await client.getMigration(CLUSTER)).status, 'done');
 });
@@ -44,7 +52,7 @@ test('stopping a running migration cancels it', async (t) => {
   t.is((await client.getMigration(CLUSTER)).status, 'canceled');
 });
 
-test('clock skew shows in created_at; a truncated answer, a stall after applying and an outage are injected; a removed cluster is gone', async (t) => {
+test('clock skew shows in created_at; a truncated answer, a stall after applying, an outage; a removed cluster is gone', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 60_000, clockSkewMs: -600_000 });
   const before = Date.now();
   const first = (await (await put(sim, { source: SOURCE })).json()) as { id: string; created_at: string };
@@ -62,7 +70,7 @@ test('clock skew shows in created_at; a truncated answer, a stall after applying
 
   await injectFaults(sim, [{ kind: 'slow', after: true, delayMs: 5000, match: { method: 'PUT' } }]);
   void put(sim, { source: SOURCE }).catch(() => undefined);
-  for (let i = 0; i < 40 && (await admin<unknown[]>(sim, 'GET', 'migrations')).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+  await until('the stalled PUT to start a migration', async () => ((await migrations(sim)).length === 3 ? true : undefined), 4000);
   t.is((await admin<unknown[]>(sim, 'GET', 'migrations')).length, 3, 'a stall after applying starts the migration before answering');
 
   await admin(sim, 'POST', 'outage', { ms: 60_000 });
@@ -87,6 +95,29 @@ test('the admin API forces a status, starts a migration out of band and keeps a 
   const cluster = await admin<{ id: string }>(sim, 'POST', 'clusters', { engine: 'valkey' });
   const database = await fetch(`${sim.url}/v2/databases/${cluster.id}`, { headers: { authorization: `Bearer ${sim.token}` } });
   t.like(await database.json(), { database: { id: cluster.id, engine: 'valkey', status: 'online' } });
+});
+
+test('routes: 404 for an unknown path or cluster (before the method), 405 for a method the path does not take, admin 404s', async (t) => {
+  const sim = await simulator(t);
+  const call = async (method: string, path: string) => {
+    const response = await fetch(`${sim.url}${path}`, { method, headers: { authorization: `Bearer ${sim.token}` } });
+    return [response.status, ((await response.json()) as { id: string }).id];
+  };
+  const other = 'c0ffee00-0000-4000-8000-000000000000';
+  t.deepEqual(await call('GET', '/v2/databases'), [404, 'not_found']);
+  t.deepEqual(await call('GET', '/v2/databases/not-a-uuid'), [404, 'not_found']);
+  t.deepEqual(await call('POST', `/v2/databases/${other}`), [404, 'not_found']);
+  t.deepEqual(await call('POST', `/v2/databases/${CLUSTER}`), [405, 'method_not_allowed']);
+  t.deepEqual(await call('DELETE', `/v2/databases/${CLUSTER}/online-migration`), [405, 'method_not_allowed']);
+  t.deepEqual(await call('GET', `/v2/databases/${CLUSTER}/online-migration/${other}`), [405, 'method_not_allowed']);
+  t.deepEqual(await call('GET', `/v2/databases/${CLUSTER}/online-migration`), [404, 'not_found'], 'no migration yet');
+  t.deepEqual(await call('DELETE', `/v2/databases/${CLUSTER}/online-migration/${other}`), [404, 'not_found']);
+  t.deepEqual((await requests(sim)).map((r) => r.status), [404, 404, 404, 405, 405, 405, 404, 404]);
+  t.deepEqual(await call('GET', '/_sim/nothing'), [404, 'not_found']);
+  t.deepEqual(await call('PATCH', `/_sim/clusters/${CLUSTER}/migration`), [404, 'not_found'], 'no migration to force');
+  t.deepEqual(await call('POST', `/_sim/clusters/${other}/migration`), [404, 'not_found']);
+  t.deepEqual(await call('DELETE', `/_sim/clusters/${other}`), [404, 'not_found']);
+  t.is((await requests(sim)).length, 8, 'admin requests are not logged');
 });
 
 test('rate-limit headers on every answer, and a 429 with retry-after past the limit', async (t) => {
@@ -120,10 +151,11 @@ test('a burst limit the headers do not show: a 429 with budget left and no retry
 });
 
 test('dodb simulator prints its URL, token and clusters, and stops cleanly on SIGTERM', async (t) => {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/dodb.js'), 'simulator', '--token', 'sim-token', '--burst-limit', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['simulator', '--token', 'sim-token', '--burst-limit', '1'];
+  const child = spawn(process.execPath, [join(ROOT, 'dist/dodb.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
-  for (let i = 0; i < 100 && !out.includes('cluster c4d8'); i++) await new Promise((r) => setTimeout(r, 50));
+  await until('the simulator to print its clusters', async () => (out.includes('cluster c4d8') ? true : undefined));
   t.regex(out, /listening on http:\/\/127\.0\.0\.1:\d+/);
   t.regex(out, /DIGITALOCEAN_TOKEN=sim-token/);
   t.regex(out, new RegExp(`cluster ${CLUSTER} pg`));

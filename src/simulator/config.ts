@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+
+export interface SimulatorOptions {
+  port?: number;
+  token?: string;
+  stateFile?: string;
+  /** Time from `running` to `syncing`, ms. */
+  syncDelayMs?: number;
+  /** Requests per token per window. */
+  rateLimit?: number;
+  rateWindowMs?: number;
+  /** Requests accepted in any minute, not shown in the headers (a 429 with none to explain it); unset: no burst limit. */
+  burstLimit?: number;
+  /** Refuse a start while the cluster's migration is `running` or `syncing`. */
+  refuseConcurrent?: boolean;
+  /** How far the server's clock is ahead of (or, negative, behind) this machine's, ms: created_at shows it. */
+  clockSkewMs?: number;
+}
+
+/** What the admin API may change while the simulator runs (`POST /_sim/config`), besides the burst limit. */
+export const TUNABLE = ['syncDelayMs', 'rateLimit', 'rateWindowMs', 'refuseConcurrent', 'clockSkewMs'] as const;
+
+export type SimulatorConfig = { token: string } & Required<Pick<SimulatorOptions, (typeof TUNABLE)[number]>>;
+
+/** DigitalOcean's own limit (250 requests a minute) and a timeline short enough for a demo. */
+export const SIMULATOR_DEFAULTS: Omit<SimulatorConfig, 'token'> = {
+  syncDelayMs: 3000,
+  rateLimit: 250,
+  rateWindowMs: 60_000,
+  refuseConcurrent: true,
+  clockSkewMs: 0,
+};
+
+export function configFrom(options: SimulatorOptions): SimulatorConfig {
+  return { token: options.token ?? `dop_v1_sim_${randomUUID().replace(/-/g, '')}`, ...SIMULATOR_DEFAULTS, ...tunables(options) };
+}
+
+/** The tunable settings `input` sets (undefined leaves one as it is). */
+export function tunables(input: { [key in (typeof TUNABLE)[number]]?: unknown }): Partial<SimulatorConfig> {
+  return Object.fromEntries(TUNABLE.filter((key) => input[key] !== undefined).map((key) => [key, input[key]]));
+}
