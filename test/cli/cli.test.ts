@@ -1,7 +1,8 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { CLUSTER, SOURCE, admin, simulator } from '../helpers/simulator';
+import planRules from '../../generated/plan-rules.json';
+import { CLUSTER, SOURCE, admin, requests, simulator } from '../helpers/simulator';
 import { ROOT } from '../helpers/project';
 
 interface Run {
@@ -45,7 +46,10 @@ test('start refuses while a migration runs and after a cutover (exit 1, no PUT),
 test('start with --source-uri and --password-stdin, then status, watch and stop', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 300 });
   const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
-  const start = await dodb(['migration', 'start', '--cluster', CLUSTER, '--source-uri', 'postgres://replicator@db.example.com:5432/app', '--password-stdin', '--ignore-db', 'a', '--ignore-db', 'b', '--json'], env, `${SOURCE.password}\n`);
+  const uri = 'postgres://replicator@db.example.com:5432/app';
+  const ignored = ['--ignore-db', 'a', '--ignore-db', 'b'];
+  const args = ['migration', 'start', '--cluster', CLUSTER, '--source-uri', uri, '--password-stdin', ...ignored, '--json'];
+  const start = await dodb(args, env, `${SOURCE.password}\n`);
   t.is(start.code, 0, start.stderr);
   const started = JSON.parse(start.stdout);
   t.is(started.status, 'running');
@@ -58,7 +62,8 @@ test('start with --source-uri and --password-stdin, then status, watch and stop'
   t.is(watch.code, 0, watch.stderr);
   t.is(JSON.parse(watch.stdout).status, 'syncing');
 
-  const stop = await dodb(['migration', 'stop', '--cluster', CLUSTER, '--json'], { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_ACCESS_TOKEN: sim.token });
+  const accessToken = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_ACCESS_TOKEN: sim.token };
+  const stop = await dodb(['migration', 'stop', '--cluster', CLUSTER, '--json'], accessToken);
   t.is(stop.code, 0, stop.stderr);
   t.deepEqual(JSON.parse(stop.stdout), { cluster_id: CLUSTER, id: started.id, stopped: true });
   const log = await admin<Array<{ method: string }>>(sim, 'GET', 'requests');
@@ -78,27 +83,33 @@ test('watch prints a plain line per status change when not on a terminal', async
 
 test('API failures exit 1 with the API\'s message and no secret', async (t) => {
   const sim = await simulator(t);
-  const missing = await dodb(['migration', 'status', '--cluster', CLUSTER, '--api-endpoint', sim.url, '--token', sim.token]);
+  const status = ['migration', 'status', '--cluster', CLUSTER, '--api-endpoint', sim.url];
+  const missing = await dodb([...status, '--token', sim.token]);
   t.is(missing.code, 1);
   t.regex(missing.stderr, /failed 404.*check the cluster UUID/);
-  const unauthorized = await dodb(['migration', 'status', '--cluster', CLUSTER, '--api-endpoint', sim.url, '--token', 'dop_v1_wrong_token']);
+  const unauthorized = await dodb([...status, '--token', 'dop_v1_wrong_token']);
   t.is(unauthorized.code, 1);
   t.regex(unauthorized.stderr, /401.*check the token/);
   t.false(unauthorized.stderr.includes('dop_v1_wrong_token'));
 });
 
+const startArgs = ['migration', 'start', '--cluster', CLUSTER];
+const watchArgs = ['migration', 'watch', '--cluster', CLUSTER];
 const usage: Array<[string, string[], RegExp]> = [
   ['no command', ['migration'], /unknown command "migration"/],
   ['a missing --cluster', ['migration', 'status'], /--cluster is required/],
   ['a cluster that is not a UUID', ['migration', 'status', '--cluster', 'abc'], /--cluster must be a UUID/],
-  ['a port out of range', ['migration', 'start', '--cluster', CLUSTER, '--host', 'h', '--port', '70000'], /--port must be a whole number from 1 to 65535/],
-  ['a URL as host', ['migration', 'start', '--cluster', CLUSTER, '--host', 'postgres://h', '--port', '1'], /--host must be a host name, not a URL/],
-  ['a password in the source URI', ['migration', 'start', '--cluster', CLUSTER, '--source-uri', 'postgres://u:secret@h:1/d'], /must not contain a password/],
-  ['a bad duration', ['migration', 'watch', '--cluster', CLUSTER, '--timeout', '5 minutes'], /--timeout must be a Go duration/],
-  ['a duration longer than a week', ['migration', 'watch', '--cluster', CLUSTER, '--timeout', '600h'], /--timeout must be a Go duration from 100ms to 168h/],
-  ['an unknown status', ['migration', 'watch', '--cluster', CLUSTER, '--until', 'finished'], /--until must be one of running, syncing, done/],
+  ['a port out of range', [...startArgs, '--host', 'h', '--port', '70000'], /--port must be a whole number from 1 to 65535/],
+  ['a URL as host', [...startArgs, '--host', 'postgres://h', '--port', '1'], /--host must be a host name, not a URL/],
+  ['a password in the source URI', [...startArgs, '--source-uri', 'postgres://u:secret@h:1/d'], /must not contain a password/],
+  ['a bad duration', [...watchArgs, '--timeout', '5 minutes'], /--timeout must be a Go duration/],
+  ['a duration longer than a week', [...watchArgs, '--timeout', '600h'], /--timeout must be a Go duration from 100ms to 168h/],
+  ['an unknown status', [...watchArgs, '--until', 'finished'], /--until must be one of running, syncing, done/],
   ['an unknown flag', ['migration', 'status', '--cluster', CLUSTER, '--verbose'], /Unknown option '--verbose'/],
   ['no token', ['migration', 'status', '--cluster', CLUSTER], /no API token/],
+  ['a negative sync delay', ['simulator', '--sync-delay=-1s'], /--sync-delay must be a Go duration/],
+  ['an empty database to ignore', [...startArgs, '--host', 'h', '--port', '1', '--ignore-db', ''], /each element of --ignore-db must/],
+  ['a host with a blank', [...startArgs, '--host', 'db host', '--port', '1'], /--host must be a DNS name/],
 ];
 
 for (const [what, args, message] of usage) {
@@ -110,3 +121,102 @@ for (const [what, args, message] of usage) {
     t.false(run.stderr.includes('secret'));
   });
 }
+
+const commandName = (args: string[]) => args.slice(0, args[0] === 'migration' ? 2 : 1).join(' ');
+
+/** Each command's synopsis line, as its usage starts. */
+const COMMANDS: Array<[string[], RegExp]> = [
+  [['migration', 'status', '--cluster', CLUSTER], /usage:\n  dodb migration status --cluster UUID/],
+  [[...startArgs, '--host', 'h', '--port', '1'], /usage:\n  dodb migration start --cluster UUID/],
+  [['migration', 'stop', '--cluster', CLUSTER], /usage:\n  dodb migration stop --cluster UUID/],
+  [watchArgs, /usage:\n  dodb migration watch --cluster UUID/],
+  [['simulator'], /usage:\n  dodb simulator \[--port N\]/],
+  [['terraformrc'], /usage:\n  dodb terraformrc \[--out FILE\]/],
+  [['lock'], /usage:\n  dodb lock \[--dir DIR\]/],
+  [['version'], /usage:\n  dodb version\n/],
+];
+
+for (const [args, synopsis] of COMMANDS) {
+  test(`${commandName(args)}: an unknown flag exits 2, naming the flag, with this command's usage only`, async (t) => {
+    const run = await dodb([...args, '--verbose', 'x']);
+    t.is(run.code, 2);
+    t.regex(run.stderr, /^dodb: Unknown option '--verbose'/);
+    t.regex(run.stderr, synopsis);
+    t.is(run.stderr.match(/ dodb [a-z]/g)?.length, 1, 'no other command\'s synopsis');
+    t.is(run.stdout, '');
+  });
+}
+
+const misplaced: Array<[string, string[]]> = [
+  ['--host', ['migration', 'status', '--cluster', CLUSTER, '--host', 'x']],
+  ['--until', ['migration', 'stop', '--cluster', CLUSTER, '--until', 'done']],
+  ['--migration', [...watchArgs, '--migration', 'x']],
+  ['--wait-for', [...watchArgs, '--wait-for', 'done']],
+  ['--timeout', ['migration', 'status', '--cluster', CLUSTER, '--timeout', '1m']],
+  ['--cluster', ['simulator', '--cluster', CLUSTER]],
+];
+
+for (const [flag, args] of misplaced) {
+  test(`${commandName(args)} ${flag}: another command's flag exits 2 before any request`, async (t) => {
+    const sim = await simulator(t);
+    const run = await dodb(args, { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token });
+    t.is(run.code, 2);
+    t.true(run.stderr.includes(`Unknown option '${flag}'`), run.stderr);
+    t.regex(run.stderr, new RegExp(`usage:\\n  dodb ${args[0]}`));
+    t.deepEqual(await requests(sim), []);
+  });
+}
+
+test('the token: --token, else DIGITALOCEAN_TOKEN, else DIGITALOCEAN_ACCESS_TOKEN (when the first is unset or empty)', async (t) => {
+  const sim = await simulator(t);
+  await admin(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
+  const status = ['migration', 'status', '--cluster', CLUSTER];
+  const accessToken = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_ACCESS_TOKEN: sim.token };
+  const access = await dodb(status, accessToken);
+  t.is(access.code, 0, access.stderr);
+  const both = await dodb(status, { ...accessToken, DIGITALOCEAN_TOKEN: 'dop_v1_wrong' });
+  t.is(both.code, 1, 'DIGITALOCEAN_TOKEN is read first');
+  t.regex(both.stderr, /401/);
+  const flag = await dodb([...status, '--token', sim.token], { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: 'dop_v1_wrong' });
+  t.is(flag.code, 0, flag.stderr);
+  const empty = await dodb(status, { ...accessToken, DIGITALOCEAN_TOKEN: '' });
+  t.is(empty.code, 0, 'an empty variable counts as unset');
+});
+
+const ENDPOINT_VARIABLE = /DIGITALOCEAN_API_URL environment variable/;
+const badEnvironment: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
+  ['an endpoint with a path', { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9/v2' }, /has the path "\/v2"/],
+  ['an endpoint that is not http', { DIGITALOCEAN_API_URL: 'ftp://127.0.0.1' }, /must be an http:\/\/ or https:\/\/ origin/],
+  ['a token with a blank', { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9', DIGITALOCEAN_TOKEN: 'secret token' }, /must be one word/],
+];
+
+for (const [what, env, message] of badEnvironment) {
+  test(`${what} in the environment exits 2, naming the variable, before any request`, async (t) => {
+    const run = await dodb(['migration', 'status', '--cluster', CLUSTER], { DIGITALOCEAN_TOKEN: 'dop_v1_token', ...env });
+    t.is(run.code, 2);
+    t.regex(run.stderr, message);
+    t.regex(run.stderr, env.DIGITALOCEAN_TOKEN ? /DIGITALOCEAN_TOKEN environment variable/ : ENDPOINT_VARIABLE);
+    t.regex(run.stderr, /usage:\n  dodb migration status/);
+    t.false(run.stderr.includes('secret'));
+  });
+}
+
+test('--api-endpoint and --token are checked by the provider schema\'s rules, naming the flag', async (t) => {
+  const args = ['migration', 'status', '--cluster', CLUSTER];
+  const endpoint = await dodb([...args, '--api-endpoint', 'https://api.example.com/v2', '--token', 't']);
+  t.is(endpoint.code, 2);
+  t.regex(endpoint.stderr, /^dodb: --api-endpoint must be an http:\/\/ or https:\/\/ origin .* but it has the path "\/v2"/);
+  const token = await dodb([...args, '--token', 'secret token'], { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9' });
+  t.is(token.code, 2);
+  t.regex(token.stderr, /^dodb: --token must be one word of printable characters/);
+  t.false(token.stderr.includes('secret'));
+});
+
+test('the help names the environment variables and the fallback the provider schema gives', async (t) => {
+  const help = await dodb(['--help']);
+  t.is(help.code, 0);
+  const rules = planRules.provider;
+  const endpoint = [...rules.api_endpoint.env, rules.api_endpoint.fallback];
+  t.true(help.stdout.includes(`--api-endpoint URL (else ${endpoint.join(', else ')})`), help.stdout);
+  t.true(help.stdout.includes(`--token T (else ${rules.token.env.join(', else ')})`), help.stdout);
+});

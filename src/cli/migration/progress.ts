@@ -1,0 +1,29 @@
+import type { DoClient } from '../../api/client';
+import type { WaitTarget } from '../../api/status';
+import { waitForStatus } from '../../api/wait';
+import type { Io } from '../command';
+
+export interface Watch {
+  cluster: string;
+  migrationId: string;
+  target: WaitTarget;
+  timeoutMs: number;
+  json: boolean;
+}
+
+/** Waits for the migration, with progress on stderr: one live line on a terminal, a plain line per change otherwise. */
+export async function watchWithProgress(client: DoClient, watch: Watch, io: Pick<Io, 'stderr'>) {
+  const started = Date.now();
+  const live = io.stderr.isTTY && !watch.json;
+  try {
+    return await waitForStatus(client, watch.cluster, watch.migrationId, watch.target, {
+      timeoutMs: watch.timeoutMs,
+      onStatus: (m) => {
+        const line = `${((Date.now() - started) / 1000).toFixed(1)}s ${m.id} ${m.status}`;
+        io.stderr.write(live ? `\r\x1b[K${line}` : `${line}\n`);
+      },
+    });
+  } finally {
+    if (live) io.stderr.write('\n');
+  }
+}

@@ -1,0 +1,67 @@
+import type { StartMigrationRequest } from '../../../generated/types';
+import { REACHED } from '../../api/status';
+import { type Command, UsageError, parseFlags } from '../command';
+import { CREDENTIALS_HELP, clientFrom } from '../credentials';
+import { MIGRATION, checkFlag } from '../schema-checks';
+import { SOURCE_FLAGS, sourceFromFlags } from '../source-flags';
+import { MIGRATION_FLAGS, TIMEOUT_FLAG, clusterOf, report, targetOf, timeoutOf } from './flags';
+import { watchWithProgress } from './progress';
+
+const START_FLAGS = {
+  ...MIGRATION_FLAGS,
+  ...SOURCE_FLAGS,
+  ...TIMEOUT_FLAG,
+  'password-stdin': { type: 'boolean', default: false },
+  'disable-ssl': { type: 'boolean', default: false },
+  'ignore-db': { type: 'string', multiple: true },
+  'wait-for': { type: 'string', default: 'none' },
+  'after-cutover': { type: 'boolean', default: false },
+} as const;
+
+export const startCommand: Command = {
+  name: 'migration start',
+  synopsis: [
+    '--cluster UUID (--source-uri postgres://user@host:5432/db | --host H --port P [--db-name D] [--username U])',
+    `[--password-stdin] [--disable-ssl] [--ignore-db NAME ...] [--wait-for none|${Object.keys(REACHED).join('|')}]`,
+    `[--timeout ${TIMEOUT_FLAG.timeout.default}] [--after-cutover] [--json]`,
+  ],
+  notes: [
+    CREDENTIALS_HELP,
+    `\`start\` refuses (exit 1, nothing started) while the cluster's migration is running or syncing, and
+after a cutover (its migration is done) unless --after-cutover is given.`,
+  ],
+  async run(args, io, usage) {
+    const flags = parseFlags(usage, args, START_FLAGS);
+    const cluster = clusterOf(flags, usage);
+    const timeoutMs = timeoutOf(flags.timeout, usage);
+    const target = targetOf('wait-for', flags['wait-for'], usage, ['none']);
+    const ignored = flags['ignore-db'];
+    if (ignored) checkFlag(MIGRATION, 'ignore_dbs', '--ignore-db', ignored, usage);
+    const source = sourceFromFlags(flags, usage);
+    const password = flags['password-stdin'] ? await readPassword(io.stdin, usage) : undefined;
+    const client = clientFrom(flags, io.env, usage);
+    const body: StartMigrationRequest = {
+      source: { ...source, ...(password ? { password } : {}) },
+      disable_ssl: flags['disable-ssl'],
+      ...(ignored ? { ignore_dbs: ignored } : {}),
+    };
+    const deadline = Date.now() + timeoutMs;
+    const { migration } = await client.startMigration(cluster, body, { deadline, afterCutover: flags['after-cutover'] });
+    if (target === 'none') {
+      const text = `started migration ${migration.id} on cluster ${cluster}: ${migration.status}`;
+      return report(io, flags.json, { cluster_id: cluster, ...migration }, text);
+    }
+    const reached = await watchWithProgress(client, { cluster, migrationId: migration.id, target, timeoutMs, json: flags.json }, io);
+    return report(io, flags.json, { cluster_id: cluster, ...reached }, `migration ${reached.id} on cluster ${cluster}: ${reached.status}`);
+  },
+};
+
+/** The password from standard input (one line), checked like the resource's `source.password`. */
+async function readPassword(stdin: NodeJS.ReadStream, usage: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(chunk as Buffer);
+  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (!password) throw new UsageError('--password-stdin: nothing was read from standard input', usage);
+  checkFlag(MIGRATION, 'source.password', 'the password from --password-stdin', password, usage);
+  return password;
+}

@@ -1,0 +1,80 @@
+import { SIMULATOR_DEFAULTS, type SimulatorOptions } from '../simulator/config';
+import { startSimulator } from '../simulator/server';
+import { parseDuration } from '../tfplugin/framework/duration';
+import { type Command, UsageError, parseFlags } from './command';
+import { PROVIDER } from './schema-checks';
+
+const SIMULATOR_FLAGS = {
+  port: { type: 'string' },
+  token: { type: 'string' },
+  state: { type: 'string' },
+  'sync-delay': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'rate-window': { type: 'string' },
+  'burst-limit': { type: 'string' },
+  'allow-concurrent': { type: 'boolean', default: false },
+  'clock-skew': { type: 'string' },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags<typeof SIMULATOR_FLAGS>>;
+type TextFlag = Exclude<keyof Flags, 'allow-concurrent'>;
+
+/** What to export for the provider and the CLI to use it: the variables the provider's schema reads first. */
+const [URL_VARIABLE, TOKEN_VARIABLE] = [PROVIDER.rules.api_endpoint!.env![0], PROVIDER.rules.token!.env![0]];
+
+const seconds = (ms: number) => `${ms / 1000}s`;
+const { syncDelayMs, rateLimit, rateWindowMs } = SIMULATOR_DEFAULTS;
+
+export const simulatorCommand: Command = {
+  name: 'simulator',
+  synopsis: [
+    `[--port N] [--token T] [--state FILE] [--sync-delay ${seconds(syncDelayMs)}] [--rate-limit ${rateLimit}]`,
+    `[--rate-window ${seconds(rateWindowMs)}] [--burst-limit N] [--allow-concurrent] [--clock-skew=0s|-10m|10m]`,
+  ],
+  async run(args, io, usage) {
+    const sim = await startSimulator(optionsFrom(parseFlags(usage, args, SIMULATOR_FLAGS), usage));
+    const clusters = sim.store.listClusters().map((c) => `cluster ${c.id} ${c.engine} ${c.name}\n`);
+    const exports = `${URL_VARIABLE}=${sim.url}\n${TOKEN_VARIABLE}=${sim.token}\n`;
+    io.stdout.write(`dodb simulator listening on ${sim.url}\n${exports}${clusters.join('')}`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await sim.close();
+    io.stdout.write('dodb simulator stopped\n');
+    return 0;
+  },
+};
+
+/** The simulator's options from the flags; a flag not given leaves the simulator's default. */
+function optionsFrom(flags: Flags, usage: string): SimulatorOptions {
+  const number = (flag: TextFlag, max: number) => {
+    const text = flags[flag];
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text) || Number(text) > max) {
+      throw new UsageError(`--${flag} must be a whole number from 0 to ${max} (got "${text}")`, usage);
+    }
+    return Number(text);
+  };
+  // Only the clock may be negative: behind this machine's, as created_at then shows.
+  const duration = (flag: TextFlag, signed = false) => {
+    const text = flags[flag];
+    if (text === undefined) return undefined;
+    const ms = parseDuration(text);
+    if (ms === undefined || (ms < 0 && !signed)) {
+      throw new UsageError(`--${flag} must be a Go duration such as 3s or 1m (got "${text}")`, usage);
+    }
+    return ms;
+  };
+  return {
+    port: number('port', 65535),
+    token: flags.token,
+    stateFile: flags.state,
+    syncDelayMs: duration('sync-delay'),
+    rateLimit: number('rate-limit', 1e9),
+    rateWindowMs: duration('rate-window'),
+    burstLimit: number('burst-limit', 1e9),
+    refuseConcurrent: !flags['allow-concurrent'],
+    clockSkewMs: duration('clock-skew', true),
+  };
+}
