@@ -126,14 +126,14 @@ const commandName = (args: string[]) => args.slice(0, args[0] === 'migration' ? 
 
 /** Each command's synopsis line, as its usage starts. */
 const COMMANDS: Array<[string[], RegExp]> = [
-  [['migration', 'status', '--cluster', CLUSTER], /usage:\n  dodb migration status --cluster UUID/],
-  [[...startArgs, '--host', 'h', '--port', '1'], /usage:\n  dodb migration start --cluster UUID/],
-  [['migration', 'stop', '--cluster', CLUSTER], /usage:\n  dodb migration stop --cluster UUID/],
-  [watchArgs, /usage:\n  dodb migration watch --cluster UUID/],
-  [['simulator'], /usage:\n  dodb simulator \[--port N\]/],
-  [['terraformrc'], /usage:\n  dodb terraformrc \[--out FILE\]/],
-  [['lock'], /usage:\n  dodb lock \[--dir DIR\]/],
-  [['version'], /usage:\n  dodb version\n/],
+  [['migration', 'status', '--cluster', CLUSTER], /usage:\n {2}dodb migration status --cluster UUID/],
+  [[...startArgs, '--host', 'h', '--port', '1'], /usage:\n {2}dodb migration start --cluster UUID/],
+  [['migration', 'stop', '--cluster', CLUSTER], /usage:\n {2}dodb migration stop --cluster UUID/],
+  [watchArgs, /usage:\n {2}dodb migration watch --cluster UUID/],
+  [['simulator'], /usage:\n {2}dodb simulator \[--port N\]/],
+  [['terraformrc'], /usage:\n {2}dodb terraformrc \[--out FILE\]/],
+  [['lock'], /usage:\n {2}dodb lock \[--dir DIR\]/],
+  [['version'], /usage:\n {2}dodb version\n/],
 ];
 
 for (const [args, synopsis] of COMMANDS) {
@@ -196,7 +196,7 @@ for (const [what, env, message] of badEnvironment) {
     t.is(run.code, 2);
     t.regex(run.stderr, message);
     t.regex(run.stderr, env.DIGITALOCEAN_TOKEN ? /DIGITALOCEAN_TOKEN environment variable/ : ENDPOINT_VARIABLE);
-    t.regex(run.stderr, /usage:\n  dodb migration status/);
+    t.regex(run.stderr, /usage:\n {2}dodb migration status/);
     t.false(run.stderr.includes('secret'));
   });
 }
