@@ -4,7 +4,10 @@ type FlagDeclarations = NonNullable<ParseArgsConfig['options']>;
 
 /** A command-line mistake: the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {
-  constructor(message: string, readonly usage: string) {
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -53,8 +56,11 @@ export function parseFlags<const O extends FlagDeclarations>(usage: string, args
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (!code?.startsWith('ERR_PARSE_ARGS')) throw error;
-    const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'([^']+)'/.exec((error as Error).message)?.[1] : undefined;
-    const message = unknown ? `Unknown option '${unknown}': this command takes only the flags below` : (error as Error).message;
+    const unknown =
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'([^']+)'/.exec((error as Error).message)?.[1] : undefined;
+    const message = unknown
+      ? `Unknown option '${unknown}': this command takes only the flags below`
+      : (error as Error).message;
     throw new UsageError(message, usage);
   }
 }

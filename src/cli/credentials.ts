@@ -18,7 +18,9 @@ const attributeOf = (flag: CredentialFlag) => flag.replace(/-/g, '_');
 /** Where a credential comes from when its flag is not given, in the schema's order. */
 function fallbacks(flag: CredentialFlag): string {
   const rule = PROVIDER.rules[attributeOf(flag)]!;
-  return [...(rule.env ?? []), ...(rule.fallback === undefined ? [] : [String(rule.fallback)])].map((from) => `else ${from}`).join(', ');
+  return [...(rule.env ?? []), ...(rule.fallback === undefined ? [] : [String(rule.fallback)])]
+    .map((from) => `else ${from}`)
+    .join(', ');
 }
 
 export const CREDENTIALS_HELP = `Common flags: --api-endpoint URL (${fallbacks('api-endpoint')}),
@@ -28,8 +30,14 @@ export const CREDENTIALS_HELP = `Common flags: --api-endpoint URL (${fallbacks('
  * A client with the token and endpoint the provider would use: a flag wins, then the environment
  * variables and the fallback the schema names, all checked by the schema's rules.
  */
-export function clientFrom(flags: { [flag in CredentialFlag]?: string }, env: NodeJS.ProcessEnv, usage: string): DoClient {
-  const config: ObjectValue = Object.fromEntries(Object.keys(PROVIDER.block.attributes ?? {}).map((name) => [name, null]));
+export function clientFrom(
+  flags: { [flag in CredentialFlag]?: string },
+  env: NodeJS.ProcessEnv,
+  usage: string,
+): DoClient {
+  const config: ObjectValue = Object.fromEntries(
+    Object.keys(PROVIDER.block.attributes ?? {}).map((name) => [name, null]),
+  );
   for (const flag of Object.keys(CREDENTIAL_FLAGS) as CredentialFlag[]) {
     const value = flags[flag];
     if (value === undefined) continue;

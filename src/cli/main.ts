@@ -10,7 +10,15 @@ import { watchCommand } from './migration/watch';
 import { simulatorCommand } from './simulator-command';
 import { lockCommand, terraformrcCommand } from './terraform-setup';
 
-const COMMANDS: Command[] = [statusCommand, startCommand, stopCommand, watchCommand, simulatorCommand, terraformrcCommand, lockCommand];
+const COMMANDS: Command[] = [
+  statusCommand,
+  startCommand,
+  stopCommand,
+  watchCommand,
+  simulatorCommand,
+  terraformrcCommand,
+  lockCommand,
+];
 
 const VERSION_COMMAND: Command = {
   name: 'version',
@@ -49,7 +57,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.stderr.write(`dodb: ${error.message}\n\n${error.usage}\n`);
       return 2;
     }
-    if (error instanceof ApiError || error instanceof WaitError || error instanceof StartRefusedError || error instanceof MirrorError) {
+    if (
+      error instanceof ApiError ||
+      error instanceof WaitError ||
+      error instanceof StartRefusedError ||
+      error instanceof MirrorError
+    ) {
       io.stderr.write(`dodb: ${error.message}\n`);
       return 1;
     }
@@ -58,7 +71,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 if (require.main === module) {
-  run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }).then(
+  run(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+  }).then(
     (code) => {
       process.exitCode = code;
     },

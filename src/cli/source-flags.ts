@@ -41,11 +41,16 @@ export function sourceFromFlags(flags: SourceFlags, usage: string): Source {
   if (flags.port !== undefined) source.port = parsePort(flags.port, usage);
   if (flags['db-name'] !== undefined) source.dbname = flags['db-name'];
   if (flags.username !== undefined) source.username = flags.username;
-  if (!source.host) throw new UsageError('--host (or --source-uri) is required: the source database\'s host name', usage);
+  if (!source.host)
+    throw new UsageError("--host (or --source-uri) is required: the source database's host name", usage);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source.host)) {
-    throw new UsageError(`--host must be a host name, not a URL; use --source-uri for ${source.host.split(':')[0]}:// URLs`, usage);
+    throw new UsageError(
+      `--host must be a host name, not a URL; use --source-uri for ${source.host.split(':')[0]}:// URLs`,
+      usage,
+    );
   }
-  if (source.port === undefined) throw new UsageError('--port (or --source-uri) is required: the source database\'s port (1-65535)', usage);
+  if (source.port === undefined)
+    throw new UsageError("--port (or --source-uri) is required: the source database's port (1-65535)", usage);
   for (const [field, flag, attribute] of FIELDS) {
     const value = source[field];
     const label = flags[flag] === undefined ? `the ${field} in --source-uri` : `--${flag}`;
@@ -64,7 +69,10 @@ function sourceFromUri(text: string, usage: string): Partial<Source> {
   }
   const scheme = uri.protocol.replace(/:$/, '');
   if (!(scheme in SCHEMES)) {
-    throw new UsageError(`--source-uri: unsupported scheme "${scheme}"; use one of ${Object.keys(SCHEMES).join(', ')}`, usage);
+    throw new UsageError(
+      `--source-uri: unsupported scheme "${scheme}"; use one of ${Object.keys(SCHEMES).join(', ')}`,
+      usage,
+    );
   }
   if (uri.password) {
     const why = 'it would show in the process list';

@@ -23,7 +23,9 @@ export function cliConfiguration(mirror: string): string {
 export const terraformrcCommand: Command = {
   name: 'terraformrc',
   synopsis: ['[--out FILE]'],
-  notes: ['terraformrc prints (or writes) a Terraform CLI configuration that installs dodb/dodb from this package\'s mirror.'],
+  notes: [
+    "terraformrc prints (or writes) a Terraform CLI configuration that installs dodb/dodb from this package's mirror.",
+  ],
   run(args, io, usage) {
     const { out } = parseFlags(usage, args, { out: { type: 'string' } });
     const mirror = mirrorDir();
@@ -47,19 +49,28 @@ export const terraformrcCommand: Command = {
 export const lockCommand: Command = {
   name: 'lock',
   synopsis: [`[--dir DIR] [--constraints "${VERSION}"]`],
-  notes: ['lock writes DIR/.terraform.lock.hcl with the provider\'s hashes for every platform.'],
+  notes: ["lock writes DIR/.terraform.lock.hcl with the provider's hashes for every platform."],
   run(args, io, usage) {
-    const flags = parseFlags(usage, args, { dir: { type: 'string', default: '.' }, constraints: { type: 'string', default: VERSION } });
+    const flags = parseFlags(usage, args, {
+      dir: { type: 'string', default: '.' },
+      constraints: { type: 'string', default: VERSION },
+    });
     const dir = resolve(flags.dir);
     if (!/^[\s0-9a-z.,<>=!~-]+$/i.test(flags.constraints)) {
       const examples = `"${VERSION}" or "~> 0.1"`;
-      throw new UsageError(`--constraints must be a Terraform version constraint such as ${examples} (got "${flags.constraints}")`, usage);
+      throw new UsageError(
+        `--constraints must be a Terraform version constraint such as ${examples} (got "${flags.constraints}")`,
+        usage,
+      );
     }
     const packages = platformPackages(mirrorDir(), VERSION);
     mkdirSync(dir, { recursive: true }); // a CDKTF stack's folder may not be synthesized yet
     const file = join(dir, '.terraform.lock.hcl');
     const existing = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
     writeFileSync(file, mergeLockFile(existing, lockEntry(VERSION, flags.constraints, packages)));
-    return print(io, `wrote ${file}: ${PROVIDER_ADDRESS} ${VERSION} with h1: and zh: hashes for ${PLATFORMS.join(', ')}`);
+    return print(
+      io,
+      `wrote ${file}: ${PROVIDER_ADDRESS} ${VERSION} with h1: and zh: hashes for ${PLATFORMS.join(', ')}`,
+    );
   },
 };

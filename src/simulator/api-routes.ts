@@ -59,7 +59,11 @@ function startMigration({ state, cluster, body }: Request): Reply {
   const { store, config } = state;
   const latest = store.latest(cluster.id);
   if (latest && isActive(latest.status) && config.refuseConcurrent) {
-    return apiError(409, 'conflict', `cluster ${cluster.id} already has a migration in progress (${latest.id}, ${latest.status})`);
+    return apiError(
+      409,
+      'conflict',
+      `cluster ${cluster.id} already has a migration in progress (${latest.id}, ${latest.status})`,
+    );
   }
   return [200, publicView(store.start(cluster.id, config.syncDelayMs, config.clockSkewMs))];
 }

@@ -32,7 +32,11 @@ export const SIMULATOR_DEFAULTS: Omit<SimulatorConfig, 'token'> = {
 };
 
 export function configFrom(options: SimulatorOptions): SimulatorConfig {
-  return { token: options.token ?? `dop_v1_sim_${randomUUID().replace(/-/g, '')}`, ...SIMULATOR_DEFAULTS, ...tunables(options) };
+  return {
+    token: options.token ?? `dop_v1_sim_${randomUUID().replace(/-/g, '')}`,
+    ...SIMULATOR_DEFAULTS,
+    ...tunables(options),
+  };
 }
 
 /** The tunable settings `input` sets (undefined leaves one as it is). */

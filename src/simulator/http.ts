@@ -26,7 +26,8 @@ export function readBody(req: IncomingMessage): Promise<string> {
 /** A JSON answer with DigitalOcean's headers; an error body also carries the request's ID, as the API's do. */
 export function send(res: ServerResponse, status: number, body?: unknown, headers: Headers = {}): void {
   const requestId = randomUUID();
-  const payload = body === undefined ? '' : JSON.stringify(status >= 400 ? { ...(body as object), request_id: requestId } : body);
+  const payload =
+    body === undefined ? '' : JSON.stringify(status >= 400 ? { ...(body as object), request_id: requestId } : body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...headers });
   res.end(payload);
 }

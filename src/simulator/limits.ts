@@ -23,7 +23,10 @@ interface Window {
 export class Limits {
   private readonly windows = new Map<string, Window>();
 
-  constructor(private readonly config: Pick<SimulatorConfig, 'rateLimit' | 'rateWindowMs'>, readonly burst: BurstLimit) {}
+  constructor(
+    private readonly config: Pick<SimulatorConfig, 'rateLimit' | 'rateWindowMs'>,
+    readonly burst: BurstLimit,
+  ) {}
 
   admit(token: string, now: number): Admission {
     if (!this.burst.admit(now)) return { headers: this.budget(token, now, false).headers, refusedBy: 'burst-limit' };

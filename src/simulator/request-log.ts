@@ -14,7 +14,13 @@ export class RequestLog {
 
   /** A record of a request that has just arrived; the caller fills in its status and fault. */
   open(method: string, path: string, body: string): RequestRecord {
-    const record: RequestRecord = { method, path, status: 0, at: new Date().toISOString(), ...(body ? { fields: fieldNames(body) } : {}) };
+    const record: RequestRecord = {
+      method,
+      path,
+      status: 0,
+      at: new Date().toISOString(),
+      ...(body ? { fields: fieldNames(body) } : {}),
+    };
     this.records.push(record);
     return record;
   }

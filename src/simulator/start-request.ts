@@ -5,7 +5,8 @@ import { type Reply, apiError } from './http';
 
 // Compiled on first use: the CLI bundles the simulator, and most of its commands never start one.
 let compiled: ValidateFunction<StartMigrationRequest> | undefined;
-const validator = () => (compiled ??= new Ajv2020({ allErrors: false, strict: false }).compile<StartMigrationRequest>(startRequestSchema));
+const validator = () =>
+  (compiled ??= new Ajv2020({ allErrors: false, strict: false }).compile<StartMigrationRequest>(startRequestSchema));
 
 /** The body of a start, or the 400/422 the API answers a malformed one with (naming the field). */
 export function parseStartRequest(body: string): StartMigrationRequest | Reply {

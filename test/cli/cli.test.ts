@@ -48,7 +48,17 @@ test('start with --source-uri and --password-stdin, then status, watch and stop'
   const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
   const uri = 'postgres://replicator@db.example.com:5432/app';
   const ignored = ['--ignore-db', 'a', '--ignore-db', 'b'];
-  const args = ['migration', 'start', '--cluster', CLUSTER, '--source-uri', uri, '--password-stdin', ...ignored, '--json'];
+  const args = [
+    'migration',
+    'start',
+    '--cluster',
+    CLUSTER,
+    '--source-uri',
+    uri,
+    '--password-stdin',
+    ...ignored,
+    '--json',
+  ];
   const start = await dodb(args, env, `${SOURCE.password}\n`);
   t.is(start.code, 0, start.stderr);
   const started = JSON.parse(start.stdout);
@@ -58,7 +68,10 @@ test('start with --source-uri and --password-stdin, then status, watch and stop'
   t.is(status.code, 0);
   t.regex(status.stdout, new RegExp(`migration ${started.id} on cluster ${CLUSTER}: (running|syncing)`));
 
-  const watch = await dodb(['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing', '--timeout', '30s', '--json'], env);
+  const watch = await dodb(
+    ['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing', '--timeout', '30s', '--json'],
+    env,
+  );
   t.is(watch.code, 0, watch.stderr);
   t.is(JSON.parse(watch.stdout).status, 'syncing');
 
@@ -81,7 +94,7 @@ test('watch prints a plain line per status change when not on a terminal', async
   t.false(watch.stderr.includes('\r'));
 });
 
-test('API failures exit 1 with the API\'s message and no secret', async (t) => {
+test("API failures exit 1 with the API's message and no secret", async (t) => {
   const sim = await simulator(t);
   const status = ['migration', 'status', '--cluster', CLUSTER, '--api-endpoint', sim.url];
   const missing = await dodb([...status, '--token', sim.token]);
@@ -99,16 +112,32 @@ const usage: Array<[string, string[], RegExp]> = [
   ['no command', ['migration'], /unknown command "migration"/],
   ['a missing --cluster', ['migration', 'status'], /--cluster is required/],
   ['a cluster that is not a UUID', ['migration', 'status', '--cluster', 'abc'], /--cluster must be a UUID/],
-  ['a port out of range', [...startArgs, '--host', 'h', '--port', '70000'], /--port must be a whole number from 1 to 65535/],
+  [
+    'a port out of range',
+    [...startArgs, '--host', 'h', '--port', '70000'],
+    /--port must be a whole number from 1 to 65535/,
+  ],
   ['a URL as host', [...startArgs, '--host', 'postgres://h', '--port', '1'], /--host must be a host name, not a URL/],
-  ['a password in the source URI', [...startArgs, '--source-uri', 'postgres://u:secret@h:1/d'], /must not contain a password/],
+  [
+    'a password in the source URI',
+    [...startArgs, '--source-uri', 'postgres://u:secret@h:1/d'],
+    /must not contain a password/,
+  ],
   ['a bad duration', [...watchArgs, '--timeout', '5 minutes'], /--timeout must be a Go duration/],
-  ['a duration longer than a week', [...watchArgs, '--timeout', '600h'], /--timeout must be a Go duration from 100ms to 168h/],
+  [
+    'a duration longer than a week',
+    [...watchArgs, '--timeout', '600h'],
+    /--timeout must be a Go duration from 100ms to 168h/,
+  ],
   ['an unknown status', [...watchArgs, '--until', 'finished'], /--until must be one of running, syncing, done/],
   ['an unknown flag', ['migration', 'status', '--cluster', CLUSTER, '--verbose'], /Unknown option '--verbose'/],
   ['no token', ['migration', 'status', '--cluster', CLUSTER], /no API token/],
   ['a negative sync delay', ['simulator', '--sync-delay=-1s'], /--sync-delay must be a Go duration/],
-  ['an empty database to ignore', [...startArgs, '--host', 'h', '--port', '1', '--ignore-db', ''], /each element of --ignore-db must/],
+  [
+    'an empty database to ignore',
+    [...startArgs, '--host', 'h', '--port', '1', '--ignore-db', ''],
+    /each element of --ignore-db must/,
+  ],
   ['a host with a blank', [...startArgs, '--host', 'db host', '--port', '1'], /--host must be a DNS name/],
 ];
 
@@ -142,7 +171,7 @@ for (const [args, synopsis] of COMMANDS) {
     t.is(run.code, 2);
     t.regex(run.stderr, /^dodb: Unknown option '--verbose'/);
     t.regex(run.stderr, synopsis);
-    t.is(run.stderr.match(/ dodb [a-z]/g)?.length, 1, 'no other command\'s synopsis');
+    t.is(run.stderr.match(/ dodb [a-z]/g)?.length, 1, "no other command's synopsis");
     t.is(run.stdout, '');
   });
 }
@@ -177,7 +206,10 @@ test('the token: --token, else DIGITALOCEAN_TOKEN, else DIGITALOCEAN_ACCESS_TOKE
   const both = await dodb(status, { ...accessToken, DIGITALOCEAN_TOKEN: 'dop_v1_wrong' });
   t.is(both.code, 1, 'DIGITALOCEAN_TOKEN is read first');
   t.regex(both.stderr, /401/);
-  const flag = await dodb([...status, '--token', sim.token], { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: 'dop_v1_wrong' });
+  const flag = await dodb([...status, '--token', sim.token], {
+    DIGITALOCEAN_API_URL: sim.url,
+    DIGITALOCEAN_TOKEN: 'dop_v1_wrong',
+  });
   t.is(flag.code, 0, flag.stderr);
   const empty = await dodb(status, { ...accessToken, DIGITALOCEAN_TOKEN: '' });
   t.is(empty.code, 0, 'an empty variable counts as unset');
@@ -186,13 +218,24 @@ test('the token: --token, else DIGITALOCEAN_TOKEN, else DIGITALOCEAN_ACCESS_TOKE
 const ENDPOINT_VARIABLE = /DIGITALOCEAN_API_URL environment variable/;
 const badEnvironment: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
   ['an endpoint with a path', { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9/v2' }, /has the path "\/v2"/],
-  ['an endpoint that is not http', { DIGITALOCEAN_API_URL: 'ftp://127.0.0.1' }, /must be an http:\/\/ or https:\/\/ origin/],
-  ['a token with a blank', { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9', DIGITALOCEAN_TOKEN: 'secret token' }, /must be one word/],
+  [
+    'an endpoint that is not http',
+    { DIGITALOCEAN_API_URL: 'ftp://127.0.0.1' },
+    /must be an http:\/\/ or https:\/\/ origin/,
+  ],
+  [
+    'a token with a blank',
+    { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9', DIGITALOCEAN_TOKEN: 'secret token' },
+    /must be one word/,
+  ],
 ];
 
 for (const [what, env, message] of badEnvironment) {
   test(`${what} in the environment exits 2, naming the variable, before any request`, async (t) => {
-    const run = await dodb(['migration', 'status', '--cluster', CLUSTER], { DIGITALOCEAN_TOKEN: 'dop_v1_token', ...env });
+    const run = await dodb(['migration', 'status', '--cluster', CLUSTER], {
+      DIGITALOCEAN_TOKEN: 'dop_v1_token',
+      ...env,
+    });
     t.is(run.code, 2);
     t.regex(run.stderr, message);
     t.regex(run.stderr, env.DIGITALOCEAN_TOKEN ? /DIGITALOCEAN_TOKEN environment variable/ : ENDPOINT_VARIABLE);
@@ -201,11 +244,14 @@ for (const [what, env, message] of badEnvironment) {
   });
 }
 
-test('--api-endpoint and --token are checked by the provider schema\'s rules, naming the flag', async (t) => {
+test("--api-endpoint and --token are checked by the provider schema's rules, naming the flag", async (t) => {
   const args = ['migration', 'status', '--cluster', CLUSTER];
   const endpoint = await dodb([...args, '--api-endpoint', 'https://api.example.com/v2', '--token', 't']);
   t.is(endpoint.code, 2);
-  t.regex(endpoint.stderr, /^dodb: --api-endpoint must be an http:\/\/ or https:\/\/ origin .* but it has the path "\/v2"/);
+  t.regex(
+    endpoint.stderr,
+    /^dodb: --api-endpoint must be an http:\/\/ or https:\/\/ origin .* but it has the path "\/v2"/,
+  );
   const token = await dodb([...args, '--token', 'secret token'], { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9' });
   t.is(token.code, 2);
   t.regex(token.stderr, /^dodb: --token must be one word of printable characters/);

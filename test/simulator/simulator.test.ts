@@ -70,11 +70,21 @@ test('clock skew shows in created_at; a truncated answer, a stall after applying
 
   await injectFaults(sim, [{ kind: 'slow', after: true, delayMs: 5000, match: { method: 'PUT' } }]);
   void put(sim, { source: SOURCE }).catch(() => undefined);
-  await until('the stalled PUT to start a migration', async () => ((await migrations(sim)).length === 3 ? true : undefined), 4000);
-  t.is((await admin<unknown[]>(sim, 'GET', 'migrations')).length, 3, 'a stall after applying starts the migration before answering');
+  await until(
+    'the stalled PUT to start a migration',
+    async () => ((await migrations(sim)).length === 3 ? true : undefined),
+    4000,
+  );
+  t.is(
+    (await admin<unknown[]>(sim, 'GET', 'migrations')).length,
+    3,
+    'a stall after applying starts the migration before answering',
+  );
 
   await admin(sim, 'POST', 'outage', { ms: 60_000 });
-  await t.throwsAsync(fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } }));
+  await t.throwsAsync(
+    fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } }),
+  );
   await admin(sim, 'POST', 'outage', { ms: 0 });
   await admin(sim, 'DELETE', `clusters/${CLUSTER}`);
   const gone = await fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } });
@@ -91,9 +101,14 @@ test('the admin API forces a status, starts a migration out of band and keeps a 
   t.not(other.id, migration.id);
   t.is((await client.getMigration(CLUSTER)).id, other.id);
   const log = await admin<Array<{ method: string }>>(sim, 'GET', 'requests');
-  t.deepEqual(log.map((r) => r.method), ['GET', 'PUT', 'GET', 'GET']);
+  t.deepEqual(
+    log.map((r) => r.method),
+    ['GET', 'PUT', 'GET', 'GET'],
+  );
   const cluster = await admin<{ id: string }>(sim, 'POST', 'clusters', { engine: 'valkey' });
-  const database = await fetch(`${sim.url}/v2/databases/${cluster.id}`, { headers: { authorization: `Bearer ${sim.token}` } });
+  const database = await fetch(`${sim.url}/v2/databases/${cluster.id}`, {
+    headers: { authorization: `Bearer ${sim.token}` },
+  });
   t.like(await database.json(), { database: { id: cluster.id, engine: 'valkey', status: 'online' } });
 });
 
@@ -112,7 +127,10 @@ test('routes: 404 for an unknown path or cluster (before the method), 405 for a 
   t.deepEqual(await call('GET', `/v2/databases/${CLUSTER}/online-migration/${other}`), [405, 'method_not_allowed']);
   t.deepEqual(await call('GET', `/v2/databases/${CLUSTER}/online-migration`), [404, 'not_found'], 'no migration yet');
   t.deepEqual(await call('DELETE', `/v2/databases/${CLUSTER}/online-migration/${other}`), [404, 'not_found']);
-  t.deepEqual((await requests(sim)).map((r) => r.status), [404, 404, 404, 405, 405, 405, 404, 404]);
+  t.deepEqual(
+    (await requests(sim)).map((r) => r.status),
+    [404, 404, 404, 405, 405, 405, 404, 404],
+  );
   t.deepEqual(await call('GET', '/_sim/nothing'), [404, 'not_found']);
   t.deepEqual(await call('PATCH', `/_sim/clusters/${CLUSTER}/migration`), [404, 'not_found'], 'no migration to force');
   t.deepEqual(await call('POST', `/_sim/clusters/${other}/migration`), [404, 'not_found']);
@@ -138,11 +156,17 @@ test('a burst limit the headers do not show: a 429 with budget left and no retry
   const sim = await simulator(t, { burstLimit: 2, rateLimit: 5000, rateWindowMs: 3_600_000 });
   const get = () => fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } });
   const answers = [await get(), await get(), await get()];
-  t.deepEqual(answers.map((r) => r.status), [200, 200, 429]);
+  t.deepEqual(
+    answers.map((r) => r.status),
+    [200, 200, 429],
+  );
   const refused = answers[2]!;
   t.is(refused.headers.get('ratelimit-remaining'), '4998', 'the headers show the hourly budget, not the burst');
   t.is(refused.headers.get('retry-after'), null);
-  t.true(Number(refused.headers.get('ratelimit-reset')) * 1000 > Date.now() + 3_500_000, 'the window opened with the first request');
+  t.true(
+    Number(refused.headers.get('ratelimit-reset')) * 1000 > Date.now() + 3_500_000,
+    'the window opened with the first request',
+  );
   t.is((await requests(sim))[2]!.fault, 'burst-limit');
   await admin(sim, 'POST', 'config', { burstLimit: null });
   t.is((await get()).status, 200, 'turned off');
@@ -160,7 +184,8 @@ test('dodb simulator prints its URL, token and clusters, and stops cleanly on SI
   t.regex(out, /DIGITALOCEAN_TOKEN=sim-token/);
   t.regex(out, new RegExp(`cluster ${CLUSTER} pg`));
   const url = /listening on (\S+)/.exec(out)![1]!;
-  const get = () => fetch(`${url}/v2/databases/${CLUSTER}`, { headers: { authorization: 'Bearer sim-token' } }).then((r) => r.status);
+  const get = () =>
+    fetch(`${url}/v2/databases/${CLUSTER}`, { headers: { authorization: 'Bearer sim-token' } }).then((r) => r.status);
   t.deepEqual([await get(), await get()], [200, 429], '--burst-limit 1');
   child.kill('SIGTERM');
   const code = await new Promise((resolve) => child.on('exit', resolve));

@@ -17,7 +17,7 @@ const TIMEOUT_RULE = MIGRATION.rules['timeouts.create']!;
 export const TIMEOUT_FLAG = { timeout: { type: 'string', default: String(TIMEOUT_RULE.fallback) } } as const;
 
 export function clusterOf(flags: { cluster?: string }, usage: string): string {
-  if (!flags.cluster) throw new UsageError('--cluster is required: the target cluster\'s UUID', usage);
+  if (!flags.cluster) throw new UsageError("--cluster is required: the target cluster's UUID", usage);
   checkFlag(MIGRATION, 'cluster_id', '--cluster', flags.cluster, usage);
   return flags.cluster;
 }
@@ -41,7 +41,8 @@ export function targetOf<Other extends string = never>(
   other: readonly Other[] = [],
 ): WaitTarget | Other {
   const choices: string[] = [...other, ...Object.keys(REACHED)];
-  if (!choices.includes(text)) throw new UsageError(`--${flag} must be one of ${choices.join(', ')} (got "${text}")`, usage);
+  if (!choices.includes(text))
+    throw new UsageError(`--${flag} must be one of ${choices.join(', ')} (got "${text}")`, usage);
   return text as WaitTarget | Other;
 }
 

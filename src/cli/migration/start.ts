@@ -35,32 +35,53 @@ after a cutover (its migration is done) unless --after-cutover is given.`,
     const cluster = clusterOf(flags, usage);
     const timeoutMs = timeoutOf(flags.timeout, usage);
     const target = targetOf('wait-for', flags['wait-for'], usage, ['none']);
-    const ignored = flags['ignore-db'];
-    if (ignored) checkFlag(MIGRATION, 'ignore_dbs', '--ignore-db', ignored, usage);
-    const source = sourceFromFlags(flags, usage);
-    const password = flags['password-stdin'] ? await readPassword(io.stdin, usage) : undefined;
+    const body = await requestFrom(flags, io.stdin, usage);
     const client = clientFrom(flags, io.env, usage);
-    const body: StartMigrationRequest = {
-      source: { ...source, ...(password ? { password } : {}) },
-      disable_ssl: flags['disable-ssl'],
-      ...(ignored ? { ignore_dbs: ignored } : {}),
-    };
     const deadline = Date.now() + timeoutMs;
-    const { migration } = await client.startMigration(cluster, body, { deadline, afterCutover: flags['after-cutover'] });
+    const { migration } = await client.startMigration(cluster, body, {
+      deadline,
+      afterCutover: flags['after-cutover'],
+    });
     if (target === 'none') {
       const text = `started migration ${migration.id} on cluster ${cluster}: ${migration.status}`;
       return report(io, flags.json, { cluster_id: cluster, ...migration }, text);
     }
-    const reached = await watchWithProgress(client, { cluster, migrationId: migration.id, target, timeoutMs, json: flags.json }, io);
-    return report(io, flags.json, { cluster_id: cluster, ...reached }, `migration ${reached.id} on cluster ${cluster}: ${reached.status}`);
+    const reached = await watchWithProgress(
+      client,
+      { cluster, migrationId: migration.id, target, timeoutMs, json: flags.json },
+      io,
+    );
+    return report(
+      io,
+      flags.json,
+      { cluster_id: cluster, ...reached },
+      `migration ${reached.id} on cluster ${cluster}: ${reached.status}`,
+    );
   },
 };
+
+type StartFlags = ReturnType<typeof parseFlags<typeof START_FLAGS>>;
+
+/** The start's body: the source from its flags, the password from standard input. */
+async function requestFrom(flags: StartFlags, stdin: NodeJS.ReadStream, usage: string): Promise<StartMigrationRequest> {
+  const ignored = flags['ignore-db'];
+  if (ignored) checkFlag(MIGRATION, 'ignore_dbs', '--ignore-db', ignored, usage);
+  const source = sourceFromFlags(flags, usage);
+  const password = flags['password-stdin'] ? await readPassword(stdin, usage) : undefined;
+  return {
+    source: { ...source, ...(password ? { password } : {}) },
+    disable_ssl: flags['disable-ssl'],
+    ...(ignored ? { ignore_dbs: ignored } : {}),
+  };
+}
 
 /** The password from standard input (one line), checked like the resource's `source.password`. */
 async function readPassword(stdin: NodeJS.ReadStream, usage: string): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(chunk as Buffer);
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (!password) throw new UsageError('--password-stdin: nothing was read from standard input', usage);
   checkFlag(MIGRATION, 'source.password', 'the password from --password-stdin', password, usage);
   return password;

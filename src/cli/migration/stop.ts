@@ -12,6 +12,11 @@ export const stopCommand: Command = {
     const client = clientFrom(flags, io.env, usage);
     const id = flags.migration ?? (await client.getMigration(cluster)).id;
     await client.stopMigration(cluster, id);
-    return report(io, flags.json, { cluster_id: cluster, id, stopped: true }, `stopped migration ${id} on cluster ${cluster}`);
+    return report(
+      io,
+      flags.json,
+      { cluster_id: cluster, id, stopped: true },
+      `stopped migration ${id} on cluster ${cluster}`,
+    );
   },
 };

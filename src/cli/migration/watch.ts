@@ -6,16 +6,31 @@ import { watchWithProgress } from './progress';
 
 export const watchCommand: Command = {
   name: 'migration watch',
-  synopsis: [`--cluster UUID [--until ${Object.keys(REACHED).join('|')}] [--timeout ${TIMEOUT_FLAG.timeout.default}] [--json]`],
+  synopsis: [
+    `--cluster UUID [--until ${Object.keys(REACHED).join('|')}] [--timeout ${TIMEOUT_FLAG.timeout.default}] [--json]`,
+  ],
   notes: [CREDENTIALS_HELP],
   async run(args, io, usage) {
-    const flags = parseFlags(usage, args, { ...MIGRATION_FLAGS, ...TIMEOUT_FLAG, until: { type: 'string', default: 'syncing' } });
+    const flags = parseFlags(usage, args, {
+      ...MIGRATION_FLAGS,
+      ...TIMEOUT_FLAG,
+      until: { type: 'string', default: 'syncing' },
+    });
     const cluster = clusterOf(flags, usage);
     const timeoutMs = timeoutOf(flags.timeout, usage);
     const target = targetOf('until', flags.until, usage);
     const client = clientFrom(flags, io.env, usage);
     const current = await client.getMigration(cluster);
-    const reached = await watchWithProgress(client, { cluster, migrationId: current.id, target, timeoutMs, json: flags.json }, io);
-    return report(io, flags.json, { cluster_id: cluster, ...reached }, `migration ${reached.id} reached ${reached.status}`);
+    const reached = await watchWithProgress(
+      client,
+      { cluster, migrationId: current.id, target, timeoutMs, json: flags.json },
+      io,
+    );
+    return report(
+      io,
+      flags.json,
+      { cluster_id: cluster, ...reached },
+      `migration ${reached.id} reached ${reached.status}`,
+    );
   },
 };
