@@ -1,7 +1,9 @@
+import type { Migration } from '../../../generated/types';
 import type { DoClient } from '../../api/client';
 import type { WaitTarget } from '../../api/status';
 import { waitForStatus } from '../../api/wait';
 import type { Io } from '../command';
+import { report } from './flags';
 
 export interface Watch {
   cluster: string;
@@ -11,8 +13,19 @@ export interface Watch {
   json: boolean;
 }
 
-/** Waits for the migration, with progress on stderr: one live line on a terminal, a plain line per change otherwise. */
-export async function watchWithProgress(client: DoClient, watch: Watch, io: Pick<Io, 'stderr'>) {
+/** Waits for the migration to reach the target, then reports it as `describe` says (or as JSON). */
+export async function waitAndReport(
+  client: DoClient,
+  watch: Watch,
+  io: Pick<Io, 'stdout' | 'stderr'>,
+  describe: (reached: Migration) => string,
+): Promise<number> {
+  const reached = await watchWithProgress(client, watch, io);
+  return report(io, watch.json, { cluster_id: watch.cluster, ...reached }, describe(reached));
+}
+
+/** Progress on stderr: one live line on a terminal, a plain line per change otherwise. */
+async function watchWithProgress(client: DoClient, watch: Watch, io: Pick<Io, 'stderr'>) {
   const started = Date.now();
   const live = io.stderr.isTTY && !watch.json;
   try {

@@ -5,7 +5,7 @@ import { CREDENTIALS_HELP, clientFrom } from '../credentials';
 import { MIGRATION, checkFlag } from '../schema-checks';
 import { SOURCE_FLAGS, sourceFromFlags } from '../source-flags';
 import { MIGRATION_FLAGS, TIMEOUT_FLAG, clusterOf, report, targetOf, timeoutOf } from './flags';
-import { watchWithProgress } from './progress';
+import { waitAndReport } from './progress';
 
 const START_FLAGS = {
   ...MIGRATION_FLAGS,
@@ -46,17 +46,8 @@ after a cutover (its migration is done) unless --after-cutover is given.`,
       const text = `started migration ${migration.id} on cluster ${cluster}: ${migration.status}`;
       return report(io, flags.json, { cluster_id: cluster, ...migration }, text);
     }
-    const reached = await watchWithProgress(
-      client,
-      { cluster, migrationId: migration.id, target, timeoutMs, json: flags.json },
-      io,
-    );
-    return report(
-      io,
-      flags.json,
-      { cluster_id: cluster, ...reached },
-      `migration ${reached.id} on cluster ${cluster}: ${reached.status}`,
-    );
+    const watch = { cluster, migrationId: migration.id, target, timeoutMs, json: flags.json };
+    return waitAndReport(client, watch, io, (m) => `migration ${m.id} on cluster ${cluster}: ${m.status}`);
   },
 };
 

@@ -1,8 +1,8 @@
 import { REACHED } from '../../api/status';
 import { type Command, parseFlags } from '../command';
 import { CREDENTIALS_HELP, clientFrom } from '../credentials';
-import { MIGRATION_FLAGS, TIMEOUT_FLAG, clusterOf, report, targetOf, timeoutOf } from './flags';
-import { watchWithProgress } from './progress';
+import { MIGRATION_FLAGS, TIMEOUT_FLAG, clusterOf, targetOf, timeoutOf } from './flags';
+import { waitAndReport } from './progress';
 
 export const watchCommand: Command = {
   name: 'migration watch',
@@ -21,16 +21,7 @@ export const watchCommand: Command = {
     const target = targetOf('until', flags.until, usage);
     const client = clientFrom(flags, io.env, usage);
     const current = await client.getMigration(cluster);
-    const reached = await watchWithProgress(
-      client,
-      { cluster, migrationId: current.id, target, timeoutMs, json: flags.json },
-      io,
-    );
-    return report(
-      io,
-      flags.json,
-      { cluster_id: cluster, ...reached },
-      `migration ${reached.id} reached ${reached.status}`,
-    );
+    const watch = { cluster, migrationId: current.id, target, timeoutMs, json: flags.json };
+    return waitAndReport(client, watch, io, (m) => `migration ${m.id} reached ${m.status}`);
   },
 };
