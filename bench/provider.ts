@@ -3,13 +3,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { selfSignedCertificate } from '../src/tfplugin/wire/certificate';
-import { MAGIC_COOKIE, MAGIC_COOKIE_KEY } from '../src/tfplugin/wire/cookie';
 import { startSimulator } from '../src/simulator/server';
+import { COOKIE, PROVIDER } from '../test/helpers/built-provider';
 import { selfTimeByModule } from './profile';
 import { type Report, type Row, median, ms, spread } from './table';
 
 const ROOT = join(__dirname, '..');
-const PROVIDER = join(ROOT, 'dist/mirror/registry.terraform.io/dodb/dodb/0.1.0/linux_amd64/terraform-provider-dodb_v0.1.0');
 const STARTS = 20;
 const PLANS = 5;
 
@@ -61,7 +60,7 @@ function startupBreakdown(parts: StartupParts[], total?: number): string[] {
 
 /** Spawn to handshake line, next to bare node, in the same clean environment Terraform gives a plugin. */
 async function handshake(): Promise<Report> {
-  const env = { PATH: process.env.PATH, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6,5', PLUGIN_CLIENT_CERT: selfSignedCertificate().certPem };
+  const env = { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6,5', PLUGIN_CLIENT_CERT: selfSignedCertificate().certPem };
   const provider: number[] = [];
   const bare: number[] = [];
   const parts: StartupParts[] = [];

@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VERSION } from './helpers/built-provider';
 import { ROOT, scratchDir, terraformEnv } from './helpers/project';
 import { httpsMirror } from './helpers/https-mirror';
 import { installedCopies, outsideDir, userProject } from './helpers/package';
@@ -11,7 +12,6 @@ import { PROVIDER_BLOCK, initialized, workspace } from './helpers/terraform';
 
 /** Every fenced block of the README, with the kind its `<!-- sample: KIND -->` marker gives. */
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const samples = [...README.matchAll(/(?:<!-- sample: ([a-z-]+) -->\n)?```[a-z]*\n([\s\S]*?)```/g)].map((m, index) => ({ kind: m[1], code: m[2]!, index }));
 const ofKind = (kind: string) => samples.filter((s) => s.kind === kind);
 
@@ -137,7 +137,7 @@ test('install for CDKTF: cdktf-cli 0.21 deploys the README app on the first try 
   const fromPackage = readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8');
 
   await runSample(t, only('cdktf-get'), dir, { ...env, TF_CLI_CONFIG_FILE: join(dir, '.terraformrc') });
-  writeFileSync(join(dir, 'main.ts'), app.replaceAll("from 'dodb/", "from '.gen/providers/dodb"));
+  writeFileSync(join(dir, 'main.ts'), app.replaceAll("from 'dodb/", "from './.gen/providers/dodb/"));
   await runSample(t, 'npx ts-node main.ts', dir, env);
   const withoutMetadata = (text: string) => JSON.stringify(JSON.parse(text), (key, value) => (key === '//' ? undefined : value));
   t.is(withoutMetadata(readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8')), withoutMetadata(fromPackage));

@@ -5,10 +5,9 @@ import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import type { ExecutionContext } from 'ava';
 import { selfSignedCertificate } from '../../src/tfplugin/wire/certificate';
 import { protocol } from '../../src/tfplugin/wire/proto';
+import { COOKIE, PROVIDER } from './built-provider';
 import { ROOT } from './project';
 
-export const PROVIDER = join(ROOT, 'dist/mirror/registry.terraform.io/dodb/dodb/0.1.0/linux_amd64/terraform-provider-dodb_v0.1.0');
-export const COOKIE = { TF_PLUGIN_MAGIC_COOKIE: 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2' };
 
 export interface ProviderProcess {
   child: ChildProcess;

@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MirrorError, platformPackages } from '../../src/release/provider-package';
+import { VERSION } from '../helpers/built-provider';
 import { ROOT, scratchDir } from '../helpers/project';
 
-const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const PLATFORMS = ['darwin_amd64', 'darwin_arm64', 'linux_amd64', 'linux_arm64'];
 
 /** `make release`'s script into a scratch folder. */
