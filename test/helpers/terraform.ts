@@ -16,8 +16,8 @@ export interface Workspace {
   env: NodeJS.ProcessEnv;
   write(files: Record<string, string>): void;
   run(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<TfResult>;
-  /** Start terraform and hand back the process (for signals). */
-  start(args: string[]): { child: ChildProcess; done: Promise<TfResult> };
+  /** Start terraform and hand back the process (for signals and its output as it comes). */
+  start(args: string[], extraEnv?: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<TfResult> };
   state(): Record<string, any>;
 }
 
@@ -54,7 +54,7 @@ export function workspace(t: ExecutionContext, api: { url: string; token: string
       for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
     },
     run: (args, extraEnv) => start(args, extraEnv).done,
-    start: (args) => start(args),
+    start,
     state() {
       return JSON.parse(require('node:fs').readFileSync(join(dir, 'terraform.tfstate'), 'utf8'));
     },

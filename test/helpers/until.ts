@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /** Poll `check` until it yields a value (bounded): for events that a test can only observe from outside. */
 export async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
   for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
@@ -5,4 +7,33 @@ export async function until<T>(what: string, check: () => Promise<T | undefined>
     if (value !== undefined) return value;
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** `promise`, or an error naming `what` once `ms` have passed: a bound on an event, not a measurement. */
+export async function within<T>(what: string, promise: Promise<T>, ms = 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves with what `streams` wrote from now on, as soon as it matches `pattern` (bounded). */
+export function written(streams: Readable[], pattern: RegExp, ms = 60_000): Promise<string> {
+  let text = '';
+  let listener: (chunk: Buffer | string) => void = () => undefined;
+  const seen = new Promise<string>((resolve) => {
+    listener = (chunk) => {
+      text += chunk;
+      if (pattern.test(text)) resolve(text);
+    };
+    for (const stream of streams) stream.on('data', listener);
+  });
+  return within(`output matching ${pattern}`, seen, ms).finally(() => {
+    for (const stream of streams) stream.off('data', listener);
+  });
 }

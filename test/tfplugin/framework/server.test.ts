@@ -51,13 +51,16 @@ test('an exception in a resource becomes an error diagnostic, and the plugin liv
 
 test('StopProvider cancels the signal handed to operations in flight', async (t) => {
   let signal: AbortSignal | undefined;
+  let started: () => void = () => undefined;
+  const inFlight = new Promise<void>((resolve) => (started = resolve));
   const handlers = providerHandlers(definition(async ({ planned }, ctx) => {
     signal = ctx.signal;
+    started();
     await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
     return { state: { ...planned, id: 'kept' }, diagnostics: [{ severity: 'error', summary: 'stopped' }] };
   }), log);
   const apply = handlers.ApplyResourceChange({ type_name: 'fake_thing', prior_state: dynamic(null), planned_state: dynamic({ name: 'x' }), config: dynamic({ name: 'x' }) });
-  await new Promise((r) => setTimeout(r, 20));
+  await inFlight;
   t.false(signal!.aborted);
   await handlers.StopProvider({});
   const response = await apply;
