@@ -9,8 +9,10 @@ export interface SimulatorOptions {
   /** Requests per token per window. */
   rateLimit?: number;
   rateWindowMs?: number;
-  /** Requests accepted in any minute, not shown in the headers (a 429 with none to explain it); unset: no burst limit. */
+  /** Requests accepted in any burst window, not shown in the headers (a 429 with none to explain it); unset: no burst limit. */
   burstLimit?: number;
+  /** The burst limit's sliding window, ms (a minute unless set): tests shorten it. */
+  burstWindowMs?: number;
   /** Refuse a start while the cluster's migration is `running` or `syncing`. */
   refuseConcurrent?: boolean;
   /** How far the server's clock is ahead of (or, negative, behind) this machine's, ms: created_at shows it. */

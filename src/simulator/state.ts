@@ -24,7 +24,7 @@ export function createState(options: SimulatorOptions): SimulatorState {
     store: new Store(options.stateFile),
     faults: new FaultPlan(),
     log: new RequestLog(),
-    limits: new Limits(config, new BurstLimit(options.burstLimit)),
+    limits: new Limits(config, new BurstLimit(options.burstLimit, options.burstWindowMs)),
     outageUntil: 0,
   };
 }

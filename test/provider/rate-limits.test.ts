@@ -3,10 +3,16 @@ import { CLUSTER, admin, injectMix, requests, simulator } from '../helpers/simul
 import { PROVIDER_BLOCK, initialized, migrationConfig, workspace } from '../helpers/terraform';
 
 const MIGRATIONS = 30;
+/**
+ * DigitalOcean's hidden burst limit is a number of requests a minute; the client knows nothing of the
+ * window (it slows down on each 429 the headers do not explain), so a 2-second window tries the same
+ * logic without waiting out minutes.
+ */
+const BURST = { burstLimit: 40, burstWindowMs: 2000 };
 
-test(`${MIGRATIONS} migrations under a hidden burst limit of 40 a minute and 20% 5xx: one apply, every one syncing, none twice, none stopped, none tainted`, async (t) => {
-  t.timeout(20 * 60_000);
-  const sim = await simulator(t, { syncDelayMs: 1000, rateLimit: 5000, rateWindowMs: 3_600_000, burstLimit: 40 });
+test(`${MIGRATIONS} migrations under a hidden burst limit of 40 in any 2 seconds and 20% 5xx: one apply, every one syncing, none twice, none stopped, none tainted`, async (t) => {
+  t.timeout(10 * 60_000);
+  const sim = await simulator(t, { syncDelayMs: 1000, rateLimit: 5000, rateWindowMs: 3_600_000, ...BURST });
   const clusters: string[] = [];
   for (let i = 0; i < MIGRATIONS; i++) clusters.push((await admin<{ id: string }>(sim, 'POST', 'clusters', { engine: 'pg' })).id);
   const ws = workspace(t, sim);
@@ -45,6 +51,7 @@ resource "dodb_online_migration" "m" {
   const errors = log.filter((r) => r.status >= 500).length;
   const waits = apply.stderr.split('\n').filter((line) => line.includes('waiting ')).length;
   t.true(errors > 0, 'the 5xx mix was on');
+  t.true(refused > 0, 'the burst limit refused some requests');
   t.log(`apply: ${seconds.toFixed(0)} s wall, ${log.length} requests (${log.filter((r) => r.method === 'PUT').length} PUT, ${refused} refused by the burst limit, ${errors} 5xx), ${waits} wait lines at TF_LOG_PROVIDER=info`);
 });
 
