@@ -102,27 +102,54 @@ const accepted: Array<[string, string]> = [
   ['an api_endpoint with a port and a trailing slash', resource({ provider: '  api_endpoint = "http://127.0.0.1:8080/"' })],
 ];
 
+interface Diagnostic {
+  severity: string;
+  summary: string;
+  detail?: string;
+  range?: { start: { line: number } };
+}
+
+/**
+ * Every case as one file, each in its own lines with its own names (and, for provider settings, its
+ * own aliased provider): one `terraform validate -json` answers for all, and each diagnostic belongs
+ * to the case whose lines it points into.
+ */
+function oneFile(configs: string[]): { text: string; lines: Array<[number, number]> } {
+  let text = PROVIDER_BLOCK;
+  const lines: Array<[number, number]> = [];
+  configs.forEach((config, i) => {
+    const first = text.split('\n').length;
+    const alias = `c${i}`;
+    // Terraform starts a provider for each configuration of it: only the cases that set one get theirs.
+    const body = config.replace(PROVIDER_BLOCK, '').replace(/provider "dodb" \{\s*\}\n/, '');
+    const own = body.includes('provider "dodb" {\n') ? `  provider = dodb.${alias}\n` : '';
+    text += body
+      .replace('provider "dodb" {\n', `provider "dodb" {\n  alias = "${alias}"\n`)
+      .replace(/(resource|data) "dodb_online_migration" "\w+" \{\n/, (_, kind) => `${kind} "dodb_online_migration" "${alias}" {\n${own}`);
+    lines.push([first, text.split('\n').length]);
+  });
+  return { text, lines };
+}
+
 test('every bad input fails terraform validate with a diagnostic naming the attribute, before any API call', async (t) => {
   t.true(cases.length >= 40);
   const sim = await simulator(t);
   const ws = workspace(t, sim);
-  ws.write({ 'main.tf': resource() });
+  const all = oneFile([...cases.map(([, config]) => config), ...accepted.map(([, config]) => config)]);
+  ws.write({ 'main.tf': all.text });
   await initialized(t, ws);
-  const good = await ws.run(['validate']);
-  t.is(good.code, 0, good.output);
-  for (const [what, config, pattern] of cases) {
-    ws.write({ 'main.tf': config });
-    const result = await ws.run(['validate']);
-    t.is(result.code, 1, `${what}: validate must fail`);
-    t.regex(result.output, pattern, what);
-    t.regex(result.output, /Error: /, what);
-    t.false(result.output.includes('hunter2'), `${what}: a password is not repeated`);
-  }
-  for (const [what, config] of accepted) {
-    ws.write({ 'main.tf': config });
-    const result = await ws.run(['validate']);
-    t.is(result.code, 0, `${what}: ${result.output}`);
-  }
+  const result = await ws.run(['validate', '-json']);
+  t.is(result.code, 1, result.output);
+  const diagnostics = (JSON.parse(result.stdout) as { diagnostics: Diagnostic[] }).diagnostics;
+  const within = ([first, last]: [number, number]) => diagnostics.filter((d) => d.range && d.range.start.line >= first && d.range.start.line < last);
+  t.deepEqual(diagnostics.filter((d) => !d.range), [], 'every diagnostic points into the configuration');
+  cases.forEach(([what, , pattern], i) => {
+    const errors = within(all.lines[i]!).filter((d) => d.severity === 'error');
+    t.true(errors.length > 0, `${what}: validate must fail`);
+    t.true(errors.some((d) => pattern.test(`${d.summary}\n${d.detail ?? ''}`)), `${what}: ${JSON.stringify(errors)}`);
+  });
+  accepted.forEach(([what], i) => t.deepEqual(within(all.lines[cases.length + i]!), [], what));
+  t.false(result.output.includes('hunter2'), 'a password is not repeated');
   t.deepEqual(await requests(sim), [], 'the simulator saw no request');
 });
 
