@@ -1,8 +1,12 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, terraformEnv } from './helpers/project';
+import { CLUSTER, simulator, writes } from './helpers/simulator';
+import { workspace } from './helpers/terraform';
+import { until } from './helpers/until';
+import type { Simulator } from '../src/simulator/server';
 
 // These tests share cdktf.out/ and the demo's state, so they run one after the other.
 const STACK_DIR = join(ROOT, 'cdktf.out/stacks/dodb-example');
@@ -19,11 +23,44 @@ test.serial('make synth writes the example stack with every migration argument',
   t.truthy(json.data.dodb_online_migration.latest);
 });
 
-test.serial('make hcl writes the stack as formatted HCL', (t) => {
-  execFileSync('make', ['-s', 'hcl'], { cwd: ROOT, env: terraformEnv('/dev/null') });
-  const hcl = readFileSync(join(STACK_DIR, 'cdk.tf'), 'utf8');
-  t.regex(hcl, /resource "dodb_online_migration" "migration" \{/);
-  t.notThrows(() => execFileSync('terraform', ['fmt', '-check', join(STACK_DIR, 'cdk.tf')], { env: terraformEnv('/dev/null') }));
+/** The stack file `make TARGET` writes, planned against the simulator: `terraform show -json` of the saved plan. */
+async function planOf(t: ExecutionContext, sim: Simulator, target: 'hcl' | 'synth', file: string) {
+  execFileSync('make', ['-s', target], { cwd: ROOT, env: terraformEnv('/dev/null') });
+  const ws = workspace(t, sim);
+  ws.write({ [file]: readFileSync(join(STACK_DIR, file), 'utf8') });
+  // The stack's local backend points above the checkout; the plan needs no state of its own.
+  const init = await ws.run(['init', `-backend-config=path=${join(ws.dir, 'terraform.tfstate')}`]);
+  t.is(init.code, 0, init.output);
+  const validate = await ws.run(['validate']);
+  t.is(validate.code, 0, `${target}: ${validate.output}`);
+  const vars = { TF_VAR_cluster_id: CLUSTER, TF_VAR_source_password: 'plan-only-password' };
+  const plan = await ws.run(['plan', '-out=plan.bin'], vars);
+  t.is(plan.code, 0, `${target}: ${plan.output}`);
+  const shown = await ws.run(['show', '-json', 'plan.bin']);
+  t.is(shown.code, 0, shown.output);
+  const json = JSON.parse(shown.stdout);
+  const changes = (json.resource_changes as Array<{ address: string; change: Record<string, unknown> }>).map(({ address, change }) => ({
+    address, actions: change.actions, after: change.after, after_unknown: change.after_unknown, after_sensitive: change.after_sensitive,
+  }));
+  return { changes: changes.sort((a, b) => a.address.localeCompare(b.address)), outputs: json.output_changes };
+}
+
+test.serial('make hcl writes a stack that validates and plans against the simulator exactly as the JSON synth does', async (t) => {
+  const sim = await simulator(t);
+  const hcl = await planOf(t, sim, 'hcl', 'cdk.tf');
+  t.regex(readFileSync(join(STACK_DIR, 'cdk.tf'), 'utf8'), /resource "dodb_online_migration" "migration" \{/);
+  const json = await planOf(t, sim, 'synth', 'cdk.tf.json');
+  t.deepEqual(hcl, json);
+  // What both plans must hold, so that two empty or equally broken plans do not pass.
+  const migration = json.changes.find((c) => c.address === 'dodb_online_migration.migration');
+  t.deepEqual(migration?.actions, ['create']);
+  t.like(migration?.after, {
+    cluster_id: CLUSTER, ignore_dbs: ['scratch'], wait_for: 'syncing', timeouts: { create: '10m' },
+    source: [{ host: 'legacy-db.example.com', port: 5432, db_name: 'app', username: 'replicator', password: 'plan-only-password' }],
+  });
+  t.deepEqual(json.changes.map((c) => c.address), ['data.dodb_online_migration.latest', 'dodb_online_migration.migration']);
+  t.deepEqual(Object.keys(json.outputs).sort(), ['latest_status', 'migration_id', 'migration_status']);
+  t.deepEqual(await writes(sim), { PUT: 0, DELETE: 0 }, 'a plan starts nothing');
 });
 
 test.serial('make demo: apply reaches syncing, prints the timeline and summary, destroys, and leaves no process', async (t) => {
@@ -39,12 +76,18 @@ test.serial('make demo: apply reaches syncing, prints the timeline and summary, 
 });
 
 test.serial('make demo interrupted with Ctrl-C during the apply leaves no simulator or provider process', async (t) => {
+  // Once, when the apply has begun: `child.killed` stays false after a signal to the group.
+  let interrupted = false;
   const run = await demo((child, output) => {
-    if (output.includes('Creating...') && !child.killed) process.kill(-child.pid!, 'SIGINT');
+    if (interrupted || !output.includes('Creating...')) return;
+    interrupted = true;
+    process.kill(-child.pid!, 'SIGINT');
   });
+  t.true(interrupted);
   t.not(run.code, 0);
   t.regex(run.output, /Interrupted/);
-  await new Promise((r) => setTimeout(r, 500));
+  // A provider that terraform stopped may still be on its way out when make has exited.
+  await until('the providers to exit', async () => (processesIn(STACK_DIR).length === 0 ? true : undefined), 10_000).catch(() => undefined);
   t.deepEqual(processesIn(STACK_DIR), [], 'no provider left');
   t.false(run.output.includes('Destroy complete'));
 });
