@@ -62,6 +62,9 @@ export function rpcClient<C, D>(definition: ProviderDefinition<C, D>, logLines: 
       const [imported] = response.imported_resources ?? [];
       return { state: imported ? value(imported.state, block) : null, private: parsed(imported?.private), diagnostics: response.diagnostics as Diagnostic[] };
     },
+    async validateData(typeName: string, config: ObjectValue): Promise<Diagnostic[]> {
+      return (await handlers.ValidateDataResourceConfig({ type_name: typeName, config: dynamic(config, dataBlockOf(typeName)) })).diagnostics;
+    },
     async readData(typeName: string, config: ObjectValue) {
       const block = dataBlockOf(typeName);
       const response = await handlers.ReadDataSource({ type_name: typeName, config: dynamic(config, block) });

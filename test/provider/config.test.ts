@@ -5,10 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError } from '../../src/api/errors';
+import type { ProviderConfig } from '../../generated/types';
 import { configureProvider } from '../../src/provider/config';
+import { dodbProvider } from '../../src/provider/provider';
+import { DiagnosticError } from '../../src/tfplugin/framework/diagnostics';
+import { resolveProviderConfig } from '../../src/tfplugin/framework/environment';
+import type { State } from '../../src/tfplugin/framework/provider';
 import { selfSignedCertificate } from '../../src/tfplugin/wire/certificate';
-
-const CLUSTER = '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30';
+import type { ObjectValue } from '../../src/tfplugin/wire/values';
+import { CLUSTER, injectFaults, requests, simulator } from '../helpers/simulator';
 
 test('the API client trusts the certificate authorities the plugin executable handed on as TFPLUGIN_EXTRA_CA_CERTS', async (t) => {
   const certificate = selfSignedCertificate();
@@ -35,4 +40,66 @@ test('the API client trusts the certificate authorities the plugin executable ha
   const unreadable = await t.throwsAsync(clientWith({ TFPLUGIN_EXTRA_CA_CERTS: join(dir, 'missing.pem') }).getMigration(CLUSTER), { instanceOf: ApiError });
   t.is(unreadable!.code, 'network');
   t.deepEqual(warnings.map((w) => w.replace(dir, '<dir>').replace(/:.*$/, '')), ['Ignoring extra certs from <dir>/missing.pem, load failed']);
+});
+
+const providerBlock = dodbProvider.schema.block;
+/** What ConfigureProvider hands the provider: the configuration (unset arguments null) resolved against `env`. */
+const resolve = (config: ObjectValue, env: NodeJS.ProcessEnv = {}) => {
+  const nulls = Object.fromEntries(Object.keys(providerBlock.attributes ?? {}).map((name) => [name, null]));
+  const { resolved, problems } = resolveProviderConfig(providerBlock, dodbProvider.rules, { ...nulls, ...config }, env);
+  return { resolved: resolved as State<ProviderConfig>, problems };
+};
+
+test('the token comes from the configuration, else DIGITALOCEAN_TOKEN, else DIGITALOCEAN_ACCESS_TOKEN', (t) => {
+  const both = { DIGITALOCEAN_TOKEN: 'dop_v1_env', DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_access' };
+  t.is(resolve({ token: 'dop_v1_config' }, both).resolved.token, 'dop_v1_config');
+  t.is(resolve({}, both).resolved.token, 'dop_v1_env');
+  t.is(resolve({}, { DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_access' }).resolved.token, 'dop_v1_access');
+  t.is(resolve({}, { DIGITALOCEAN_TOKEN: '', DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_access' }).resolved.token, 'dop_v1_access', 'an empty variable is unset');
+  const none = resolve({});
+  t.is(none.resolved.token, null);
+  const refused = t.throws(() => configureProvider(none.resolved, {}, { log: () => undefined }).client(), { instanceOf: DiagnosticError });
+  t.like(refused!.diagnostic, { summary: 'No DigitalOcean API token' });
+  t.regex(refused!.diagnostic.detail!, /DIGITALOCEAN_TOKEN environment variable \(or DIGITALOCEAN_ACCESS_TOKEN\)/);
+});
+
+test('api_endpoint comes from the configuration, else DIGITALOCEAN_API_URL, else the public API', (t) => {
+  const env = { DIGITALOCEAN_API_URL: 'http://127.0.0.1:8080' };
+  t.is(resolve({ api_endpoint: 'https://api.example.com' }, env).resolved.api_endpoint, 'https://api.example.com');
+  t.is(resolve({}, env).resolved.api_endpoint, 'http://127.0.0.1:8080');
+  t.is(resolve({}).resolved.api_endpoint, 'https://api.digitalocean.com');
+});
+
+test('unset http_retry_* arguments take the schema\'s fallbacks; set ones are kept', (t) => {
+  t.like(resolve({}).resolved, { http_retry_max: 4, http_retry_wait_min: 1, http_retry_wait_max: 30 });
+  t.like(resolve({ http_retry_max: 0, http_retry_wait_min: 0.5, http_retry_wait_max: 2 }).resolved, { http_retry_max: 0, http_retry_wait_min: 0.5, http_retry_wait_max: 2 });
+});
+
+test('a bad value from the environment is a problem that names the variable and does not repeat the value', (t) => {
+  const endpoint = resolve({}, { DIGITALOCEAN_API_URL: 'http://127.0.0.1:8080/v2' }).problems;
+  t.is(endpoint.length, 1);
+  t.regex(endpoint[0]!.detail!, /api_endpoint must be an http:\/\/ or https:\/\/ origin[\s\S]*DIGITALOCEAN_API_URL environment variable/);
+  const token = resolve({}, { DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_secret value' }).problems;
+  t.is(token.length, 1);
+  t.regex(token[0]!.detail!, /token must be one word[\s\S]*DIGITALOCEAN_ACCESS_TOKEN environment variable/);
+  t.false(JSON.stringify(token).includes('secret'), 'the token is not repeated');
+  t.deepEqual(resolve({ token: 'dop_v1_ok' }, { DIGITALOCEAN_TOKEN: 'not one word' }).problems, [], 'a variable the configuration overrides is not read');
+});
+
+test('the client uses the fallbacks: http_retry_max 4 retries a 500 four times, the first after http_retry_wait_min (1 s)', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 0 });
+  await injectFaults(sim, Array.from({ length: 10 }, () => ({ kind: 'status' as const, status: 500, match: { method: 'GET' } })));
+  const retries: unknown[] = [];
+  const log = { log: (_level: string, message: string, fields?: Record<string, unknown>) => void (message === 'retrying' && retries.push(fields?.delay_ms)) };
+  const clientWith = (config: ObjectValue) => configureProvider(resolve({ token: sim.token, api_endpoint: sim.url, ...config }).resolved, {}, log).client();
+
+  // Short waits set, the number of retries left to its fallback.
+  const failed = await t.throwsAsync(clientWith({ http_retry_wait_min: 0.01, http_retry_wait_max: 0.02 }).getMigration(CLUSTER), { instanceOf: ApiError });
+  t.is(failed!.attempts, 5);
+  t.is((await requests(sim)).length, 5, 'one request and 4 retries');
+
+  // One retry, its wait left to the fallbacks: the first backoff step is the minimum wait.
+  retries.length = 0;
+  await t.throwsAsync(clientWith({ http_retry_max: 1 }).getMigration(CLUSTER), { instanceOf: ApiError });
+  t.deepEqual(retries, [1000]);
 });

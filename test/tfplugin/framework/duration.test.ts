@@ -20,3 +20,16 @@ test('whole milliseconds', (t) => {
   t.false(isWholeMilliseconds('1ns'));
   t.false(isWholeMilliseconds('nonsense'));
 });
+
+test('digits beyond a nanosecond are dropped as Go drops them, and a unit may repeat', (t) => {
+  t.is(parseDuration('1.0000000009s'), 1000);
+  t.true(isWholeMilliseconds('1.0000000009s'));
+  t.is(parseDuration('0.9999999999ms'), 0.999999);
+  t.is(parseDuration('1s1s'), 2000);
+  t.is(parseDuration('1m1h'), 3_660_000);
+  t.is(parseDuration('-0s'), 0);
+});
+
+test('only Go\'s spelling: no blanks, no upper-case units, no exponent, one sign in front', (t) => {
+  for (const text of [' 1s', '1s ', '1S', '1H', '1e3s', '1s-1s', '+-1s', '1_000ms', '1sec', '1min']) t.is(parseDuration(text), undefined, text);
+});
