@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ExecutionContext } from 'ava';
+import type { ExecutionContext, TestFn } from 'ava';
 import { ROOT } from './project';
 
 const run = promisify(execFile);
@@ -34,13 +34,20 @@ export async function sh(cwd: string, file: string, args: string[], env: NodeJS.
   }
 }
 
-/** `npm pack` of the checkout, as a registry would serve it (prepack builds what it ships). */
-export async function packTarball(t: ExecutionContext): Promise<string> {
-  const dir = outsideDir(t, 'pack');
-  await sh(ROOT, 'npm', ['pack', '--pack-destination', dir, '--loglevel=error']);
-  const [tarball] = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
-  if (!tarball) throw new Error(`npm pack wrote no tarball into ${dir}`);
-  return join(dir, tarball);
+/**
+ * `npm pack` of the checkout, as a registry would serve it (prepack builds what it ships): one
+ * tarball for all the tests of a file, removed after them.
+ */
+export function sharedTarball(test: TestFn): () => Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'dodb-pack-'));
+  test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+  let packed: Promise<string> | undefined;
+  return () => (packed ??= (async () => {
+    await sh(ROOT, 'npm', ['pack', '--pack-destination', dir, '--loglevel=error']);
+    const [tarball] = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
+    if (!tarball) throw new Error(`npm pack wrote no tarball into ${dir}`);
+    return join(dir, tarball);
+  })());
 }
 
 /** A user's TypeScript CDKTF project outside the checkout, with the given packages installed. */
