@@ -9,7 +9,10 @@ export const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8
 const PLATFORM = `${process.platform}_${process.arch === 'x64' ? 'amd64' : process.arch}`;
 
 /** The built provider for this machine, where `make provider` lays it out in the checkout's mirror. */
-export const PROVIDER = join(ROOT, `dist/mirror/registry.terraform.io/dodb/dodb/${VERSION}/${PLATFORM}/terraform-provider-dodb_v${VERSION}`);
+export const PROVIDER = join(
+  ROOT,
+  `dist/mirror/registry.terraform.io/dodb/dodb/${VERSION}/${PLATFORM}/terraform-provider-dodb_v${VERSION}`,
+);
 
 /** The environment entry Terraform sets when it starts a plugin (go-plugin's magic cookie). */
 export const COOKIE = { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE };

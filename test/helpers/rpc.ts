@@ -63,7 +63,8 @@ export function rpcClient<C, D>(definition: ProviderDefinition<C, D>, logLines: 
       return { state: imported ? value(imported.state, block) : null, private: parsed(imported?.private), diagnostics: response.diagnostics as Diagnostic[] };
     },
     async validateData(typeName: string, config: ObjectValue): Promise<Diagnostic[]> {
-      return (await handlers.ValidateDataResourceConfig({ type_name: typeName, config: dynamic(config, dataBlockOf(typeName)) })).diagnostics;
+      const request = { type_name: typeName, config: dynamic(config, dataBlockOf(typeName)) };
+      return (await handlers.ValidateDataResourceConfig(request)).diagnostics;
     },
     async readData(typeName: string, config: ObjectValue) {
       const block = dataBlockOf(typeName);

@@ -55,7 +55,8 @@ test('the token comes from the configuration, else DIGITALOCEAN_TOKEN, else DIGI
   t.is(resolve({ token: 'dop_v1_config' }, both).resolved.token, 'dop_v1_config');
   t.is(resolve({}, both).resolved.token, 'dop_v1_env');
   t.is(resolve({}, { DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_access' }).resolved.token, 'dop_v1_access');
-  t.is(resolve({}, { DIGITALOCEAN_TOKEN: '', DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_access' }).resolved.token, 'dop_v1_access', 'an empty variable is unset');
+  const emptyFirst = { DIGITALOCEAN_TOKEN: '', DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_access' };
+  t.is(resolve({}, emptyFirst).resolved.token, 'dop_v1_access', 'an empty variable is unset');
   const none = resolve({});
   t.is(none.resolved.token, null);
   const refused = t.throws(() => configureProvider(none.resolved, {}, { log: () => undefined }).client(), { instanceOf: DiagnosticError });
@@ -72,7 +73,8 @@ test('api_endpoint comes from the configuration, else DIGITALOCEAN_API_URL, else
 
 test('unset http_retry_* arguments take the schema\'s fallbacks; set ones are kept', (t) => {
   t.like(resolve({}).resolved, { http_retry_max: 4, http_retry_wait_min: 1, http_retry_wait_max: 30 });
-  t.like(resolve({ http_retry_max: 0, http_retry_wait_min: 0.5, http_retry_wait_max: 2 }).resolved, { http_retry_max: 0, http_retry_wait_min: 0.5, http_retry_wait_max: 2 });
+  const set = { http_retry_max: 0, http_retry_wait_min: 0.5, http_retry_wait_max: 2 };
+  t.like(resolve(set).resolved, set);
 });
 
 test('a bad value from the environment is a problem that names the variable and does not repeat the value', (t) => {
@@ -83,18 +85,25 @@ test('a bad value from the environment is a problem that names the variable and 
   t.is(token.length, 1);
   t.regex(token[0]!.detail!, /token must be one word[\s\S]*DIGITALOCEAN_ACCESS_TOKEN environment variable/);
   t.false(JSON.stringify(token).includes('secret'), 'the token is not repeated');
-  t.deepEqual(resolve({ token: 'dop_v1_ok' }, { DIGITALOCEAN_TOKEN: 'not one word' }).problems, [], 'a variable the configuration overrides is not read');
+  const overridden = resolve({ token: 'dop_v1_ok' }, { DIGITALOCEAN_TOKEN: 'not one word' });
+  t.deepEqual(overridden.problems, [], 'a variable the configuration overrides is not read');
 });
 
 test('the client uses the fallbacks: http_retry_max 4 retries a 500 four times, the first after http_retry_wait_min (1 s)', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 0 });
   await injectFaults(sim, Array.from({ length: 10 }, () => ({ kind: 'status' as const, status: 500, match: { method: 'GET' } })));
   const retries: unknown[] = [];
-  const log = { log: (_level: string, message: string, fields?: Record<string, unknown>) => void (message === 'retrying' && retries.push(fields?.delay_ms)) };
-  const clientWith = (config: ObjectValue) => configureProvider(resolve({ token: sim.token, api_endpoint: sim.url, ...config }).resolved, {}, log).client();
+  const log = {
+    log: (_level: string, message: string, fields?: Record<string, unknown>) => {
+      if (message === 'retrying') retries.push(fields?.delay_ms);
+    },
+  };
+  const clientWith = (config: ObjectValue) =>
+    configureProvider(resolve({ token: sim.token, api_endpoint: sim.url, ...config }).resolved, {}, log).client();
 
   // Short waits set, the number of retries left to its fallback.
-  const failed = await t.throwsAsync(clientWith({ http_retry_wait_min: 0.01, http_retry_wait_max: 0.02 }).getMigration(CLUSTER), { instanceOf: ApiError });
+  const shortWaits = clientWith({ http_retry_wait_min: 0.01, http_retry_wait_max: 0.02 });
+  const failed = await t.throwsAsync(shortWaits.getMigration(CLUSTER), { instanceOf: ApiError });
   t.is(failed!.attempts, 5);
   t.is((await requests(sim)).length, 5, 'one request and 4 retries');
 

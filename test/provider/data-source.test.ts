@@ -18,7 +18,8 @@ test('through the RPC handlers: an API that cannot be reached is a diagnostic, n
   const sim = await simulator(t);
   await sim.close();
   const provider = rpcClient(dodbProvider);
-  t.deepEqual(await provider.configure({ token: sim.token, api_endpoint: sim.url, http_retry_max: 0, http_retry_wait_min: 0, http_retry_wait_max: 0 }), []);
+  const noRetries = { http_retry_max: 0, http_retry_wait_min: 0, http_retry_wait_max: 0 };
+  t.deepEqual(await provider.configure({ token: sim.token, api_endpoint: sim.url, ...noRetries }), []);
   const unreachable = await provider.readData(DATA, { cluster_id: CLUSTER, id: null, status: null, created_at: null });
   t.is(unreachable.state, null);
   t.like(unreachable.diagnostics[0], { severity: 1, summary: 'Could not read the online migration' });

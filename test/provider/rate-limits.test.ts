@@ -10,7 +10,9 @@ const MIGRATIONS = 30;
  */
 const BURST = { burstLimit: 40, burstWindowMs: 2000 };
 
-test(`${MIGRATIONS} migrations under a hidden burst limit of 40 in any 2 seconds and 20% 5xx: one apply, every one syncing, none twice, none stopped, none tainted`, async (t) => {
+const TITLE = `${MIGRATIONS} migrations under a hidden burst limit of 40 in any 2 seconds and 20% 5xx`;
+
+test(`${TITLE}: one apply, every one syncing, none twice, none stopped, none tainted`, async (t) => {
   t.timeout(10 * 60_000);
   const sim = await simulator(t, { syncDelayMs: 1000, rateLimit: 5000, rateWindowMs: 3_600_000, ...BURST });
   const clusters: string[] = [];

@@ -141,7 +141,8 @@ test('every bad input fails terraform validate with a diagnostic naming the attr
   const result = await ws.run(['validate', '-json']);
   t.is(result.code, 1, result.output);
   const diagnostics = (JSON.parse(result.stdout) as { diagnostics: Diagnostic[] }).diagnostics;
-  const within = ([first, last]: [number, number]) => diagnostics.filter((d) => d.range && d.range.start.line >= first && d.range.start.line < last);
+  const within = ([first, last]: [number, number]) =>
+    diagnostics.filter((d) => d.range && d.range.start.line >= first && d.range.start.line < last);
   t.deepEqual(diagnostics.filter((d) => !d.range), [], 'every diagnostic points into the configuration');
   cases.forEach(([what, , pattern], i) => {
     const errors = within(all.lines[i]!).filter((d) => d.severity === 'error');

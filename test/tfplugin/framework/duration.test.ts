@@ -31,5 +31,6 @@ test('digits beyond a nanosecond are dropped as Go drops them, and a unit may re
 });
 
 test('only Go\'s spelling: no blanks, no upper-case units, no exponent, one sign in front', (t) => {
-  for (const text of [' 1s', '1s ', '1S', '1H', '1e3s', '1s-1s', '+-1s', '1_000ms', '1sec', '1min']) t.is(parseDuration(text), undefined, text);
+  const refused = [' 1s', '1s ', '1S', '1H', '1e3s', '1s-1s', '+-1s', '1_000ms', '1sec', '1min'];
+  for (const text of refused) t.is(parseDuration(text), undefined, text);
 });
