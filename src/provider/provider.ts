@@ -6,13 +6,19 @@ import { onlineMigrationDataSource } from './online-migration-data-source';
 import { onlineMigrationResource } from './online-migration-resource';
 import { providerSchema } from './schema';
 
+const fallback = (name: string) => providerSchema.rules[name]?.fallback;
+
 /** The dodb provider: the generated schema and rules, and one module per resource and data source. */
 export const dodbProvider: ProviderDefinition<ProviderConfig, ProviderData> = {
   name: 'dodb',
   ...providerSchema,
-  validate({ http_retry_wait_min: min, http_retry_wait_max: max }) {
+  validate(config) {
+    // An unset wait is its fallback: a minimum of 40 with the maximum left at 30 is as wrong as both set.
+    const min = config.http_retry_wait_min ?? fallback('http_retry_wait_min');
+    const max = config.http_retry_wait_max ?? fallback('http_retry_wait_max');
     if (typeof min === 'number' && typeof max === 'number' && min > max) {
-      return [error('Invalid retry waits', `http_retry_wait_min (${min}) must not be larger than http_retry_wait_max (${max}).`, ['http_retry_wait_min'])];
+      const path = config.http_retry_wait_min === null ? ['http_retry_wait_max'] : ['http_retry_wait_min'];
+      return [error('Invalid retry waits', `http_retry_wait_min (${min}) must not be larger than http_retry_wait_max (${max}).`, path)];
     }
     return [];
   },

@@ -86,6 +86,7 @@ const cases: Array<[string, string, RegExp]> = [
   ['a blank token', resource({ provider: '  token = " "' }), says('token must be one word of printable characters, with no blanks or line breaks')],
   ['a token with a newline', resource({ provider: '  token = "dop_v1_abc\\n"' }), says('token must be one word of printable characters, with no blanks or line breaks')],
   ['a minimum retry wait above the maximum', resource({ provider: '  http_retry_wait_min = 5\n  http_retry_wait_max = 1' }), says('http_retry_wait_min (5) must not be larger than http_retry_wait_max (1)')],
+  ['a minimum retry wait above the maximum left at its fallback', resource({ provider: '  http_retry_wait_min = 40' }), says('http_retry_wait_min (40) must not be larger than http_retry_wait_max (30)')],
   ['a data source cluster_id that is not a UUID', `${PROVIDER_BLOCK}\ndata "dodb_online_migration" "d" {\n  cluster_id = "cluster-1"\n}\n`, says('cluster_id must be a UUID')],
 ];
 
