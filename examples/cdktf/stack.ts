@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { DodbProvider } from '../../generated/cdktf/provider';
 import { OnlineMigration } from '../../generated/cdktf/online-migration';

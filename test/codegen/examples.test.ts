@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, TerraformStack } from 'cdktf';
+import { App, type TerraformStack } from 'cdktf';
 import { ROOT, scratchDir, terraformEnv } from '../helpers/project';
 import { PROVIDER_BLOCK, initialized, workspace } from '../helpers/terraform';
 

@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { DodbProvider } from 'dodb/provider';
 import { OnlineMigration } from 'dodb/online-migration';
