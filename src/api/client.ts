@@ -4,16 +4,16 @@ import type { Migration, MigrationStatus, StartMigrationRequest } from '../../ge
 import { ApiError, type ApiErrorCode, StartRefusedError, codeForStatus, isTransient, mayHaveTakenEffect } from './errors';
 import { type RateLimiter, RateLimitWait, sharedLimiter } from './limiter';
 import { redactSecrets } from './redact';
-import { DEFAULT_RETRY, type RetryHints, type RetryPolicy, retryDelay, serverWaitMs } from './retry';
+import { DEFAULT_ENDPOINT, DEFAULT_RETRY } from './defaults';
+import { type RetryHints, type RetryPolicy, retryDelay, serverWaitMs } from './retry';
 import { sleep } from './sleep';
 import { MIGRATION_STATUSES, isActive } from './status';
-
-export const DEFAULT_ENDPOINT = 'https://api.digitalocean.com';
 
 export type LogFn = (level: 'debug' | 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
 
 export interface ClientOptions {
   token: string;
+  /** An origin; without one, the provider schema's default for `api_endpoint`. */
   endpoint?: string;
   userAgent: string;
   retry?: Partial<RetryPolicy>;

@@ -15,15 +15,6 @@ export interface RetryPolicy {
   logWaitMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = {
-  limit: 4,
-  waitMinMs: 1000,
-  waitMaxMs: 30_000,
-  statusCodes: [429, 500, 502, 503, 504],
-  callBoundMs: 60_000,
-  logWaitMs: 3000,
-};
-
 export interface RetryHints {
   /** `retry-after` header, seconds. */
   retryAfter?: string;

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { DEFAULT_RETRY, retryDelay, serverWaitMs } from '../../src/api/retry';
+import { DEFAULT_RETRY } from '../../src/api/defaults';
+import { retryDelay, serverWaitMs } from '../../src/api/retry';
 
 const at = (attempt: number, hints: Partial<Parameters<typeof retryDelay>[2]> = {}) =>
   retryDelay(attempt, DEFAULT_RETRY, { now: 1_700_000_000_000, random: 1, ...hints });
@@ -23,7 +24,8 @@ test('a 429 waits what retry-after says, else until the reset of a spent window'
 });
 
 test('a 429 the headers do not explain (budget left in the window they show) has no server wait', (t) => {
-  const hints = { status: 429, rateLimitRemaining: '4000', rateLimitReset: String(1_700_000_000 + 3000), now: 1_700_000_000_000, random: 0 };
+  const reset = String(1_700_000_000 + 3000);
+  const hints = { status: 429, rateLimitRemaining: '4000', rateLimitReset: reset, now: 1_700_000_000_000, random: 0 };
   t.is(serverWaitMs(hints), undefined);
   t.is(at(1, hints), 1000, 'backoff instead of waiting for a reset that is not the reason');
 });
