@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
 import type { Got, Response } from 'got';
 import type { Migration, MigrationStatus, StartMigrationRequest } from '../../generated/types';
 import { ApiError, type ApiErrorCode, StartRefusedError, codeForStatus, isTransient, mayHaveTakenEffect } from './errors';
@@ -6,7 +7,6 @@ import { type RateLimiter, RateLimitWait, sharedLimiter } from './limiter';
 import { redactSecrets } from './redact';
 import { DEFAULT_ENDPOINT, DEFAULT_RETRY } from './defaults';
 import { type RetryHints, type RetryPolicy, retryDelay, serverWaitMs } from './retry';
-import { sleep } from './sleep';
 import { MIGRATION_STATUSES, isActive } from './status';
 
 export type LogFn = (level: 'debug' | 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
@@ -155,7 +155,7 @@ export class DoClient {
       } else if (outcome.kind === 'final') {
         failure = outcome.error;
       } else if (!outcome.ambiguous) {
-        await sleep(outcome.delayMs, options.signal);
+        await setTimeout(outcome.delayMs, undefined, { signal: options.signal });
         continue;
       }
       if (failure && !uncertain && !mayHaveTakenEffect(failure)) throw failure;
@@ -166,7 +166,7 @@ export class DoClient {
         return { migration: started, adopted: true };
       }
       if (failure) throw failure;
-      await sleep((outcome as { delayMs: number }).delayMs, options.signal);
+      await setTimeout((outcome as { delayMs: number }).delayMs, undefined, { signal: options.signal });
     }
   }
 
@@ -191,7 +191,7 @@ export class DoClient {
             doMessage: `could not tell whether the migration started (${why}); asking GET ${migrationPath(clusterId)} failed too: ${(error as Error).message}`,
           });
         }
-        await sleep(Math.min(this.policy.waitMaxMs, this.policy.waitMinMs * poll), lookSignal).catch(() => undefined);
+        await setTimeout(Math.min(this.policy.waitMaxMs, this.policy.waitMinMs * poll), undefined, { signal: lookSignal }).catch(() => undefined);
       }
     }
   }
@@ -209,7 +209,7 @@ export class DoClient {
       const outcome = await this.attempt(method, path, body, bounded, attempt);
       if (outcome.kind === 'response') return outcome.response;
       if (outcome.kind === 'final') throw outcome.error;
-      await sleep(outcome.delayMs, options.signal);
+      await setTimeout(outcome.delayMs, undefined, { signal: options.signal });
     }
   }
 
@@ -222,7 +222,7 @@ export class DoClient {
     for (let refused = 1; ; refused++) {
       const outcome = await this.tryOnce(method, path, body, options.signal, attempt, refused, deadline);
       if (outcome.kind !== 'throttled') return outcome;
-      await sleep(outcome.delayMs, options.signal).catch(() => {
+      await setTimeout(outcome.delayMs, undefined, { signal: options.signal }).catch(() => {
         throw this.canceled(method, path, attempt);
       });
     }

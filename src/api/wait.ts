@@ -1,7 +1,7 @@
+import { setTimeout } from 'node:timers/promises';
 import type { Migration } from '../../generated/types';
 import type { DoClient } from './client';
 import { type ApiError, isTransient } from './errors';
-import { sleep } from './sleep';
 import { type WaitTarget, hasReached } from './status';
 
 
@@ -54,7 +54,7 @@ export async function waitForStatus(client: DoClient, clusterId: string, migrati
           throw new WaitError('failed', `migration ${migrationId} ended with status "${migration.status}" before reaching "${target}"`, migration);
         }
       }
-      await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), signal);
+      await setTimeout(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, { signal });
       interval = Math.min(interval * 1.5, options.pollMaxMs ?? 10_000);
     }
   } catch (error) {
