@@ -34,7 +34,8 @@ export interface RetryHints {
  */
 export function serverWaitMs(hints: RetryHints): number | undefined {
   const retryAfter = Number(hints.retryAfter);
-  if (hints.retryAfter !== undefined && hints.retryAfter.trim() !== '' && Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000;
+  const readable = hints.retryAfter !== undefined && hints.retryAfter.trim() !== '' && Number.isFinite(retryAfter);
+  if (readable && retryAfter >= 0) return retryAfter * 1000;
   const reset = Number(hints.rateLimitReset);
   const spent = hints.rateLimitRemaining === undefined || Number(hints.rateLimitRemaining) <= 0;
   if (spent && hints.rateLimitReset !== undefined && Number.isFinite(reset) && reset * 1000 > hints.now) return reset * 1000 - hints.now;

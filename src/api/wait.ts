@@ -4,7 +4,6 @@ import type { DoClient } from './client';
 import { type ApiError, isTransient } from './errors';
 import { type WaitTarget, hasReached } from './status';
 
-
 export type WaitErrorCode = 'timeout' | 'failed' | 'canceled' | 'superseded';
 
 export class WaitError extends Error {
@@ -30,7 +29,13 @@ export interface WaitOptions {
  * out. API outages and rate limits only slow the polls down: within the timeout they never end
  * the wait.
  */
-export async function waitForStatus(client: DoClient, clusterId: string, migrationId: string, target: WaitTarget, options: WaitOptions): Promise<Migration> {
+export async function waitForStatus(
+  client: DoClient,
+  clusterId: string,
+  migrationId: string,
+  target: WaitTarget,
+  options: WaitOptions,
+): Promise<Migration> {
   const deadline = Date.now() + options.timeoutMs;
   const timeout = AbortSignal.timeout(Math.max(1, options.timeoutMs));
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -47,11 +52,13 @@ export async function waitForStatus(client: DoClient, clusterId: string, migrati
         if (last?.status !== migration.status) options.onStatus?.(migration);
         last = migration;
         if (migration.id !== migrationId) {
-          throw new WaitError('superseded', `migration ${migrationId} was superseded by migration ${migration.id} on cluster ${clusterId}`, migration);
+          const message = `migration ${migrationId} was superseded by migration ${migration.id} on cluster ${clusterId}`;
+          throw new WaitError('superseded', message, migration);
         }
         if (hasReached(migration.status, target)) return migration;
         if (migration.status === 'error' || migration.status === 'canceled') {
-          throw new WaitError('failed', `migration ${migrationId} ended with status "${migration.status}" before reaching "${target}"`, migration);
+          const message = `migration ${migrationId} ended with status "${migration.status}" before reaching "${target}"`;
+          throw new WaitError('failed', message, migration);
         }
       }
       await setTimeout(Math.min(interval, Math.max(0, deadline - Date.now())), undefined, { signal });
@@ -59,11 +66,11 @@ export async function waitForStatus(client: DoClient, clusterId: string, migrati
     }
   } catch (error) {
     if (error instanceof WaitError) throw error;
-    if (options.signal?.aborted) {
-      throw new WaitError('canceled', `stopped waiting for migration ${migrationId} (last status "${last?.status ?? 'unknown'}")`, last);
-    }
+    const lastStatus = `last status "${last?.status ?? 'unknown'}"`;
+    if (options.signal?.aborted) throw new WaitError('canceled', `stopped waiting for migration ${migrationId} (${lastStatus})`, last);
     if (timeout.aborted) {
-      throw new WaitError('timeout', `migration ${migrationId} did not reach "${target}" within ${Math.round(options.timeoutMs / 1000)}s (last status "${last?.status ?? 'unknown'}")`, last);
+      const within = `within ${Math.round(options.timeoutMs / 1000)}s`;
+      throw new WaitError('timeout', `migration ${migrationId} did not reach "${target}" ${within} (${lastStatus})`, last);
     }
     throw error;
   }
