@@ -97,7 +97,10 @@ export class DoClient {
 
   /** Whether the database cluster exists (`GET /v2/databases/{id}`). */
   clusterExists(clusterId: string, options: CallOptions = {}): Promise<boolean> {
-    return unlessNotFound(this.send('GET', `/v2/databases/${encodeURIComponent(clusterId)}`, options).then(() => true), false);
+    return unlessNotFound(
+      this.send('GET', `/v2/databases/${encodeURIComponent(clusterId)}`, options).then(() => true),
+      false,
+    );
   }
 
   /**
@@ -109,7 +112,11 @@ export class DoClient {
    * again; when the API cannot be asked before the deadline, it throws `start_unknown`. Clocks
    * play no part.
    */
-  async startMigration(clusterId: string, body: StartMigrationRequest, options: StartOptions = {}): Promise<StartResult> {
+  async startMigration(
+    clusterId: string,
+    body: StartMigrationRequest,
+    options: StartOptions = {},
+  ): Promise<StartResult> {
     const previous = startsInFlight.get(clusterId) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(() => this.lookThenStart(clusterId, body, options));
     startsInFlight.set(clusterId, run);
@@ -120,11 +127,16 @@ export class DoClient {
     }
   }
 
-  private async lookThenStart(clusterId: string, body: StartMigrationRequest, options: StartOptions): Promise<StartResult> {
+  private async lookThenStart(
+    clusterId: string,
+    body: StartMigrationRequest,
+    options: StartOptions,
+  ): Promise<StartResult> {
     const baseline = await this.findMigration(clusterId, options);
     if (baseline && !stoppedHere.has(baseline.id)) {
       if (isActive(baseline.status)) throw new StartRefusedError('active', clusterId, baseline);
-      if (baseline.status === 'done' && !options.afterCutover) throw new StartRefusedError('cutover', clusterId, baseline);
+      if (baseline.status === 'done' && !options.afterCutover)
+        throw new StartRefusedError('cutover', clusterId, baseline);
     }
     const deadline = options.deadline ?? Date.now() + this.policy.callBoundMs;
     const look = { baselineId: baseline?.id ?? null, deadline, signal: options.signal };
@@ -185,12 +197,20 @@ export class DoClient {
   async stopMigration(clusterId: string, migrationId: string, options: CallOptions = {}): Promise<void> {
     const path = `${migrationPath(clusterId)}/${encodeURIComponent(migrationId)}`;
     // Only a stop seen to work counts as this process's: a 404 may be a migration someone else had already cut over.
-    if (await unlessNotFound(this.send('DELETE', path, options).then(() => true), false)) stoppedHere.add(migrationId);
+    if (
+      await unlessNotFound(
+        this.send('DELETE', path, options).then(() => true),
+        false,
+      )
+    )
+      stoppedHere.add(migrationId);
   }
 
   /** A GET or DELETE, which got retries by itself. */
   private send(method: 'GET' | 'DELETE', path: string, options: CallOptions): Promise<Response<unknown>> {
-    return this.http.send(new Call(method, path, options.deadline ?? Date.now() + this.policy.callBoundMs, options.signal));
+    return this.http.send(
+      new Call(method, path, options.deadline ?? Date.now() + this.policy.callBoundMs, options.signal),
+    );
   }
 }
 
@@ -216,12 +236,19 @@ function migrationPath(clusterId: string): string {
 
 function parseMigration(response: Response<unknown>, method: Method, path: string): Migration {
   const invalid = (why: string): never => {
-    throw new ApiError({ code: 'invalid_response' satisfies ApiErrorCode, method, path, status: response.statusCode, doMessage: why });
+    throw new ApiError({
+      code: 'invalid_response' satisfies ApiErrorCode,
+      method,
+      path,
+      status: response.statusCode,
+      doMessage: why,
+    });
   };
   const m = response.body as Partial<Migration> | null;
   if (typeof m !== 'object' || m === null) return invalid('expected a migration object');
   if (typeof m.id !== 'string' || m.id === '') return invalid('the migration has no `id`');
-  if (!MIGRATION_STATUSES.includes(m.status as MigrationStatus)) return invalid(`unknown migration status ${JSON.stringify(m.status)}`);
+  if (!MIGRATION_STATUSES.includes(m.status as MigrationStatus))
+    return invalid(`unknown migration status ${JSON.stringify(m.status)}`);
   if (typeof m.created_at !== 'string') return invalid('the migration has no `created_at`');
   return { id: m.id, status: m.status as MigrationStatus, created_at: m.created_at };
 }

@@ -64,31 +64,44 @@ export class ApiError extends Error {
 }
 
 const ADVICE: Record<ApiErrorCode, string> = {
-  unauthorized: 'check the token (DIGITALOCEAN_TOKEN or the provider\'s `token`) and that it has the database:read, database:update and database:delete scopes',
+  unauthorized:
+    "check the token (DIGITALOCEAN_TOKEN or the provider's `token`) and that it has the database:read, database:update " +
+    'and database:delete scopes',
   forbidden: 'the token lacks a scope this call needs: database:read, database:update or database:delete',
   not_found: 'no such database cluster (or it has no online migration); check the cluster UUID',
   invalid_request: 'the API rejected the request; fix the argument it names',
-  conflict: 'the cluster is busy, for instance a migration is already running: import it (terraform import, or dodb migration status to see it) or stop it first',
-  rate_limited: 'the API rate limit (250 requests a minute, 5,000 an hour per token, shared by every tool using it) is used up: wait until it resets and run the command again; for apply and destroy, a longer `timeouts` block lets dodb wait it out',
+  conflict:
+    'the cluster is busy, for instance a migration is already running: import it (terraform import, or dodb migration ' +
+    'status to see it) or stop it first',
+  rate_limited:
+    'the API rate limit (250 requests a minute, 5,000 an hour per token, shared by every tool using it) is used up: ' +
+    'wait until it resets and run the command again; for apply and destroy, a longer `timeouts` block lets dodb wait it out',
   server_error: 'DigitalOcean answered with a server error; retry later',
   network: 'the API could not be reached; check api_endpoint and the network',
   invalid_response: 'the API answered with a body that is not the documented shape',
   http_error: 'the API answered with an unexpected status',
   canceled: 'the request was canceled',
-  start_unknown: 'the API could not be asked whether the start worked; check with `dodb migration status`, and adopt a migration it started with `terraform import`',
+  start_unknown:
+    'the API could not be asked whether the start worked; check with `dodb migration status`, and adopt a migration ' +
+    'it started with `terraform import`',
 };
 
 /** Failures that may pass: a later try or poll can succeed. */
 const TRANSIENT: ReadonlySet<ApiErrorCode> = new Set(['network', 'server_error', 'rate_limited', 'invalid_response']);
 
-export const isTransient = (error: unknown): error is ApiError => error instanceof ApiError && TRANSIENT.has(error.code);
+export const isTransient = (error: unknown): error is ApiError =>
+  error instanceof ApiError && TRANSIENT.has(error.code);
 
 /**
  * A failed request that may still have taken effect on the server: a 5xx, a lost connection, a
  * request cancelled in flight, or a 2xx whose body could not be read.
  */
 export const mayHaveTakenEffect = (error: unknown): error is ApiError =>
-  error instanceof ApiError && (error.code === 'server_error' || error.code === 'network' || error.code === 'canceled' || error.code === 'invalid_response');
+  error instanceof ApiError &&
+  (error.code === 'server_error' ||
+    error.code === 'network' ||
+    error.code === 'canceled' ||
+    error.code === 'invalid_response');
 
 function describe(d: ApiErrorDetails): string {
   const status = d.status !== undefined ? ` ${d.status}` : '';
@@ -116,11 +129,18 @@ export type RefusalReason = 'active' | 'cutover';
  * finished with a cutover. Not an API failure: nothing was asked of the API but a read.
  */
 export class StartRefusedError extends Error {
-  constructor(readonly reason: RefusalReason, readonly clusterId: string, readonly latest: { id: string; status: string; created_at: string }) {
+  constructor(
+    readonly reason: RefusalReason,
+    readonly clusterId: string,
+    readonly latest: { id: string; status: string; created_at: string },
+  ) {
+    const active = `cluster ${clusterId} already has online migration ${latest.id}, which is "${latest.status}"`;
+    const cutover = `the most recent online migration on cluster ${clusterId}, ${latest.id}, is "done"`;
     super(
       reason === 'active'
-        ? `cluster ${clusterId} already has online migration ${latest.id}, which is "${latest.status}" (started ${latest.created_at}); no second migration is started on a cluster`
-        : `the most recent online migration on cluster ${clusterId}, ${latest.id}, is "done": the cluster was cut over and may hold data written since, which a new migration would overwrite with the source's`,
+        ? `${active} (started ${latest.created_at}); no second migration is started on a cluster`
+        : `${cutover}: the cluster was cut over and may hold data written since, which a new migration would overwrite ` +
+            "with the source's",
     );
     this.name = 'StartRefusedError';
   }

@@ -13,7 +13,14 @@ const IDEMPOTENT: Method[] = ['GET', 'DELETE'];
 
 /** Network failures worth another try: socket errors, and got's request errors that carry no code of their own. */
 const RETRYABLE_NETWORK = [
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'ERR_GOT_REQUEST_ERROR',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ECONNABORTED',
+  'ERR_GOT_REQUEST_ERROR',
 ];
 
 /** got's codes for the two failures that come with a response. */
@@ -83,7 +90,11 @@ export class Transport {
       prefixUrl: options.endpoint,
       // One connection per request in flight, reused: a plan reads hundreds of migrations.
       agent: { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) },
-      headers: { authorization: `Bearer ${options.token}`, 'user-agent': options.userAgent, accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${options.token}`,
+        'user-agent': options.userAgent,
+        accept: 'application/json',
+      },
       // A redirect would carry the token to another address: it is answered as an error instead.
       followRedirect: false,
       timeout: { request: options.requestTimeoutMs },
@@ -112,7 +123,12 @@ export class Transport {
   async send(call: Call, body?: unknown): Promise<Response<unknown>> {
     let response: Response<unknown>;
     try {
-      response = await this.got(call.path.slice(1), { method: call.method, json: body, signal: call.signal, context: { call } });
+      response = await this.got(call.path.slice(1), {
+        method: call.method,
+        json: body,
+        signal: call.signal,
+        context: { call },
+      });
     } catch (error) {
       throw this.failure(call, error as RequestError);
     }
@@ -128,11 +144,16 @@ export class Transport {
   private async takeSlot(call: Call): Promise<void> {
     const { method, path, signal, deadline } = call;
     const onWait = (ms: number, reason: string) =>
-      this.log('info', `waiting ${Math.round(ms / 1000)}s before ${method} ${path}: ${reason}`, { method, path, wait_ms: Math.round(ms) });
+      this.log('info', `waiting ${Math.round(ms / 1000)}s before ${method} ${path}: ${reason}`, {
+        method,
+        path,
+        wait_ms: Math.round(ms),
+      });
     try {
       call.sentAt = await this.limiter.acquire({ signal, deadline, onWait, noticeMs: this.policy.logWaitMs });
     } catch (thrown) {
-      if (thrown instanceof RateLimitWait) call.gaveUp = this.rateLimited(call, thrown.untilMs - Date.now(), thrown.reason, undefined);
+      if (thrown instanceof RateLimitWait)
+        call.gaveUp = this.rateLimited(call, thrown.untilMs - Date.now(), thrown.reason, undefined);
       throw thrown;
     }
     call.holdsSlot = true;
@@ -186,25 +207,39 @@ export class Transport {
   private throttled(call: Call, response: Response<unknown>): number {
     call.refused++;
     const hints = {
-      status: 429, retryAfter: header(response, 'retry-after'), rateLimitRemaining: header(response, 'ratelimit-remaining'),
-      rateLimitReset: header(response, 'ratelimit-reset'), now: Date.now(), random: Math.random(),
+      status: 429,
+      retryAfter: header(response, 'retry-after'),
+      rateLimitRemaining: header(response, 'ratelimit-remaining'),
+      rateLimitReset: header(response, 'ratelimit-reset'),
+      now: Date.now(),
+      random: Math.random(),
     };
     const asked = serverWaitMs(hints);
     if (asked === undefined) this.limiter.slowDown(call.sentAt);
     const delayMs = asked ?? retryDelay(call.refused, this.policy, { ...hints, status: undefined });
-    const reason = asked === undefined ? 'the API refused it (429) without saying for how long' : 'the API asked to wait (429)';
+    const reason =
+      asked === undefined ? 'the API refused it (429) without saying for how long' : 'the API asked to wait (429)';
     if (Date.now() + delayMs > call.deadline) {
       call.gaveUp = this.rateLimited(call, delayMs, reason, 429);
       return 0;
     }
-    this.announceRetry(call, delayMs, `: ${reason}`, { method: call.method, path: call.path, status: 429, refused: call.refused });
+    this.announceRetry(call, delayMs, `: ${reason}`, {
+      method: call.method,
+      path: call.path,
+      status: 429,
+      refused: call.refused,
+    });
     return asGotDelay(delayMs);
   }
 
   private announceRetry(call: Call, delayMs: number, why: string, fields: Record<string, unknown>): void {
     const withDelay = { ...fields, delay_ms: Math.round(delayMs) };
     if (delayMs < this.policy.logWaitMs) return this.log('debug', 'retrying', withDelay);
-    this.log('info', `waiting ${Math.round(delayMs / 1000)}s before retrying ${call.method} ${call.path}${why}`, withDelay);
+    this.log(
+      'info',
+      `waiting ${Math.round(delayMs / 1000)}s before retrying ${call.method} ${call.path}${why}`,
+      withDelay,
+    );
   }
 
   /**
@@ -220,7 +255,10 @@ export class Transport {
       const doMessage = `expected JSON, got a non-JSON body (${describeBody(response)})`;
       return new ApiError({ code: 'invalid_response', ...failedCall(call), status: response.statusCode, doMessage });
     }
-    const cause = { code: error.code, message: this.redact(`${error.code} ${error.message.replace(/https?:\/\/\S+/g, '<endpoint>')}`) };
+    const cause = {
+      code: error.code,
+      message: this.redact(`${error.code} ${error.message.replace(/https?:\/\/\S+/g, '<endpoint>')}`),
+    };
     return new ApiError({ code: 'network', ...failedCall(call), cause });
   }
 
@@ -228,7 +266,9 @@ export class Transport {
     const error = errorBody(response.body);
     const doMessage = error ? error.message : `non-JSON body (${describeBody(response)})`;
     return new ApiError({
-      code: codeForStatus(response.statusCode), ...failedCall(call), status: response.statusCode,
+      code: codeForStatus(response.statusCode),
+      ...failedCall(call),
+      status: response.statusCode,
       doId: error?.id && this.redact(error.id),
       doMessage: doMessage === undefined ? undefined : this.redact(doMessage),
       requestId: error?.request_id ?? header(response, 'x-request-id'),
@@ -273,7 +313,11 @@ function asGotDelay(ms: number): number {
 
 function formatWait(ms: number): string {
   const seconds = Math.round(ms / 1000);
-  return seconds < 120 ? `${seconds}s` : seconds < 7200 ? `${Math.round(seconds / 60)}m` : `${Math.round(seconds / 3600)}h`;
+  return seconds < 120
+    ? `${seconds}s`
+    : seconds < 7200
+      ? `${Math.round(seconds / 60)}m`
+      : `${Math.round(seconds / 3600)}h`;
 }
 
 function header(response: Response<unknown>, name: string): string | undefined {

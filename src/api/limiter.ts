@@ -11,7 +11,10 @@ export interface AcquireOptions {
 
 /** The limiter would hold a request past its caller's deadline. */
 export class RateLimitWait extends Error {
-  constructor(readonly untilMs: number, readonly reason: string) {
+  constructor(
+    readonly untilMs: number,
+    readonly reason: string,
+  ) {
     super(`${reason} until ${new Date(untilMs).toISOString()}`);
     this.name = 'RateLimitWait';
   }
@@ -53,7 +56,13 @@ export class RateLimiter {
       signal?.throwIfAborted();
       const now = Date.now();
       if (this.resetAtMs !== undefined && now >= this.resetAtMs) this.forgetWindow();
-      const allowance = this.unpaced ? 1 : this.remaining === undefined ? (this.inFlight === 0 ? 1 : 0) : this.remaining - this.inFlight;
+      const allowance = this.unpaced
+        ? 1
+        : this.remaining === undefined
+          ? this.inFlight === 0
+            ? 1
+            : 0
+          : this.remaining - this.inFlight;
       if (allowance > 0 && now >= this.nextSendAt) {
         this.inFlight++;
         this.nextSendAt = now + Math.max(this.spacing(now), this.slowMs);
@@ -61,7 +70,12 @@ export class RateLimiter {
       }
       // Without a window to wait for, a request waits for an answer to another one.
       const until = allowance > 0 ? this.nextSendAt : this.resetAtMs;
-      const reason = allowance > 0 ? 'pacing requests after the API refused some (429)' : this.remaining === undefined ? 'no answer yet to learn the API rate limit from' : 'the API rate limit is used up';
+      const reason =
+        allowance > 0
+          ? 'pacing requests after the API refused some (429)'
+          : this.remaining === undefined
+            ? 'no answer yet to learn the API rate limit from'
+            : 'the API rate limit is used up';
       if (deadline !== undefined && (until ?? now) > deadline) throw new RateLimitWait(until ?? now, reason);
       if (!announced && until !== undefined && until - now >= (options.noticeMs ?? Infinity)) {
         announced = true;

@@ -6,7 +6,10 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
   [/\b(do[opr]_v1_)[A-Za-z0-9]+/g, `$1${REDACTED}`],
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):\S*@/gi, `$1:${REDACTED}@`],
-  [/\b([\w-]*(?:password|passwd|pwd|secret|token|api[_-]?key)[\w-]*)(["']?\s*[:=]\s*["']?)[^\s"',;&}]+/gi, `$1$2${REDACTED}`],
+  [
+    /\b([\w-]*(?:password|passwd|pwd|secret|token|api[_-]?key)[\w-]*)(["']?\s*[:=]\s*["']?)[^\s"',;&}]+/gi,
+    `$1$2${REDACTED}`,
+  ],
   [/\b[A-Za-z0-9_+/=-]{40,}/g, REDACTED],
 ];
 

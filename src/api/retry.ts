@@ -38,7 +38,8 @@ export function serverWaitMs(hints: RetryHints): number | undefined {
   if (readable && retryAfter >= 0) return retryAfter * 1000;
   const reset = Number(hints.rateLimitReset);
   const spent = hints.rateLimitRemaining === undefined || Number(hints.rateLimitRemaining) <= 0;
-  if (spent && hints.rateLimitReset !== undefined && Number.isFinite(reset) && reset * 1000 > hints.now) return reset * 1000 - hints.now;
+  if (spent && hints.rateLimitReset !== undefined && Number.isFinite(reset) && reset * 1000 > hints.now)
+    return reset * 1000 - hints.now;
   return undefined;
 }
 

@@ -3,10 +3,12 @@ import type { MigrationStatus } from '../../generated/types';
 /** Every status the API reports, in the order a migration can move through them. */
 export const MIGRATION_STATUSES: readonly MigrationStatus[] = ['running', 'syncing', 'canceled', 'error', 'done'];
 
-export const isMigrationStatus = (value: unknown): value is MigrationStatus => MIGRATION_STATUSES.includes(value as MigrationStatus);
+export const isMigrationStatus = (value: unknown): value is MigrationStatus =>
+  MIGRATION_STATUSES.includes(value as MigrationStatus);
 
 /** Running or syncing: the migration still replicates, and stopping it is possible. */
-export const isActive = (status: unknown): status is 'running' | 'syncing' => status === 'running' || status === 'syncing';
+export const isActive = (status: unknown): status is 'running' | 'syncing' =>
+  status === 'running' || status === 'syncing';
 
 export type WaitTarget = 'running' | 'syncing' | 'done';
 
@@ -17,4 +19,5 @@ export const REACHED: Record<WaitTarget, readonly MigrationStatus[]> = {
   done: ['done'],
 };
 
-export const hasReached = (status: unknown, target: WaitTarget): boolean => REACHED[target].includes(status as MigrationStatus);
+export const hasReached = (status: unknown, target: WaitTarget): boolean =>
+  REACHED[target].includes(status as MigrationStatus);

@@ -7,7 +7,11 @@ import { type WaitTarget, hasReached } from './status';
 export type WaitErrorCode = 'timeout' | 'failed' | 'canceled' | 'superseded';
 
 export class WaitError extends Error {
-  constructor(readonly code: WaitErrorCode, message: string, readonly migration?: Migration) {
+  constructor(
+    readonly code: WaitErrorCode,
+    message: string,
+    readonly migration?: Migration,
+  ) {
     super(message);
     this.name = 'WaitError';
   }
@@ -67,10 +71,15 @@ export async function waitForStatus(
   } catch (error) {
     if (error instanceof WaitError) throw error;
     const lastStatus = `last status "${last?.status ?? 'unknown'}"`;
-    if (options.signal?.aborted) throw new WaitError('canceled', `stopped waiting for migration ${migrationId} (${lastStatus})`, last);
+    if (options.signal?.aborted)
+      throw new WaitError('canceled', `stopped waiting for migration ${migrationId} (${lastStatus})`, last);
     if (timeout.aborted) {
       const within = `within ${Math.round(options.timeoutMs / 1000)}s`;
-      throw new WaitError('timeout', `migration ${migrationId} did not reach "${target}" ${within} (${lastStatus})`, last);
+      throw new WaitError(
+        'timeout',
+        `migration ${migrationId} did not reach "${target}" ${within} (${lastStatus})`,
+        last,
+      );
     }
     throw error;
   }

@@ -6,7 +6,11 @@ import { CLUSTER, SOURCE, admin, clientFor, injectFaults, injectMix, requests, s
 test('start, status and stop round-trip against the simulator', async (t) => {
   const sim = await simulator(t);
   const client = clientFor(sim);
-  const { migration, adopted } = await client.startMigration(CLUSTER, { source: SOURCE, disable_ssl: false, ignore_dbs: ['x'] });
+  const { migration, adopted } = await client.startMigration(CLUSTER, {
+    source: SOURCE,
+    disable_ssl: false,
+    ignore_dbs: ['x'],
+  });
   t.false(adopted);
   t.is(migration.status, 'running');
   t.regex(migration.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -22,49 +26,68 @@ test('the client sends bearer auth and its user agent', async (t) => {
   const error = await t.throwsAsync(wrong.getMigration(CLUSTER), { instanceOf: ApiError });
   t.is(error!.code, 'unauthorized');
   t.is(error!.status, 401);
-  t.regex(error!.message, /^GET \/v2\/databases\/[0-9a-f-]+\/online-migration failed 401: Unable to authenticate you .*check the token /);
+  t.regex(
+    error!.message,
+    /^GET \/v2\/databases\/[0-9a-f-]+\/online-migration failed 401: Unable to authenticate you .*check the token /,
+  );
   t.regex(error!.message, /database:read/);
   t.false(error!.message.includes('not-the-token'));
 });
 
-test('404, 422 and 500 errors carry DigitalOcean\'s id, message and request id', async (t) => {
+test("404, 422 and 500 errors carry DigitalOcean's id, message and request id", async (t) => {
   const sim = await simulator(t);
   const client = clientFor(sim, { retry: { limit: 1, waitMinMs: 1, waitMaxMs: 2 } });
-  const missing = await t.throwsAsync(client.getMigration('00000000-0000-4000-8000-000000000000'), { instanceOf: ApiError });
+  const missing = await t.throwsAsync(client.getMigration('00000000-0000-4000-8000-000000000000'), {
+    instanceOf: ApiError,
+  });
   t.is(missing!.code, 'not_found');
   t.is(missing!.doId, 'not_found');
   t.regex(missing!.requestId ?? '', /^[0-9a-f-]{36}$/);
   t.regex(missing!.message, /no such database cluster/);
 
-  const invalid = await t.throwsAsync(client.startMigration(CLUSTER, { source: { ...SOURCE, port: 70000 } }), { instanceOf: ApiError });
+  const invalid = await t.throwsAsync(client.startMigration(CLUSTER, { source: { ...SOURCE, port: 70000 } }), {
+    instanceOf: ApiError,
+  });
   t.is(invalid!.status, 422);
   t.is(invalid!.code, 'invalid_request');
   t.regex(invalid!.message, /source\.port must be <= 65535/);
   t.false(invalid!.message.includes(SOURCE.password));
 
-  await injectFaults(sim, [{ kind: 'status', status: 500 }, { kind: 'status', status: 500 }]);
+  await injectFaults(sim, [
+    { kind: 'status', status: 500 },
+    { kind: 'status', status: 500 },
+  ]);
   const server = await t.throwsAsync(client.getMigration(CLUSTER), { instanceOf: ApiError });
   t.is(server!.code, 'server_error');
   t.is(server!.attempts, 2);
   t.regex(server!.message, /failed 500 after 2 tries: Unexpected server-side error/);
 });
 
-test('429s are retried for as long as the call\'s deadline allows, whatever http_retry_max says', async (t) => {
+test("429s are retried for as long as the call's deadline allows, whatever http_retry_max says", async (t) => {
   const sim = await simulator(t, { syncDelayMs: 60_000 });
   const lines: string[] = [];
   const log = (level: string, message: string) => lines.push(`${level} ${message}`);
   const client = clientFor(sim, { retry: { limit: 0, waitMinMs: 1, waitMaxMs: 2 }, log });
   await client.startMigration(CLUSTER, { source: SOURCE });
-  await injectFaults(sim, Array.from({ length: 10 }, () => ({ kind: 'status' as const, status: 429, retryAfter: 0 })));
+  await injectFaults(
+    sim,
+    Array.from({ length: 10 }, () => ({ kind: 'status' as const, status: 429, retryAfter: 0 })),
+  );
   t.is((await client.getMigration(CLUSTER)).status, 'running', 'ten 429s in a row, with no retries allowed for errors');
 
   await injectFaults(sim, [{ kind: 'status', status: 429, retryAfter: 3600 }]);
   const error = await t.throwsAsync(client.getMigration(CLUSTER), { instanceOf: ApiError });
   t.is(error!.code, 'rate_limited');
-  t.regex(error!.message, /the API asked to wait \(429\); the next try would be at \S+Z \(in 60m\), after this operation's time limit/);
+  t.regex(
+    error!.message,
+    /the API asked to wait \(429\); the next try would be at \S+Z \(in 60m\), after this operation's time limit/,
+  );
   t.regex(error!.message, /time limit \(\d+s left\)/);
   t.regex(error!.message, /wait until it resets/);
-  t.true(lines.some((l) => /^info giving up GET \S+: the API asked to wait/.test(l)), 'the log says why it gave up');
+  t.true(
+    lines.some((l) => /^info giving up GET \S+: the API asked to wait/.test(l)),
+    'the log says why it gave up',
+  );
 
   await injectFaults(sim, [{ kind: 'status', status: 429, retryAfter: 3 }]);
   const waitedOut = await client.getMigration(CLUSTER, { deadline: Date.now() + 30_000 });
@@ -80,12 +103,19 @@ test('resets and slow answers are retried; a per-request timeout counts as a net
   await injectFaults(sim, [{ kind: 'reset' }, { kind: 'slow', delayMs: 3000 }, { kind: 'status', status: 503 }]);
   t.is((await client.getMigration(CLUSTER)).status, 'running');
   const log = await requests(sim);
-  t.deepEqual(log.slice(-4).map((r) => r.fault ?? String(r.status)), ['reset', 'slow', '503', '200']);
+  t.deepEqual(
+    log.slice(-4).map((r) => r.fault ?? String(r.status)),
+    ['reset', 'slow', '503', '200'],
+  );
 });
 
 test('a body that is not JSON, or not the documented shape, gives a clear error', async (t) => {
   const { createServer } = await import('node:http');
-  const bodies = ['<html>oops</html>', '{"id": 5, "status": "running"}', '{"id":"m","status":"paused","created_at":"x"}'];
+  const bodies = [
+    '<html>oops</html>',
+    '{"id": 5, "status": "running"}',
+    '{"id":"m","status":"paused","created_at":"x"}',
+  ];
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(bodies.shift());
@@ -94,7 +124,11 @@ test('a body that is not JSON, or not the documented shape, gives a clear error'
   t.teardown(() => server.close());
   const address = server.address() as { port: number };
   const client = clientFor({ token: 't', url: `http://127.0.0.1:${address.port}` } as never);
-  for (const pattern of [/non-JSON body \(text\/html, 17 bytes\)/, /has no `id`/, /unknown migration status "paused"/]) {
+  for (const pattern of [
+    /non-JSON body \(text\/html, 17 bytes\)/,
+    /has no `id`/,
+    /unknown migration status "paused"/,
+  ]) {
     const error = await t.throwsAsync(client.getMigration(CLUSTER), { instanceOf: ApiError });
     t.is(error!.code, 'invalid_response');
     t.regex(error!.message, pattern);
@@ -113,7 +147,11 @@ for (const kind of ['500', '503', 'reset'] as const) {
     const all = await admin<Array<{ id: string }>>(sim, 'GET', 'migrations');
     t.is(all.length, 1, 'exactly one migration was started');
     t.is(all[0]!.id, migration.id);
-    t.deepEqual((await requests(sim)).map((r) => r.method), ['GET', 'PUT', 'GET'], 'look, start, look again: no second PUT');
+    t.deepEqual(
+      (await requests(sim)).map((r) => r.method),
+      ['GET', 'PUT', 'GET'],
+      'look, start, look again: no second PUT',
+    );
   });
 }
 
@@ -124,20 +162,31 @@ test('a PUT that failed before being applied is sent again after the GET finds n
   const { adopted } = await client.startMigration(CLUSTER, { source: SOURCE });
   t.false(adopted);
   t.is((await admin<unknown[]>(sim, 'GET', 'migrations')).length, 1);
-  t.deepEqual((await requests(sim)).map((r) => `${r.method} ${r.status}`), ['GET 404', 'PUT 500', 'GET 404', 'PUT 200']);
+  t.deepEqual(
+    (await requests(sim)).map((r) => `${r.method} ${r.status}`),
+    ['GET 404', 'PUT 500', 'GET 404', 'PUT 200'],
+  );
 });
 
 test('a start looks first: refused with no PUT while a migration runs, and after a cutover unless asked', async (t) => {
   const sim = await simulator(t);
   const client = clientFor(sim);
   const foreign = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
-  const active = await t.throwsAsync(client.startMigration(CLUSTER, { source: SOURCE }), { instanceOf: StartRefusedError });
+  const active = await t.throwsAsync(client.startMigration(CLUSTER, { source: SOURCE }), {
+    instanceOf: StartRefusedError,
+  });
   t.is(active!.reason, 'active');
   t.is(active!.latest.id, foreign.id);
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'done' });
-  const cutover = await t.throwsAsync(client.startMigration(CLUSTER, { source: SOURCE }), { instanceOf: StartRefusedError });
+  const cutover = await t.throwsAsync(client.startMigration(CLUSTER, { source: SOURCE }), {
+    instanceOf: StartRefusedError,
+  });
   t.is(cutover!.reason, 'cutover');
-  t.deepEqual((await requests(sim)).map((r) => r.method), ['GET', 'GET'], 'nothing but reads');
+  t.deepEqual(
+    (await requests(sim)).map((r) => r.method),
+    ['GET', 'GET'],
+    'nothing but reads',
+  );
   const { migration } = await client.startMigration(CLUSTER, { source: SOURCE }, { afterCutover: true });
   t.not(migration.id, foreign.id);
 });
@@ -157,7 +206,8 @@ test('a PUT cancelled in flight is resolved by looking: the migration it started
   await injectFaults(sim, [{ kind: 'slow', after: true, delayMs: 10_000, match: { method: 'PUT' } }]);
   const controller = new AbortController();
   const started = client.startMigration(CLUSTER, { source: SOURCE }, { signal: controller.signal });
-  for (let i = 0; i < 100 && !(await requests(sim)).some((r) => r.method === 'PUT'); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 100 && !(await requests(sim)).some((r) => r.method === 'PUT'); i++)
+    await new Promise((r) => setTimeout(r, 20));
   controller.abort();
   const { migration, adopted } = await started;
   t.true(adopted);
@@ -180,11 +230,15 @@ test('an uncertain PUT that cannot be resolved before the deadline fails as star
   t.is((await requests(sim)).filter((r) => r.method === 'PUT').length, 1);
 });
 
-test('the limiter keeps a burst of 500 calls under the simulator\'s limit: no 429 at all', async (t) => {
+test("the limiter keeps a burst of 500 calls under the simulator's limit: no 429 at all", async (t) => {
   const sim = await simulator(t, { rateLimit: 120, rateWindowMs: 1000 });
   const client = clientFor(sim, { retry: { limit: 0 } });
   await client.startMigration(CLUSTER, { source: SOURCE });
-  const call = () => client.getMigration(CLUSTER).then(() => 'ok', (e: ApiError) => e.code);
+  const call = () =>
+    client.getMigration(CLUSTER).then(
+      () => 'ok',
+      (e: ApiError) => e.code,
+    );
   const results = await Promise.all(Array.from({ length: 500 }, call));
   t.is(results.filter((r) => r !== 'ok').length, 0);
   const log = await requests(sim);
@@ -198,7 +252,11 @@ test('waiting follows the timeline to syncing, and cancellation stops a wait pro
   const { migration } = await client.startMigration(CLUSTER, { source: SOURCE });
   const seen: string[] = [];
   const onStatus = (m: { status: string }) => seen.push(m.status);
-  const reached = await waitForStatus(client, CLUSTER, migration.id, 'syncing', { timeoutMs: 5000, pollMinMs: 50, onStatus });
+  const reached = await waitForStatus(client, CLUSTER, migration.id, 'syncing', {
+    timeoutMs: 5000,
+    pollMinMs: 50,
+    onStatus,
+  });
   t.is(reached.status, 'syncing');
   t.deepEqual(seen, ['running', 'syncing']);
 
@@ -249,6 +307,9 @@ test('under a fault mix, 100 start/status/stop cycles finish with 0 failures and
   const log = await requests(sim);
   t.is(failures, 0);
   t.is(migrations.length, 100, 'one migration per cycle: no duplicate');
-  t.true(migrations.every((m) => m.status === 'done'), 'each stop of a syncing migration is a cutover');
+  t.true(
+    migrations.every((m) => m.status === 'done'),
+    'each stop of a syncing migration is a cutover',
+  );
   t.log(`requests per cycle under the fault mix: ${(log.length / 100).toFixed(2)}`);
 });

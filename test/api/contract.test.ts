@@ -16,12 +16,20 @@ import { ROOT } from '../helpers/project';
 function closed(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closed);
   if (schema === null || typeof schema !== 'object') return schema;
-  const copy = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([name, sub]) => [name, closed(sub)])) : closed(v)]));
+  const copy = Object.fromEntries(
+    Object.entries(schema).map(([k, v]) => [
+      k,
+      k === 'properties'
+        ? Object.fromEntries(Object.entries(v as object).map(([name, sub]) => [name, closed(sub)]))
+        : closed(v),
+    ]),
+  );
   if ('properties' in copy && !('additionalProperties' in copy)) copy.additionalProperties = false;
   return copy;
 }
 const ajv = new Ajv2020({ strict: true, allErrors: true });
-const contract = (name: string) => ajv.compile(closed(JSON.parse(readFileSync(join(ROOT, 'schema/api', name), 'utf8'))) as object);
+const contract = (name: string) =>
+  ajv.compile(closed(JSON.parse(readFileSync(join(ROOT, 'schema/api', name), 'utf8'))) as object);
 const startRequest = contract('start-request.schema.json');
 const migrationBody = contract('migration.schema.json');
 const errorBody = contract('error.schema.json');
@@ -30,13 +38,19 @@ const RATE_LIMIT_HEADERS = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit
 
 test('the contract is strict enough to catch a misspelt field or a missing host', (t) => {
   t.true(startRequest({ source: { host: 'h', port: 5432, dbname: 'app' } }));
-  t.false(startRequest({ source: { host: 'h', port: 5432, db_name: 'app' } }), 'db_name is the Terraform name, dbname the API\'s');
+  t.false(
+    startRequest({ source: { host: 'h', port: 5432, db_name: 'app' } }),
+    "db_name is the Terraform name, dbname the API's",
+  );
   t.false(startRequest({ source: { port: 5432 } }), 'host is required');
   t.false(startRequest({ source: { host: 'h', port: '5432' } }), 'port is a number');
   t.true(migrationBody({ id: 'm1', status: 'running', created_at: '2026-01-01T00:00:00Z' }));
   t.false(migrationBody({ id: 'm1', status: 'running' }), 'created_at is required');
-  t.false(migrationBody({ id: 'm1', status: 'running', created_at: 'x', source: {} }), 'no field the API does not return');
-  t.false(migrationBody({ id: 'm1', status: 'paused', created_at: 'x' }), 'statuses are the API\'s');
+  t.false(
+    migrationBody({ id: 'm1', status: 'running', created_at: 'x', source: {} }),
+    'no field the API does not return',
+  );
+  t.false(migrationBody({ id: 'm1', status: 'paused', created_at: 'x' }), "statuses are the API's");
   t.false(errorBody({ id: 'not_found' }), 'message is required');
 });
 
@@ -59,7 +73,12 @@ test('every request body the client sends validates against the contract', async
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.teardown(() => server.close());
-  const client = new DoClient({ token: 't', endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`, userAgent: 'test', limiter: new RateLimiter() });
+  const client = new DoClient({
+    token: 't',
+    endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    userAgent: 'test',
+    limiter: new RateLimiter(),
+  });
   await client.startMigration(CLUSTER, { source: SOURCE, disable_ssl: true, ignore_dbs: ['a', 'b'] });
   await client.startMigration(CLUSTER, { source: { host: 'h', port: 6379 } });
   t.is(bodies.length, 2);
@@ -69,8 +88,16 @@ test('every request body the client sends validates against the contract', async
 test('every simulator response validates against the contract, with the rate-limit headers', async (t) => {
   const sim = await simulator(t);
   const call = async (method: string, path: string, body?: unknown, token = sim.token) => {
-    const response = await fetch(`${sim.url}${path}`, { method, headers: { authorization: `Bearer ${token}` }, body: body ? JSON.stringify(body) : undefined });
-    return { status: response.status, headers: response.headers, body: response.status === 204 ? undefined : await response.json() };
+    const response = await fetch(`${sim.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}` },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: response.status === 204 ? undefined : await response.json(),
+    };
   };
   const path = `/v2/databases/${CLUSTER}/online-migration`;
   const started = await call('PUT', path, { source: SOURCE });
@@ -84,10 +111,16 @@ test('every simulator response validates against the contract, with the rate-lim
   const failures = [
     await call('GET', path, undefined, 'wrong'),
     await call('GET', `/v2/databases/00000000-0000-4000-8000-000000000000/online-migration`),
-    await injectFaults(sim, [{ kind: 'status', status: 500 }, { kind: 'status', status: 429 }]).then(() => call('GET', path)),
+    await injectFaults(sim, [
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 429 },
+    ]).then(() => call('GET', path)),
     await call('GET', path),
     await call('PUT', path, { source: { host: 'h' } }),
   ];
-  t.deepEqual(failures.map((f) => f.status), [401, 404, 500, 429, 422]);
+  t.deepEqual(
+    failures.map((f) => f.status),
+    [401, 404, 500, 429, 422],
+  );
   for (const failure of failures) t.true(errorBody(failure.body), ajv.errorsText(errorBody.errors));
 });

@@ -18,7 +18,10 @@ const NOT_FOUND: Reply = { status: 404, body: { id: 'not_found', message: 'not f
 const UNAVAILABLE: Reply = { status: 503, body: { id: 'service_unavailable', message: 'down for maintenance' } };
 
 /** A server on 127.0.0.1 that answers the nth request (from 0) as `reply` says, and notes when each came. */
-async function scripted(t: ExecutionContext, reply: (method: string, n: number) => Reply): Promise<{ url: string; seen: Seen[] }> {
+async function scripted(
+  t: ExecutionContext,
+  reply: (method: string, n: number) => Reply,
+): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     req.resume();
@@ -47,7 +50,10 @@ interface Logged {
 function client(url: string, options: Partial<ClientOptions> = {}): { client: DoClient; logged: Logged[] } {
   const logged: Logged[] = [];
   const log: ClientOptions['log'] = (level, message, fields) => logged.push({ level, message, fields });
-  return { client: new DoClient({ token: 't', endpoint: url, userAgent: 'test', limiter: new RateLimiter(), log, ...options }), logged };
+  return {
+    client: new DoClient({ token: 't', endpoint: url, userAgent: 'test', limiter: new RateLimiter(), log, ...options }),
+    logged,
+  };
 }
 
 const retries = (logged: Logged[]) => logged.filter((l) => l.fields?.delay_ms !== undefined).map((l) => l.fields!);
@@ -66,13 +72,19 @@ test('a 429 with the window spent waits until ratelimit-reset', async (t) => {
   const { url, seen } = await scripted(t, (_, n) => {
     if (n > 0) return OK;
     reset = Math.ceil(Date.now() / 1000) + 2;
-    return { status: 429, headers: { 'ratelimit-limit': '250', 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) } };
+    return {
+      status: 429,
+      headers: { 'ratelimit-limit': '250', 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) },
+    };
   });
   const { client: c, logged } = client(url, { retry: { limit: 0, waitMinMs: 1, waitMaxMs: 2 } });
   await c.getMigration(CLUSTER);
   const [retry] = retries(logged);
   t.is(retry!.status, 429);
-  t.true((retry!.delay_ms as number) > 1000 && (retry!.delay_ms as number) <= 3000, `waited ${retry!.delay_ms} ms, until the reset`);
+  t.true(
+    (retry!.delay_ms as number) > 1000 && (retry!.delay_ms as number) <= 3000,
+    `waited ${retry!.delay_ms} ms, until the reset`,
+  );
   t.true(seen[1]!.at >= reset * 1000 - 50, 'sent again once the window had reset');
 });
 
@@ -84,14 +96,20 @@ test('a 5xx is retried `limit` times, then fails with a clear error', async (t) 
   t.is(seen.length, 3);
   t.is(error!.code, 'server_error');
   t.is(error!.attempts, 3);
-  t.regex(error!.message, /^GET \/v2\/databases\/\S+\/online-migration failed 503 after 3 tries: down for maintenance; DigitalOcean/);
+  t.regex(
+    error!.message,
+    /^GET \/v2\/databases\/\S+\/online-migration failed 503 after 3 tries: down for maintenance; DigitalOcean/,
+  );
 });
 
 test('a connection reset is retried `limit` times, then fails as a network error', async (t) => {
   const { url, seen } = await scripted(t, () => 'reset');
   const { client: c } = client(url, { retry: { limit: 1, waitMinMs: 1, waitMaxMs: 2 } });
   const error = await t.throwsAsync(c.stopMigration(CLUSTER, MIGRATION.id), { instanceOf: ApiError });
-  t.deepEqual(seen.map((s) => s.method), ['DELETE', 'DELETE']);
+  t.deepEqual(
+    seen.map((s) => s.method),
+    ['DELETE', 'DELETE'],
+  );
   t.is(error!.code, 'network');
   t.regex(error!.message, /^DELETE \S+ failed after 2 tries: ECONNRESET .*check api_endpoint/);
 });
@@ -106,12 +124,17 @@ test('a cancel during a retry wait ends the call at once, with nothing sent agai
       logged.push({ level, message });
     },
   });
-  const call = c.getMigration(CLUSTER, { signal: controller.signal, deadline: Date.now() + 600_000 }).catch((error: unknown) => error);
+  const call = c
+    .getMigration(CLUSTER, { signal: controller.signal, deadline: Date.now() + 600_000 })
+    .catch((error: unknown) => error);
   const still = new Promise((resolve) => setTimeout(resolve, 20_000, 'still waiting').unref());
   const outcome = await Promise.race([call, still]);
   t.true(outcome instanceof ApiError, String(outcome));
   t.is((outcome as ApiError).code, 'canceled');
-  t.true(logged.some((l) => l.level === 'info' && l.message.startsWith('waiting 60s')), 'the wait was logged at info');
+  t.true(
+    logged.some((l) => l.level === 'info' && l.message.startsWith('waiting 60s')),
+    'the wait was logged at info',
+  );
   t.is(seen.length, 1);
 });
 
@@ -122,7 +145,11 @@ test('a PUT that fails is never sent again blindly: each resend follows a look a
     const error = await t.throwsAsync(c.startMigration(CLUSTER, { source: SOURCE }), { instanceOf: ApiError });
     t.is(error!.code, failing === 'reset' ? 'network' : 'server_error');
     t.is(error!.attempts, 3);
-    t.deepEqual(seen.map((s) => s.method), ['GET', 'PUT', 'GET', 'PUT', 'GET', 'PUT', 'GET'], 'look, start, look, and so on');
+    t.deepEqual(
+      seen.map((s) => s.method),
+      ['GET', 'PUT', 'GET', 'PUT', 'GET', 'PUT', 'GET'],
+      'look, start, look, and so on',
+    );
   }
 });
 
@@ -133,14 +160,21 @@ test('a PUT answered 429 is sent again without looking: the API did not carry it
   const { migration, adopted } = await c.startMigration(CLUSTER, { source: SOURCE });
   t.false(adopted);
   t.is(migration.id, MIGRATION.id);
-  t.deepEqual(seen.map((s) => s.method), ['GET', 'PUT', 'PUT']);
+  t.deepEqual(
+    seen.map((s) => s.method),
+    ['GET', 'PUT', 'PUT'],
+  );
 });
 
 test('the rate-limit headers of an answer hold the next request back until the window resets', async (t) => {
   let reset = 0;
   const { url, seen } = await scripted(t, (_, n) => {
     reset ||= Math.ceil(Date.now() / 1000) + 1;
-    return ok({ 'ratelimit-limit': '250', 'ratelimit-remaining': n === 0 ? '0' : '249', 'ratelimit-reset': String(reset) });
+    return ok({
+      'ratelimit-limit': '250',
+      'ratelimit-remaining': n === 0 ? '0' : '249',
+      'ratelimit-reset': String(reset),
+    });
   });
   const { client: c, logged } = client(url);
   await c.getMigration(CLUSTER);

@@ -28,7 +28,11 @@ test('requests in flight count against what remains', async (t) => {
   const controller = new AbortController();
   const third = limiter.acquire({ signal: controller.signal });
   setTimeout(() => controller.abort(), 30);
-  await t.throwsAsync(third, { any: true, name: 'AbortError' }, 'a third request waits for the window, until it is canceled');
+  await t.throwsAsync(
+    third,
+    { any: true, name: 'AbortError' },
+    'a third request waits for the window, until it is canceled',
+  );
 });
 
 test('the same token and endpoint share one limiter in a process', (t) => {
@@ -57,12 +61,15 @@ test('an API that sends no rate-limit headers is not paced', async (t) => {
   t.is(await Promise.race([sent, heldBack]), 'sent', 'three requests in flight at once, none held back');
 });
 
-test('a wait past the caller\'s deadline is refused at once, saying until when', async (t) => {
+test("a wait past the caller's deadline is refused at once, saying until when", async (t) => {
   const limiter = new RateLimiter();
   await limiter.acquire();
   limiter.release(headers(0, 3_600_000, 250));
   const noticed: number[] = [];
-  const error = await t.throwsAsync(limiter.acquire({ deadline: Date.now() + 60_000, onWait: (ms) => noticed.push(ms), noticeMs: 3000 }), { instanceOf: RateLimitWait });
+  const error = await t.throwsAsync(
+    limiter.acquire({ deadline: Date.now() + 60_000, onWait: (ms) => noticed.push(ms), noticeMs: 3000 }),
+    { instanceOf: RateLimitWait },
+  );
   t.true(error!.untilMs > Date.now() + 3_500_000, 'the reset an hour away');
   t.regex(error!.reason, /rate limit is used up/);
   t.deepEqual(noticed, [], 'nothing to announce: it does not wait');

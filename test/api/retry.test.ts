@@ -6,7 +6,10 @@ const at = (attempt: number, hints: Partial<Parameters<typeof retryDelay>[2]> = 
   retryDelay(attempt, DEFAULT_RETRY, { now: 1_700_000_000_000, random: 1, ...hints });
 
 test('backoff doubles from the minimum and stops at the maximum', (t) => {
-  t.deepEqual([1, 2, 3, 4, 5, 6, 7].map((n) => at(n)), [1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+  t.deepEqual(
+    [1, 2, 3, 4, 5, 6, 7].map((n) => at(n)),
+    [1000, 2000, 4000, 8000, 16000, 30000, 30000],
+  );
 });
 
 test('jitter stays between the minimum and the ceiling', (t) => {
@@ -16,7 +19,11 @@ test('jitter stays between the minimum and the ceiling', (t) => {
 
 test('a 429 waits what retry-after says, else until the reset of a spent window', (t) => {
   t.is(at(1, { status: 429, retryAfter: '7' }), 7000);
-  t.is(at(1, { status: 429, retryAfter: '3600' }), 3_600_000, 'the deadline, not the policy, decides whether that is too long');
+  t.is(
+    at(1, { status: 429, retryAfter: '3600' }),
+    3_600_000,
+    'the deadline, not the policy, decides whether that is too long',
+  );
   t.is(at(1, { status: 429, rateLimitReset: String(1_700_000_000 + 12) }), 12_000);
   t.is(at(1, { status: 429, rateLimitRemaining: '0', rateLimitReset: String(1_700_000_000 + 12) }), 12_000);
   t.is(at(1, { status: 429, retryAfter: 'soon' }), 1000, 'an unreadable header falls back to backoff');
