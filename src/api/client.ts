@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import type { Response } from 'got';
-import type { Migration, MigrationStatus, StartMigrationRequest } from '../../generated/types';
+import type { Migration, StartMigrationRequest } from '../../generated/types';
 import { DEFAULT_ENDPOINT, DEFAULT_RETRY } from './defaults';
 import { ApiError, type ApiErrorCode, StartRefusedError, isTransient, mayHaveTakenEffect } from './errors';
 import { Call, type LogFn, type Method, Transport } from './http';
 import { type RateLimiter, sharedLimiter } from './limiter';
 import type { RetryPolicy } from './retry';
-import { MIGRATION_STATUSES, isActive } from './status';
+import { isActive, isMigrationStatus } from './status';
 
 export type { LogFn } from './http';
 
@@ -247,8 +247,7 @@ function parseMigration(response: Response<unknown>, method: Method, path: strin
   const m = response.body as Partial<Migration> | null;
   if (typeof m !== 'object' || m === null) return invalid('expected a migration object');
   if (typeof m.id !== 'string' || m.id === '') return invalid('the migration has no `id`');
-  if (!MIGRATION_STATUSES.includes(m.status as MigrationStatus))
-    return invalid(`unknown migration status ${JSON.stringify(m.status)}`);
+  if (!isMigrationStatus(m.status)) return invalid(`unknown migration status ${JSON.stringify(m.status)}`);
   if (typeof m.created_at !== 'string') return invalid('the migration has no `created_at`');
-  return { id: m.id, status: m.status as MigrationStatus, created_at: m.created_at };
+  return { id: m.id, status: m.status, created_at: m.created_at };
 }

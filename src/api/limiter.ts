@@ -56,13 +56,7 @@ export class RateLimiter {
       signal?.throwIfAborted();
       const now = Date.now();
       if (this.resetAtMs !== undefined && now >= this.resetAtMs) this.forgetWindow();
-      const allowance = this.unpaced
-        ? 1
-        : this.remaining === undefined
-          ? this.inFlight === 0
-            ? 1
-            : 0
-          : this.remaining - this.inFlight;
+      const allowance = this.allowance();
       if (allowance > 0 && now >= this.nextSendAt) {
         this.inFlight++;
         this.nextSendAt = now + Math.max(this.spacing(now), this.slowMs);
@@ -128,6 +122,13 @@ export class RateLimiter {
   /** Current spacing from 429s, ms (0 when none). */
   get slowDownMs(): number {
     return this.slowMs;
+  }
+
+  /** How many more requests may go now; before the first answer, one at a time (it tells the window). */
+  private allowance(): number {
+    if (this.unpaced) return 1;
+    if (this.remaining === undefined) return this.inFlight === 0 ? 1 : 0;
+    return this.remaining - this.inFlight;
   }
 
   /** Below a tenth of the limit, spread what remains evenly over the rest of the window. */
