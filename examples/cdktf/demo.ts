@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DoClient } from '../../src/api/client';
+import { DEFAULT_ENDPOINT } from '../../src/api/defaults';
 import type { Migration } from '../../generated/types';
 import { SEED_CLUSTERS } from '../../src/simulator/store';
 import { type Simulator, startSimulator } from '../../src/simulator/server';
@@ -32,7 +33,7 @@ async function main(): Promise<number> {
     ...(process.stdout.isTTY ? {} : { TF_CLI_ARGS: '-no-color' }),
   };
   if (real) {
-    say(`Running against the real DigitalOcean API (${env.DIGITALOCEAN_API_URL ?? 'https://api.digitalocean.com'}), cluster ${env.TF_VAR_cluster_id}.`);
+    say(`Running against the real DigitalOcean API (${env.DIGITALOCEAN_API_URL ?? DEFAULT_ENDPOINT}), cluster ${env.TF_VAR_cluster_id}.`);
   } else {
     simulator = await startSimulator({ syncDelayMs: 4000 });
     Object.assign(env, {
