@@ -12,8 +12,16 @@ function compileBindings(): string {
   const out = join(ROOT, '.tmp/bench-bindings');
   mkdirSync(out, { recursive: true });
   buildSync({
-    entryPoints: [join(ROOT, 'generated/cdktf/cdk.ts'), ...MODULES.map((m) => join(ROOT, 'generated/cdktf', m, 'index.ts'))],
-    outdir: out, outbase: join(ROOT, 'generated/cdktf'), format: 'cjs', platform: 'node', bundle: false, logLevel: 'error',
+    entryPoints: [
+      join(ROOT, 'generated/cdktf/cdk.ts'),
+      ...MODULES.map((m) => join(ROOT, 'generated/cdktf', m, 'index.ts')),
+    ],
+    outdir: out,
+    outbase: join(ROOT, 'generated/cdktf'),
+    format: 'cjs',
+    platform: 'node',
+    bundle: false,
+    logLevel: 'error',
   });
   return out;
 }
@@ -24,14 +32,17 @@ function node(script: string): string {
 }
 
 function timeRequires(before: string[], measured: string[]): number {
-  return Number(node(`${before.map((m) => `require(${JSON.stringify(m)});`).join('')}
+  return Number(
+    node(`${before.map((m) => `require(${JSON.stringify(m)});`).join('')}
 const t0 = process.hrtime.bigint();${measured.map((m) => `require(${JSON.stringify(m)});`).join('')}
-console.log(Number(process.hrtime.bigint() - t0) / 1e6);`));
+console.log(Number(process.hrtime.bigint() - t0) / 1e6);`),
+  );
 }
 
 /** Median synthesis times of `count` migrations and `count` terraform_data, alternating, in one process. */
 function synthTimes(dir: string, count: number, rounds: number): { migrations: number[]; data: number[] } {
-  return JSON.parse(node(`
+  return JSON.parse(
+    node(`
 const { App, DataResource, TerraformStack } = require('cdktf');
 const { OnlineMigration } = require(${JSON.stringify(join(dir, 'online-migration/index.js'))});
 const outdir = ${JSON.stringify(join(ROOT, '.tmp/bench-synth'))};
@@ -52,7 +63,8 @@ for (let r = 0; r < ${rounds}; r++) {
     ignoreDbs: ['scratch'],
   })));
 }
-console.log(JSON.stringify(result));`));
+console.log(JSON.stringify(result));`),
+  );
 }
 
 export function benchBindings(): Row[] {
@@ -62,20 +74,31 @@ export function benchBindings(): Row[] {
   const ours: number[] = [];
   for (let i = 0; i < 15; i++) {
     base.push(timeRequires([], [cdktf]));
-    ours.push(timeRequires([cdktf], MODULES.map((m) => join(dir, m, 'index.js'))));
+    ours.push(
+      timeRequires(
+        [cdktf],
+        MODULES.map((m) => join(dir, m, 'index.js')),
+      ),
+    );
   }
   const count = 1000;
   const { migrations, data } = synthTimes(dir, count, 7);
   return [
     {
       what: 'import of the 3 binding modules (over require cdktf)',
-      figure: ms(median(ours)), baseline: `require('cdktf') ${ms(median(base))}`, ratio: '-',
-      goal: '< 5 ms', command: 'make bench (median of 15 fresh node processes)',
+      figure: ms(median(ours)),
+      baseline: `require('cdktf') ${ms(median(base))}`,
+      ratio: '-',
+      goal: '< 5 ms',
+      command: 'make bench (median of 15 fresh node processes)',
     },
     {
       what: `synth ${count} dodb_online_migration`,
-      figure: ms(median(migrations)), baseline: `${count} terraform_data ${ms(median(data))}`, ratio: `${(median(migrations) / median(data)).toFixed(2)}x`,
-      goal: '<= 1.3x', command: 'make bench (median of 7, compiled JS)',
+      figure: ms(median(migrations)),
+      baseline: `${count} terraform_data ${ms(median(data))}`,
+      ratio: `${(median(migrations) / median(data)).toFixed(2)}x`,
+      goal: '<= 1.3x',
+      command: 'make bench (median of 7, compiled JS)',
     },
   ];
 }

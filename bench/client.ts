@@ -12,12 +12,22 @@ export async function benchClient(): Promise<Row[]> {
     const sim = await startSimulator({ syncDelayMs: 0, rateLimit: 1_000_000 });
     try {
       if (mix) await fetch(`${sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify({ mix }) });
-      const client = new DoClient({ token: sim.token, endpoint: sim.url, userAgent: 'dodb-bench', retry: { limit: 8, waitMinMs: 1, waitMaxMs: 5 }, limiter: new RateLimiter() });
+      const client = new DoClient({
+        token: sim.token,
+        endpoint: sim.url,
+        userAgent: 'dodb-bench',
+        retry: { limit: 8, waitMinMs: 1, waitMaxMs: 5 },
+        limiter: new RateLimiter(),
+      });
       let failures = 0;
       for (let i = 0; i < cycles; i++) {
         try {
           // Each stop of a syncing migration is a cutover; a stop whose answer was lost cannot be told from someone else's.
-          const { migration } = await client.startMigration(CLUSTER, { source: { host: 'db.example.com', port: 5432 } }, { afterCutover: true });
+          const { migration } = await client.startMigration(
+            CLUSTER,
+            { source: { host: 'db.example.com', port: 5432 } },
+            { afterCutover: true },
+          );
           await client.getMigration(CLUSTER);
           await client.stopMigration(CLUSTER, migration.id);
         } catch {
@@ -32,12 +42,14 @@ export async function benchClient(): Promise<Row[]> {
   };
   const clean = await run();
   const faulty = await run({ serverError: 0.2, rateLimited: 0.1, reset: 0.05, seed: 7 });
-  return [{
-    what: `client: ${cycles} start/status/stop cycles, 20% 5xx, 10% 429, 5% resets`,
-    figure: `${faulty.perCycle.toFixed(2)} requests/cycle, ${faulty.failures} failures, ${faulty.duplicates} duplicates`,
-    baseline: `no faults ${clean.perCycle.toFixed(2)} requests/cycle`,
-    ratio: `${(faulty.perCycle / clean.perCycle).toFixed(2)}x`,
-    goal: '0 failures, 0 duplicates',
-    command: 'make bench',
-  }];
+  return [
+    {
+      what: `client: ${cycles} start/status/stop cycles, 20% 5xx, 10% 429, 5% resets`,
+      figure: `${faulty.perCycle.toFixed(2)} requests/cycle, ${faulty.failures} failures, ${faulty.duplicates} duplicates`,
+      baseline: `no faults ${clean.perCycle.toFixed(2)} requests/cycle`,
+      ratio: `${(faulty.perCycle / clean.perCycle).toFixed(2)}x`,
+      goal: '0 failures, 0 duplicates',
+      command: 'make bench',
+    },
+  ];
 }

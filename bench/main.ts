@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   if (start < 0 || end < start) throw new Error(`README.md has no ${FROM} ... ${TO} block for the bench figures`);
   // The breakdown as an indented block: plain text in the README, not a code sample to run.
   const breakdown = provider.sections.map((line) => (line ? `    ${line}` : ''));
-  writeFileSync(README, `${readme.slice(0, start)}${FROM}\n${table.join('\n')}\n\n${breakdown.join('\n')}\n${readme.slice(end)}`);
+  writeFileSync(
+    README,
+    `${readme.slice(0, start)}${FROM}\n${table.join('\n')}\n\n${breakdown.join('\n')}\n${readme.slice(end)}`,
+  );
   console.log('\nREADME.md: bench table and breakdown rewritten');
 }
 

@@ -3,7 +3,11 @@ import { basename, join } from 'node:path';
 
 /** The parts of a V8 .cpuprofile this reads. */
 interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    children?: number[];
+  }>;
   samples: number[];
   timeDeltas: number[];
 }
@@ -24,7 +28,8 @@ export function selfTimeByModule(dir: string, bundle: string): Map<string, numbe
     for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
     const ours = (id: number) => byId.get(id)!.callFrame.url.endsWith(bundleName);
     const callerModule = (id: number): string => {
-      for (let up = parent.get(id); up !== undefined; up = parent.get(up)) if (ours(up)) return moduleAt(byId.get(up)!.callFrame.lineNumber);
+      for (let up = parent.get(id); up !== undefined; up = parent.get(up))
+        if (ours(up)) return moduleAt(byId.get(up)!.callFrame.lineNumber);
       return 'the event loop (sockets, timers)';
     };
     profile.samples.forEach((id, i) => {
@@ -48,7 +53,7 @@ function moduleIndex(source: string): (line: number) => string {
   });
   return (line) => {
     let found = "esbuild's module wrappers (module set-up)";
-    for (let lo = 0, hi = starts.length - 1; lo <= hi; ) {
+    for (let lo = 0, hi = starts.length - 1; lo <= hi;) {
       const mid = (lo + hi) >> 1;
       if (starts[mid]![0] <= line) [found, lo] = [starts[mid]![1], mid + 1];
       else hi = mid - 1;

@@ -13,7 +13,12 @@ const STARTS = 20;
 const PLANS = 5;
 
 /** Spawn, and the ms until the first stdout byte; stderr is collected until `stderrUntil` matches. */
-function spawnUntilLine(command: string, args: string[], env: NodeJS.ProcessEnv, stderrUntil?: RegExp): Promise<{ ms: number; stderr: string }> {
+function spawnUntilLine(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stderrUntil?: RegExp,
+): Promise<{ ms: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -37,7 +42,12 @@ function spawnUntilLine(command: string, args: string[], env: NodeJS.ProcessEnv,
 }
 
 const STARTUP_PARTS = ['boot_ms', 'modules_ms', 'certificate_ms', 'listen_ms'] as const;
-const PART_NAMES = { boot_ms: 'Node boot', modules_ms: 'loading and evaluating the bundle', certificate_ms: 'key and certificate', listen_ms: 'TLS server listening' };
+const PART_NAMES = {
+  boot_ms: 'Node boot',
+  modules_ms: 'loading and evaluating the bundle',
+  certificate_ms: 'key and certificate',
+  listen_ms: 'TLS server listening',
+};
 type StartupParts = Record<(typeof STARTUP_PARTS)[number], number>;
 
 function startupParts(log: string): StartupParts[] {
@@ -45,7 +55,9 @@ function startupParts(log: string): StartupParts[] {
     const json = /\{.*\}/.exec(line);
     if (json) return JSON.parse(json[0]) as StartupParts;
     // Terraform's own log prints the fields as key=value.
-    return Object.fromEntries(STARTUP_PARTS.map((part) => [part, Number(new RegExp(`${part}=([\\d.]+)`).exec(line)?.[1])])) as StartupParts;
+    return Object.fromEntries(
+      STARTUP_PARTS.map((part) => [part, Number(new RegExp(`${part}=([\\d.]+)`).exec(line)?.[1])]),
+    ) as StartupParts;
   });
 }
 
@@ -60,7 +72,12 @@ function startupBreakdown(parts: StartupParts[], total?: number): string[] {
 
 /** Spawn to handshake line, next to bare node, in the same clean environment Terraform gives a plugin. */
 async function handshake(): Promise<Report> {
-  const env = { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6,5', PLUGIN_CLIENT_CERT: selfSignedCertificate().certPem };
+  const env = {
+    PATH: process.env.PATH,
+    ...COOKIE,
+    PLUGIN_PROTOCOL_VERSIONS: '6,5',
+    PLUGIN_CLIENT_CERT: selfSignedCertificate().certPem,
+  };
   const provider: number[] = [];
   const bare: number[] = [];
   const parts: StartupParts[] = [];
@@ -72,17 +89,20 @@ async function handshake(): Promise<Report> {
   }
   // The same bare Node in this shell's environment, as terraform passes it on (NODE_EXTRA_CA_CERTS, where set).
   const bareHere: number[] = [];
-  for (let i = 0; i < STARTS / 2; i++) bareHere.push((await spawnUntilLine(process.execPath, ['-e', 'console.log(1)'], { ...process.env, ...env })).ms);
+  for (let i = 0; i < STARTS / 2; i++)
+    bareHere.push((await spawnUntilLine(process.execPath, ['-e', 'console.log(1)'], { ...process.env, ...env })).ms);
   const over = median(provider) - median(bare);
   return {
-    rows: [{
-      what: 'provider spawn to handshake line, over bare Node',
-      figure: `${ms(median(provider))} - ${ms(median(bare))} = ${ms(over)}`,
-      baseline: `node -e 'console.log(1)' ${ms(median(bare))}`,
-      ratio: `${(median(provider) / median(bare)).toFixed(2)}x`,
-      goal: `<= 15 ms over${over > 15 ? ' (missed)' : ''}`,
-      command: `median of ${STARTS}, clean env; ranges ${spread(provider)} / ${spread(bare)}`,
-    }],
+    rows: [
+      {
+        what: 'provider spawn to handshake line, over bare Node',
+        figure: `${ms(median(provider))} - ${ms(median(bare))} = ${ms(over)}`,
+        baseline: `node -e 'console.log(1)' ${ms(median(bare))}`,
+        ratio: `${(median(provider) / median(bare)).toFixed(2)}x`,
+        goal: `<= 15 ms over${over > 15 ? ' (missed)' : ''}`,
+        command: `median of ${STARTS}, clean env; ranges ${spread(provider)} / ${spread(bare)}`,
+      },
+    ],
     sections: [
       `Provider start-up in a clean environment (median of ${STARTS}; the parts from its TF_LOG_PROVIDER=trace line):`,
       ...startupBreakdown(parts, median(provider)),
@@ -103,8 +123,12 @@ async function plans(): Promise<Report> {
   mkdirSync(join(ROOT, '.tmp'), { recursive: true });
   const base = mkdtempSync(join(ROOT, '.tmp/bench-tf-'));
   const env = {
-    ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(ROOT, 'dist/terraformrc'), TF_IN_AUTOMATION: '1',
-    DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token,
+    ...process.env,
+    CHECKPOINT_DISABLE: '1',
+    TF_CLI_CONFIG_FILE: join(ROOT, 'dist/terraformrc'),
+    TF_IN_AUTOMATION: '1',
+    DIGITALOCEAN_API_URL: sim.url,
+    DIGITALOCEAN_TOKEN: sim.token,
   };
   const workspace = (name: string, mainTf: string, vars?: object): Workspace => {
     const dir = join(base, name);
@@ -116,9 +140,17 @@ async function plans(): Promise<Report> {
       new Promise<number>((resolve, reject) => {
         const started = process.hrtime.bigint();
         let errors = '';
-        const child = spawn('terraform', [...args, '-no-color', '-input=false'], { cwd: dir, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn('terraform', [...args, '-no-color', '-input=false'], {
+          cwd: dir,
+          env: { ...env, ...extraEnv },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         child.stderr.on('data', (chunk) => (errors += chunk));
-        child.on('close', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`terraform ${args[0]} failed in ${dir}:\n${errors}`))));
+        child.on('close', (code) =>
+          code === 0
+            ? resolve(Number(process.hrtime.bigint() - started) / 1e6)
+            : reject(new Error(`terraform ${args[0]} failed in ${dir}:\n${errors}`)),
+        );
       });
     return { dir, tf };
   };
@@ -137,8 +169,13 @@ async function plans(): Promise<Report> {
   const sections: string[] = [];
   try {
     for (const n of [1, 200]) {
-      const migrations = workspace(`dodb-${n}`, migrationConfig(n), { clusters: n === 1 ? clusters.slice(0, 1) : clusters.slice(1) });
-      const data = workspace(`data-${n}`, `resource "terraform_data" "d" {\n  count = ${n}\n  input = { host = "db\${count.index}.example.com", port = 5432 }\n}\n`);
+      const migrations = workspace(`dodb-${n}`, migrationConfig(n), {
+        clusters: n === 1 ? clusters.slice(0, 1) : clusters.slice(1),
+      });
+      const data = workspace(
+        `data-${n}`,
+        `resource "terraform_data" "d" {\n  count = ${n}\n  input = { host = "db\${count.index}.example.com", port = 5432 }\n}\n`,
+      );
       await migrations.tf(['init']);
       await data.tf(['init']);
       const fresh = await timePlans(migrations, data);
@@ -146,7 +183,8 @@ async function plans(): Promise<Report> {
       const migrationsBefore = count();
       await migrations.tf(['apply', '-auto-approve']);
       const applyRequests = (await requestsNow()) - before;
-      if (count() - migrationsBefore !== n) throw new Error(`apply started ${count() - migrationsBefore} migrations, expected ${n}`);
+      if (count() - migrationsBefore !== n)
+        throw new Error(`apply started ${count() - migrationsBefore} migrations, expected ${n}`);
       await data.tf(['apply', '-auto-approve']);
       const beforePlans = await requestsNow();
       const inState = await timePlans(migrations, data);
@@ -156,7 +194,10 @@ async function plans(): Promise<Report> {
       const row = (what: string, times: typeof fresh, withGoal: boolean): Row => {
         const ratio = median(times.dodb) / median(times.data);
         return {
-          what, figure: ms(median(times.dodb)), baseline: `terraform_data ${ms(median(times.data))}`, ratio: `${ratio.toFixed(2)}x`,
+          what,
+          figure: ms(median(times.dodb)),
+          baseline: `terraform_data ${ms(median(times.data))}`,
+          ratio: `${ratio.toFixed(2)}x`,
           goal: withGoal ? `<= ${goal}x${ratio > goal ? ' (missed)' : ''}` : '-',
           command: `median of ${PLANS}; ranges ${spread(times.dodb)} / ${spread(times.data)}`,
         };
@@ -164,8 +205,12 @@ async function plans(): Promise<Report> {
       rows.push(row(`terraform plan, ${n} ${plural}, fresh`, fresh, n === 1));
       rows.push(row(`terraform plan, ${n} ${plural} in state`, inState, n === 200));
       rows.push({
-        what: `API requests per migration, ${n} ${plural}`, figure: `plan ${(planRequests / n).toFixed(2)}, apply ${(applyRequests / n).toFixed(2)}`,
-        baseline: 'terraform_data 0', ratio: '-', goal: `plan 1${planRequests / n > 1 ? ' (missed)' : ''}`, command: 'simulator request log',
+        what: `API requests per migration, ${n} ${plural}`,
+        figure: `plan ${(planRequests / n).toFixed(2)}, apply ${(applyRequests / n).toFixed(2)}`,
+        baseline: 'terraform_data 0',
+        ratio: '-',
+        goal: `plan 1${planRequests / n > 1 ? ' (missed)' : ''}`,
+        command: 'simulator request log',
       });
       if (n === 200) {
         const inspected = await inspectPlan(migrations, base);
@@ -194,10 +239,15 @@ async function inspectPlan(migrations: Workspace, base: string): Promise<{ row: 
   await migrations.tf(['plan'], { TF_LOG_PROVIDER: 'trace', TF_LOG_PATH: logFile });
   const log = readFileSync(logFile, 'utf8');
   const rpcs = new Map<string, number[]>();
-  for (const [, rpc, took] of log.matchAll(/ (\w+) done: .*?ms=([\d.]+)/g)) rpcs.set(rpc!, [...(rpcs.get(rpc!) ?? []), Number(took)]);
-  const usage = [...log.matchAll(/resource usage: .*?cpu_ms=([\d.]+).*?max_rss_kb=(\d+)/g)].map(([, cpu, rss]) => ({ cpu: Number(cpu), rssMb: Number(rss) / 1024 }));
+  for (const [, rpc, took] of log.matchAll(/ (\w+) done: .*?ms=([\d.]+)/g))
+    rpcs.set(rpc!, [...(rpcs.get(rpc!) ?? []), Number(took)]);
+  const usage = [...log.matchAll(/resource usage: .*?cpu_ms=([\d.]+).*?max_rss_kb=(\d+)/g)].map(([, cpu, rss]) => ({
+    cpu: Number(cpu),
+    rssMb: Number(rss) / 1024,
+  }));
   const peak = Math.max(...usage.map((u) => u.rssMb));
-  const bareRss = Number((await spawnOutput(process.execPath, ['-e', 'console.log(process.resourceUsage().maxRSS)'])).trim()) / 1024;
+  const bareRss =
+    Number((await spawnOutput(process.execPath, ['-e', 'console.log(process.resourceUsage().maxRSS)'])).trim()) / 1024;
 
   const profileDir = join(base, 'profile');
   const bundle = profiledProvider(base, profileDir);
@@ -208,22 +258,32 @@ async function inspectPlan(migrations: Workspace, base: string): Promise<{ row: 
 
   return {
     row: {
-      what: 'provider peak memory, 200 migrations in state', figure: `${peak.toFixed(1)} MB`, baseline: `node -e '' ${bareRss.toFixed(1)} MB`,
-      ratio: `${(peak / bareRss).toFixed(2)}x`, goal: '-', command: 'max RSS of the largest of the plan\'s provider processes',
+      what: 'provider peak memory, 200 migrations in state',
+      figure: `${peak.toFixed(1)} MB`,
+      baseline: `node -e '' ${bareRss.toFixed(1)} MB`,
+      ratio: `${(peak / bareRss).toFixed(2)}x`,
+      goal: '-',
+      command: "max RSS of the largest of the plan's provider processes",
     },
     sections: [
       '',
       `RPCs Terraform makes in one 200-in-state plan (${usage.length} provider starts; handler time includes waiting for the API):`,
       '  RPC                          calls   total ms   mean ms',
-      ...[...rpcs].sort((a, b) => sum(b[1]) - sum(a[1])).map(([rpc, took]) =>
-        `  ${rpc.padEnd(28)} ${String(took.length).padStart(5)} ${sum(took).toFixed(1).padStart(10)} ${(sum(took) / took.length).toFixed(2).padStart(9)}`),
+      ...[...rpcs]
+        .sort((a, b) => sum(b[1]) - sum(a[1]))
+        .map(
+          ([rpc, took]) =>
+            `  ${rpc.padEnd(28)} ${String(took.length).padStart(5)} ${sum(took).toFixed(1).padStart(10)} ${(sum(took) / took.length).toFixed(2).padStart(9)}`,
+        ),
       `  provider CPU per start: ${usage.map((u) => ms(u.cpu)).join(', ')} (total ${ms(sum(usage.map((u) => u.cpu)))}, with trace logging on)`,
       '',
       'The same starts inside terraform, with its environment (NODE_EXTRA_CA_CERTS, where set, is loaded during Node boot):',
       ...startupBreakdown(startupParts(log)),
       '',
       `CPU profile of the provider during one 200-in-state plan (self time, all starts; ${ms(busy)} busy of ${ms(profiled)} profiled):`,
-      ...byModule.map(([name, took]) => `  ${ms(took).padStart(10)} ${((100 * took) / profiled).toFixed(1).padStart(5)}%  ${name}`),
+      ...byModule.map(
+        ([name, took]) => `  ${ms(took).padStart(10)} ${((100 * took) / profiled).toFixed(1).padStart(5)}%  ${name}`,
+      ),
     ],
   };
 }
@@ -237,11 +297,27 @@ function profiledProvider(base: string, profileDir: string): { script: string; c
   mkdirSync(bin, { recursive: true });
   mkdirSync(profileDir, { recursive: true });
   const script = join(bin, 'provider.js');
-  buildSync({ entryPoints: [join(ROOT, 'src/provider/main.ts')], outfile: script, bundle: true, keepNames: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  buildSync({
+    entryPoints: [join(ROOT, 'src/provider/main.ts')],
+    outfile: script,
+    bundle: true,
+    keepNames: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
   // Without NODE_EXTRA_CA_CERTS, as the real executable runs it (the simulator is plain HTTP).
-  writeFileSync(join(bin, 'terraform-provider-dodb'), `#!/bin/sh\nunset NODE_EXTRA_CA_CERTS\nexec "${process.execPath}" --cpu-prof --cpu-prof-dir="${profileDir}" "${script}"\n`, { mode: 0o755 });
+  writeFileSync(
+    join(bin, 'terraform-provider-dodb'),
+    `#!/bin/sh\nunset NODE_EXTRA_CA_CERTS\nexec "${process.execPath}" --cpu-prof --cpu-prof-dir="${profileDir}" "${script}"\n`,
+    { mode: 0o755 },
+  );
   const cliConfig = join(base, 'profiled.tfrc');
-  writeFileSync(cliConfig, `provider_installation {\n  dev_overrides {\n    "dodb/dodb" = "${bin}"\n  }\n  direct {}\n}\n`);
+  writeFileSync(
+    cliConfig,
+    `provider_installation {\n  dev_overrides {\n    "dodb/dodb" = "${bin}"\n  }\n  direct {}\n}\n`,
+  );
   return { script, cliConfig };
 }
 

@@ -30,5 +30,9 @@ export function formatTable(rows: Row[]): string[] {
   const headers: Array<keyof Row> = ['what', 'figure', 'baseline', 'ratio', 'goal', 'command'];
   const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => r[h].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map((row) => line(headers.map((h) => row[h])))];
+  return [
+    line(headers),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((row) => line(headers.map((h) => row[h]))),
+  ];
 }

@@ -39,41 +39,70 @@ async function planOf(t: ExecutionContext, sim: Simulator, target: 'hcl' | 'synt
   const shown = await ws.run(['show', '-json', 'plan.bin']);
   t.is(shown.code, 0, shown.output);
   const json = JSON.parse(shown.stdout);
-  const changes = (json.resource_changes as Array<{ address: string; change: Record<string, unknown> }>).map(({ address, change }) => ({
-    address, actions: change.actions, after: change.after, after_unknown: change.after_unknown, after_sensitive: change.after_sensitive,
-  }));
+  const changes = (json.resource_changes as Array<{ address: string; change: Record<string, unknown> }>).map(
+    ({ address, change }) => ({
+      address,
+      actions: change.actions,
+      after: change.after,
+      after_unknown: change.after_unknown,
+      after_sensitive: change.after_sensitive,
+    }),
+  );
   return { changes: changes.sort((a, b) => a.address.localeCompare(b.address)), outputs: json.output_changes };
 }
 
-test.serial('make hcl writes a stack that validates and plans against the simulator exactly as the JSON synth does', async (t) => {
-  const sim = await simulator(t);
-  const hcl = await planOf(t, sim, 'hcl', 'cdk.tf');
-  t.regex(readFileSync(join(STACK_DIR, 'cdk.tf'), 'utf8'), /resource "dodb_online_migration" "migration" \{/);
-  const json = await planOf(t, sim, 'synth', 'cdk.tf.json');
-  t.deepEqual(hcl, json);
-  // What both plans must hold, so that two empty or equally broken plans do not pass.
-  const migration = json.changes.find((c) => c.address === 'dodb_online_migration.migration');
-  t.deepEqual(migration?.actions, ['create']);
-  t.like(migration?.after, {
-    cluster_id: CLUSTER, ignore_dbs: ['scratch'], wait_for: 'syncing', timeouts: { create: '10m' },
-    source: [{ host: 'legacy-db.example.com', port: 5432, db_name: 'app', username: 'replicator', password: 'plan-only-password' }],
-  });
-  t.deepEqual(json.changes.map((c) => c.address), ['data.dodb_online_migration.latest', 'dodb_online_migration.migration']);
-  t.deepEqual(Object.keys(json.outputs).sort(), ['latest_status', 'migration_id', 'migration_status']);
-  t.deepEqual(await writes(sim), { PUT: 0, DELETE: 0 }, 'a plan starts nothing');
-});
+test.serial(
+  'make hcl writes a stack that validates and plans against the simulator exactly as the JSON synth does',
+  async (t) => {
+    const sim = await simulator(t);
+    const hcl = await planOf(t, sim, 'hcl', 'cdk.tf');
+    t.regex(readFileSync(join(STACK_DIR, 'cdk.tf'), 'utf8'), /resource "dodb_online_migration" "migration" \{/);
+    const json = await planOf(t, sim, 'synth', 'cdk.tf.json');
+    t.deepEqual(hcl, json);
+    // What both plans must hold, so that two empty or equally broken plans do not pass.
+    const migration = json.changes.find((c) => c.address === 'dodb_online_migration.migration');
+    t.deepEqual(migration?.actions, ['create']);
+    t.like(migration?.after, {
+      cluster_id: CLUSTER,
+      ignore_dbs: ['scratch'],
+      wait_for: 'syncing',
+      timeouts: { create: '10m' },
+      source: [
+        {
+          host: 'legacy-db.example.com',
+          port: 5432,
+          db_name: 'app',
+          username: 'replicator',
+          password: 'plan-only-password',
+        },
+      ],
+    });
+    t.deepEqual(
+      json.changes.map((c) => c.address),
+      ['data.dodb_online_migration.latest', 'dodb_online_migration.migration'],
+    );
+    t.deepEqual(Object.keys(json.outputs).sort(), ['latest_status', 'migration_id', 'migration_status']);
+    t.deepEqual(await writes(sim), { PUT: 0, DELETE: 0 }, 'a plan starts nothing');
+  },
+);
 
-test.serial('make demo: apply reaches syncing, prints the timeline and summary, destroys, and leaves no process', async (t) => {
-  const run = await demo();
-  t.is(run.code, 0, run.output.slice(-3000));
-  t.regex(run.output, /Running against the embedded simulator/);
-  t.regex(run.output, /resource "dodb_online_migration" "migration"/, 'the plan shows the migration in HCL');
-  t.regex(run.output, /migration [0-9a-f-]{36}: running[\s\S]*migration [0-9a-f-]{36}: syncing/);
-  t.regex(run.output, /Summary\n {2}migration [0-9a-f-]{36} on cluster [0-9a-f-]{36}\n\s+[\d.]+s {2}running\n\s+[\d.]+s {2}syncing\n {2}API requests so far: \d+ \(\d+ GET, 1 PUT\)/);
-  t.regex(run.output, /Destroy complete! Resources: 1 destroyed/);
-  t.regex(run.output, /is done\./, 'stopping the syncing migration is the cutover');
-  t.deepEqual(processesIn(STACK_DIR), []);
-});
+test.serial(
+  'make demo: apply reaches syncing, prints the timeline and summary, destroys, and leaves no process',
+  async (t) => {
+    const run = await demo();
+    t.is(run.code, 0, run.output.slice(-3000));
+    t.regex(run.output, /Running against the embedded simulator/);
+    t.regex(run.output, /resource "dodb_online_migration" "migration"/, 'the plan shows the migration in HCL');
+    t.regex(run.output, /migration [0-9a-f-]{36}: running[\s\S]*migration [0-9a-f-]{36}: syncing/);
+    t.regex(
+      run.output,
+      /Summary\n {2}migration [0-9a-f-]{36} on cluster [0-9a-f-]{36}\n\s+[\d.]+s {2}running\n\s+[\d.]+s {2}syncing\n {2}API requests so far: \d+ \(\d+ GET, 1 PUT\)/,
+    );
+    t.regex(run.output, /Destroy complete! Resources: 1 destroyed/);
+    t.regex(run.output, /is done\./, 'stopping the syncing migration is the cutover');
+    t.deepEqual(processesIn(STACK_DIR), []);
+  },
+);
 
 test.serial('make demo interrupted with Ctrl-C during the apply leaves no simulator or provider process', async (t) => {
   // Once, when the apply has begun: `child.killed` stays false after a signal to the group.
@@ -87,15 +116,26 @@ test.serial('make demo interrupted with Ctrl-C during the apply leaves no simula
   t.not(run.code, 0);
   t.regex(run.output, /Interrupted/);
   // A provider that terraform stopped may still be on its way out when make has exited.
-  await until('the providers to exit', async () => (processesIn(STACK_DIR).length === 0 ? true : undefined), 10_000).catch(() => undefined);
+  await until(
+    'the providers to exit',
+    async () => (processesIn(STACK_DIR).length === 0 ? true : undefined),
+    10_000,
+  ).catch(() => undefined);
   t.deepEqual(processesIn(STACK_DIR), [], 'no provider left');
   t.false(run.output.includes('Destroy complete'));
 });
 
 /** The demo in its own process group, as a terminal runs it: Ctrl-C reaches every process in it. */
-function demo(onOutput?: (child: ReturnType<typeof spawn>, output: string) => void): Promise<{ code: number | null; output: string }> {
+function demo(
+  onOutput?: (child: ReturnType<typeof spawn>, output: string) => void,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn('make', ['-s', 'demo'], { cwd: ROOT, env: terraformEnv('/dev/null'), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('make', ['-s', 'demo'], {
+      cwd: ROOT,
+      env: terraformEnv('/dev/null'),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk;
@@ -109,12 +149,16 @@ function demo(onOutput?: (child: ReturnType<typeof spawn>, output: string) => vo
 
 /** Processes whose working directory is `dir`: the providers terraform started there. */
 function processesIn(dir: string): string[] {
-  return readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
-    try {
-      const cwd = readlinkSync(`/proc/${pid}/cwd`);
-      return cwd === dir && existsSync(`/proc/${pid}/cmdline`) ? [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')] : [];
-    } catch {
-      return [];
-    }
-  });
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .flatMap((pid) => {
+      try {
+        const cwd = readlinkSync(`/proc/${pid}/cwd`);
+        return cwd === dir && existsSync(`/proc/${pid}/cmdline`)
+          ? [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')]
+          : [];
+      } catch {
+        return [];
+      }
+    });
 }

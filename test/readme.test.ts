@@ -12,21 +12,36 @@ import { PROVIDER_BLOCK, initialized, workspace } from './helpers/terraform';
 
 /** Every fenced block of the README, with the kind its `<!-- sample: KIND -->` marker gives. */
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const samples = [...README.matchAll(/(?:<!-- sample: ([a-z-]+) -->\n)?```[a-z]*\n([\s\S]*?)```/g)].map((m, index) => ({ kind: m[1], code: m[2]!, index }));
+const samples = [...README.matchAll(/(?:<!-- sample: ([a-z-]+) -->\n)?```[a-z]*\n([\s\S]*?)```/g)].map((m, index) => ({
+  kind: m[1],
+  code: m[2]!,
+  index,
+}));
 const ofKind = (kind: string) => samples.filter((s) => s.kind === kind);
 
 test('every code sample in the README is marked with the kind of test that runs it', (t) => {
   t.true(samples.length >= 8);
   for (const sample of samples) t.truthy(sample.kind, `sample ${sample.index} has no marker:\n${sample.code}`);
   t.deepEqual([...new Set(samples.map((s) => s.kind))].sort(), [
-    'cdktf-get', 'cdktf-json', 'dodb', 'hcl', 'install-cdktf', 'install-hcl', 'make', 'netmirror', 'teams', 'terraformrc', 'typescript',
+    'cdktf-get',
+    'cdktf-json',
+    'dodb',
+    'hcl',
+    'install-cdktf',
+    'install-hcl',
+    'make',
+    'netmirror',
+    'teams',
+    'terraformrc',
+    'typescript',
   ]);
 });
 
 test('the make commands are targets of the Makefile', (t) => {
   const targets = ofKind('make').flatMap((s) => [...s.code.matchAll(/^make (\S+)/gm)].map((m) => m[1]!));
   t.deepEqual(targets, ['demo', 'test', 'synth', 'hcl']);
-  for (const target of targets) t.notThrows(() => execFileSync('make', ['-n', target], { cwd: ROOT, stdio: 'ignore' }), target);
+  for (const target of targets)
+    t.notThrows(() => execFileSync('make', ['-n', target], { cwd: ROOT, stdio: 'ignore' }), target);
 });
 
 test('the CLI configuration shown is the one make provider writes', (t) => {
@@ -38,7 +53,9 @@ for (const sample of ofKind('hcl')) {
   test(`HCL sample ${sample.index} passes terraform validate`, async (t) => {
     const sim = await simulator(t);
     const ws = workspace(t, sim);
-    ws.write({ 'main.tf': sample.code.includes('required_providers') ? sample.code : `${PROVIDER_BLOCK}\n${sample.code}` });
+    ws.write({
+      'main.tf': sample.code.includes('required_providers') ? sample.code : `${PROVIDER_BLOCK}\n${sample.code}`,
+    });
     await initialized(t, ws);
     const result = await ws.run(['validate']);
     t.is(result.code, 0, result.output);
@@ -64,7 +81,11 @@ for (const sample of ofKind('dodb')) {
     symlinkSync(join(ROOT, 'dist/dodb.js'), join(dir, 'bin/dodb'));
     const env = terraformEnv('/dev/null', {
       PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
-      DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token, CLUSTER, SOURCE_PASSWORD: 'readme-password', SCRATCH: dir,
+      DIGITALOCEAN_API_URL: sim.url,
+      DIGITALOCEAN_TOKEN: sim.token,
+      CLUSTER,
+      SOURCE_PASSWORD: 'readme-password',
+      SCRATCH: dir,
     });
     const output = await runSample(t, sample.code, dir, env);
     t.false(output.includes('readme-password'));
@@ -85,7 +106,12 @@ const checkout = (code: string) => code.replaceAll('/path/to/dodb', ROOT);
  */
 async function runSample(t: ExecutionContext, code: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn('bash', ['-e', '-c', code], { cwd, env: { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('bash', ['-e', '-c', code], {
+      cwd,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
@@ -124,7 +150,13 @@ test('install for CDKTF: cdktf-cli 0.21 deploys the README app on the first try 
   writeFileSync(join(dir, 'main.ts'), app);
   writeFileSync(join(dir, 'cdktf.json'), only('cdktf-json'));
   const sim = await simulator(t, { syncDelayMs: 500 });
-  const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token, TF_VAR_source_password: 'readme-password', CI: 'true', TF_CLI_CONFIG_FILE: '' };
+  const env = {
+    DIGITALOCEAN_API_URL: sim.url,
+    DIGITALOCEAN_TOKEN: sim.token,
+    TF_VAR_source_password: 'readme-password',
+    CI: 'true',
+    TF_CLI_CONFIG_FILE: '',
+  };
 
   const output = await runSample(t, checkout(only('install-cdktf')), dir, env);
   t.regex(output, /Apply complete! Resources: 1 added/);
@@ -133,14 +165,22 @@ test('install for CDKTF: cdktf-cli 0.21 deploys the README app on the first try 
   t.deepEqual(await installedCopies(dir, 'constructs'), [join(dir, 'node_modules/constructs')]);
   const calls = (await requests(sim)).map((r) => r.method);
   t.true(calls.includes('PUT') && calls.includes('DELETE'), calls.join(' '));
-  t.regex(readFileSync(join(dir, 'cdktf.out/stacks/migration/.terraform.lock.hcl'), 'utf8'), /"zh:/, 'deploy kept the lock file dodb wrote');
+  t.regex(
+    readFileSync(join(dir, 'cdktf.out/stacks/migration/.terraform.lock.hcl'), 'utf8'),
+    /"zh:/,
+    'deploy kept the lock file dodb wrote',
+  );
   const fromPackage = readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8');
 
   await runSample(t, only('cdktf-get'), dir, { ...env, TF_CLI_CONFIG_FILE: join(dir, '.terraformrc') });
   writeFileSync(join(dir, 'main.ts'), app.replaceAll("from 'dodb/", "from './.gen/providers/dodb/"));
   await runSample(t, 'npx ts-node main.ts', dir, env);
-  const withoutMetadata = (text: string) => JSON.stringify(JSON.parse(text), (key, value) => (key === '//' ? undefined : value));
-  t.is(withoutMetadata(readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8')), withoutMetadata(fromPackage));
+  const withoutMetadata = (text: string) =>
+    JSON.stringify(JSON.parse(text), (key, value) => (key === '//' ? undefined : value));
+  t.is(
+    withoutMetadata(readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8')),
+    withoutMetadata(fromPackage),
+  );
 });
 
 test('for a team: terraform providers lock against the release served over HTTPS records every platform, and init installs from it with nothing missing', async (t) => {
@@ -149,17 +189,29 @@ test('for a team: terraform providers lock against the release served over HTTPS
   const dir = scratchDir(t, 'readme-teams');
   const toMirror = (code: string) => checkout(code).replaceAll('https://terraform-mirror.example.com/', mirror.url);
   writeFileSync(join(dir, 'terraformrc'), toMirror(only('netmirror')));
-  writeFileSync(join(dir, 'main.tf'), `${PROVIDER_BLOCK.replace('source = "dodb/dodb"', `source = "dodb/dodb", version = "${VERSION}"`)}`);
-  const output = await runSample(t, toMirror(only('teams')), dir, { TF_CLI_CONFIG_FILE: join(dir, 'terraformrc'), SSL_CERT_FILE: mirror.caFile });
+  writeFileSync(
+    join(dir, 'main.tf'),
+    `${PROVIDER_BLOCK.replace('source = "dodb/dodb"', `source = "dodb/dodb", version = "${VERSION}"`)}`,
+  );
+  const output = await runSample(t, toMirror(only('teams')), dir, {
+    TF_CLI_CONFIG_FILE: join(dir, 'terraformrc'),
+    SSL_CERT_FILE: mirror.caFile,
+  });
 
   for (const platform of ['darwin_amd64', 'darwin_arm64', 'linux_amd64', 'linux_arm64']) {
-    t.true(mirror.served.includes(`/registry.terraform.io/dodb/dodb/terraform-provider-dodb_${VERSION}_${platform}.zip`), `${platform} fetched and hashed`);
+    t.true(
+      mirror.served.includes(`/registry.terraform.io/dodb/dodb/terraform-provider-dodb_${VERSION}_${platform}.zip`),
+      `${platform} fetched and hashed`,
+    );
   }
   // A mirror's zips are not signed, so Terraform records the h1: it computed from each platform's zip
   // (one and the same: the provider is one Node script), checked against the mirror's zh:.
   const lock = readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8');
   const h1 = [...new Set(platformPackages(join(ROOT, 'dist/mirror'), VERSION).map((p) => p.h1))];
-  t.deepEqual([...lock.matchAll(/"((?:h1|zh):[^"]+)"/g)].map((m) => m[1]), h1);
+  t.deepEqual(
+    [...lock.matchAll(/"((?:h1|zh):[^"]+)"/g)].map((m) => m[1]),
+    h1,
+  );
   t.true(output.includes(`Installed dodb/dodb v${VERSION}`), output);
   t.false(output.includes('Incomplete lock file information'), output);
 });

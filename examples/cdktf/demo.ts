@@ -33,7 +33,9 @@ async function main(): Promise<number> {
     ...(process.stdout.isTTY ? {} : { TF_CLI_ARGS: '-no-color' }),
   };
   if (real) {
-    say(`Running against the real DigitalOcean API (${env.DIGITALOCEAN_API_URL ?? DEFAULT_ENDPOINT}), cluster ${env.TF_VAR_cluster_id}.`);
+    say(
+      `Running against the real DigitalOcean API (${env.DIGITALOCEAN_API_URL ?? DEFAULT_ENDPOINT}), cluster ${env.TF_VAR_cluster_id}.`,
+    );
   } else {
     simulator = await startSimulator({ syncDelayMs: 4000 });
     Object.assign(env, {
@@ -42,10 +44,16 @@ async function main(): Promise<number> {
       TF_VAR_cluster_id: SEED_CLUSTERS[0]!.id,
       TF_VAR_source_password: 'demo-only-password',
     });
-    say(`Running against the embedded simulator at ${simulator.url} (set DIGITALOCEAN_TOKEN and TF_VAR_cluster_id to use the real API).`);
+    say(
+      `Running against the embedded simulator at ${simulator.url} (set DIGITALOCEAN_TOKEN and TF_VAR_cluster_id to use the real API).`,
+    );
   }
   const clusterId = env.TF_VAR_cluster_id!;
-  const client = new DoClient({ token: env.DIGITALOCEAN_TOKEN!, endpoint: env.DIGITALOCEAN_API_URL, userAgent: 'dodb-demo' });
+  const client = new DoClient({
+    token: env.DIGITALOCEAN_TOKEN!,
+    endpoint: env.DIGITALOCEAN_API_URL,
+    userAgent: 'dodb-demo',
+  });
 
   say('Synthesizing the example CDKTF stack (examples/cdktf) with node.');
   rmSync(STACK_DIR, { recursive: true, force: true });
@@ -79,8 +87,15 @@ async function main(): Promise<number> {
   for (const { at, migration: m } of timeline) console.log(`  ${seconds(at - started).padStart(7)}  ${m.status}`);
   if (simulator) {
     const log = (await (await fetch(`${simulator.url}/_sim/requests`)).json()) as Array<{ method: string }>;
-    const byMethod = log.reduce<Record<string, number>>((counts, r) => ({ ...counts, [r.method]: (counts[r.method] ?? 0) + 1 }), {});
-    console.log(`  API requests so far: ${log.length} (${Object.entries(byMethod).map(([m, n]) => `${n} ${m}`).join(', ')}), including the demo's own status polls`);
+    const byMethod = log.reduce<Record<string, number>>(
+      (counts, r) => ({ ...counts, [r.method]: (counts[r.method] ?? 0) + 1 }),
+      {},
+    );
+    console.log(
+      `  API requests so far: ${log.length} (${Object.entries(byMethod)
+        .map(([m, n]) => `${n} ${m}`)
+        .join(', ')}), including the demo's own status polls`,
+    );
   }
 
   say('terraform destroy: stops the migration (stopping a syncing migration is the cutover: it becomes done)');
@@ -91,7 +106,12 @@ async function main(): Promise<number> {
 }
 
 /** The migration's status changes while terraform applies, as a person would watch them. */
-function watch(client: DoClient, clusterId: string, previousId: string | undefined, timeline: Array<{ at: number; migration: Migration }>) {
+function watch(
+  client: DoClient,
+  clusterId: string,
+  previousId: string | undefined,
+  timeline: Array<{ at: number; migration: Migration }>,
+) {
   const controller = new AbortController();
   const loop = async () => {
     while (!controller.signal.aborted) {
@@ -115,7 +135,12 @@ function run(command: string, args: string[], options: { cwd: string; env: NodeJ
     running.on('exit', (code, signal) => {
       running = undefined;
       if (code === 0) resolvePromise();
-      else reject(new Error(`${command} ${args.filter((a) => !a.startsWith('-chdir')).join(' ')} exited with ${code ?? signal}`));
+      else
+        reject(
+          new Error(
+            `${command} ${args.filter((a) => !a.startsWith('-chdir')).join(' ')} exited with ${code ?? signal}`,
+          ),
+        );
     });
   });
 }

@@ -17,7 +17,11 @@ export class MigrationStack extends TerraformStack {
     new DodbProvider(this, 'dodb');
 
     const variable = (name: string, description: string, defaultValue?: string | number) =>
-      new TerraformVariable(this, name, { type: typeof defaultValue === 'number' ? 'number' : 'string', description, default: defaultValue });
+      new TerraformVariable(this, name, {
+        type: typeof defaultValue === 'number' ? 'number' : 'string',
+        description,
+        default: defaultValue,
+      });
     const clusterId = variable('cluster_id', 'UUID of the target DigitalOcean database cluster.');
     const host = variable('source_host', 'Host of the source database.', 'legacy-db.example.com');
     const port = variable('source_port', 'Port of the source database.', 5432);

@@ -26,7 +26,13 @@ function describeChecks(checks: ValueChecks): string {
   if (length) parts.push(length);
   if (checks.minimum !== undefined || checks.maximum !== undefined) {
     const kind = checks.integer ? 'a whole number' : 'a number';
-    parts.push(checks.maximum === undefined ? `${kind} of at least ${checks.minimum}` : checks.minimum === undefined ? `${kind} of at most ${checks.maximum}` : `${kind} from ${checks.minimum} to ${checks.maximum}`);
+    parts.push(
+      checks.maximum === undefined
+        ? `${kind} of at least ${checks.minimum}`
+        : checks.minimum === undefined
+          ? `${kind} of at most ${checks.maximum}`
+          : `${kind} from ${checks.minimum} to ${checks.maximum}`,
+    );
   }
   return parts.join('; ');
 }

@@ -1,5 +1,12 @@
 import type { TerraformType } from '../tfplugin/wire/schema';
-import { type AttributeModel, type BlockModel, type NestedBlockModel, type ProviderModel, type SchemaModel, camel } from './model';
+import {
+  type AttributeModel,
+  type BlockModel,
+  type NestedBlockModel,
+  type ProviderModel,
+  type SchemaModel,
+  camel,
+} from './model';
 import { Writer } from './writer';
 
 /** The CDK library the bindings are written against: HashiCorp's `cdktf` or its fork CDK Terrain. */
@@ -37,7 +44,7 @@ function indexModule(schemas: SchemaModel[]): string {
 function cdkModule(library: CdkLibrary): string {
   const w = new Writer();
   w.line(HEADER).line(`export * from '${library}';`).line();
-  w.doc('Drops the attributes that are not set, so that the CDK\'s token resolver never walks them.');
+  w.doc("Drops the attributes that are not set, so that the CDK's token resolver never walks them.");
   w.block('export function omitUndefined(attributes: { [name: string]: any }): { [name: string]: any }', () => {
     w.block('for (const name of Object.keys(attributes))', () => {
       w.block('if (attributes[name] === undefined)', () => w.line('delete attributes[name];'));
@@ -73,10 +80,15 @@ function typeInfo(type: TerraformType): TypeInfo {
       toHcl: `cdktf.listMapperHcl(${item.toHcl}, false)`,
       hclType: kind,
       storageClassType: `${item.storageClassType}List`,
-      getter: (name) => (kind === 'set' ? `cdktf.Fn.tolist(this.getListAttribute('${name}'))` : `this.getListAttribute('${name}')`),
+      getter: (name) =>
+        kind === 'set' ? `cdktf.Fn.tolist(this.getListAttribute('${name}'))` : `this.getListAttribute('${name}')`,
     };
   }
-  const scalar = { string: ['string', 'string', 'getStringAttribute'], number: ['number', 'number', 'getNumberAttribute'], bool: ['boolean | cdktf.IResolvable', 'boolean', 'getBooleanAttribute'] }[type];
+  const scalar = {
+    string: ['string', 'string', 'getStringAttribute'],
+    number: ['number', 'number', 'getNumberAttribute'],
+    bool: ['boolean | cdktf.IResolvable', 'boolean', 'getBooleanAttribute'],
+  }[type];
   const [ts, name, getter] = scalar;
   return {
     ts,
@@ -97,13 +109,17 @@ const docsUrl = (model: ProviderModel, schema: SchemaModel) => {
 
 function attributeDoc(attribute: AttributeModel): string[] {
   const notes: string[] = [attribute.description];
-  if (attribute.sensitive) notes.push('Sensitive: Terraform hides this value in plan output; pass it from a sensitive variable, never as a literal.');
+  if (attribute.sensitive)
+    notes.push(
+      'Sensitive: Terraform hides this value in plan output; pass it from a sensitive variable, never as a literal.',
+    );
   if (attribute.writeOnly) notes.push('Write-only (Terraform 1.11+): sent to the provider but never stored in state.');
   return notes;
 }
 
 const settable = (a: AttributeModel) => a.required || a.optional;
-const byName = <T extends { name: string }>(items: T[]) => [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+const byName = <T extends { name: string }>(items: T[]) =>
+  [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 function writeConfigMembers(w: Writer, block: BlockModel, docLink: (name: string) => string): void {
   for (const a of byName(block.attributes).filter(settable)) {
@@ -120,7 +136,9 @@ function emitProvider(model: ProviderModel): string {
   const schema = model.provider;
   const w = new Writer();
   const link = (name: string) => `Docs: {@link ${docsUrl(model, schema)}#${name} ${schema.className}#${name}}`;
-  w.line(HEADER).line(`// ${docsUrl(model, schema)}`).line();
+  w.line(HEADER)
+    .line(`// ${docsUrl(model, schema)}`)
+    .line();
   w.line("import { Construct } from 'constructs';").line("import * as cdktf from '../cdk';").line();
   w.block(`export interface ${schema.className}Config`, () => {
     writeConfigMembers(w, schema.block, link);
@@ -133,27 +151,43 @@ function emitProvider(model: ProviderModel): string {
     w.line(`public static readonly tfResourceType = '${model.name}';`).line();
     writeImportHelper(w, schema.className, model.name);
     w.block(`public constructor(scope: Construct, id: string, config: ${schema.className}Config = {})`, () => {
-      w.block('super(scope, id,', () => {
-        w.line(`terraformResourceType: '${model.name}',`);
-        writeGeneratorMetadata(w, model);
-        w.line(`terraformProviderSource: '${model.source}',`);
-      }, '});');
+      w.block(
+        'super(scope, id,',
+        () => {
+          w.line(`terraformResourceType: '${model.name}',`);
+          writeGeneratorMetadata(w, model);
+          w.line(`terraformProviderSource: '${model.source}',`);
+        },
+        '});',
+      );
       for (const a of schema.block.attributes) w.line(`this._${camel(a.name)} = config.${camel(a.name)};`);
       w.line('this._alias = config.alias;');
     });
-    const members = [...byName(schema.block.attributes).map((a) => ({ name: a.name, ts: typeInfo(a.type).ts })), { name: 'alias', ts: 'string' }];
+    const members = [
+      ...byName(schema.block.attributes).map((a) => ({ name: a.name, ts: typeInfo(a.type).ts })),
+      { name: 'alias', ts: 'string' },
+    ];
     for (const { name, ts } of members) {
       const field = `_${camel(name)}`;
       w.line().line(`private ${field}?: ${ts};`);
       const modifier = name === 'alias' ? 'public override' : 'public';
       w.block(`${modifier} get ${camel(name)}()`, () => w.line(`return this.${field};`));
       w.block(`${modifier} set ${camel(name)}(value: ${ts} | undefined)`, () => w.line(`this.${field} = value;`));
-      w.block(`public reset${camel(name)[0]!.toUpperCase()}${camel(name).slice(1)}()`, () => w.line(`this.${field} = undefined;`));
+      w.block(`public reset${camel(name)[0]!.toUpperCase()}${camel(name).slice(1)}()`, () =>
+        w.line(`this.${field} = undefined;`),
+      );
       w.block(`public get ${camel(name)}Input()`, () => w.line(`return this.${field};`));
     }
     w.line();
-    const all = [...byName(schema.block.attributes).map((a) => ({ name: a.name, info: typeInfo(a.type) })), { name: 'alias', info: typeInfo('string') }];
-    writeSynthesis(w, all.map(({ name, info }) => ({ name, value: `this._${camel(name)}`, info })), []);
+    const all = [
+      ...byName(schema.block.attributes).map((a) => ({ name: a.name, info: typeInfo(a.type) })),
+      { name: 'alias', info: typeInfo('string') },
+    ];
+    writeSynthesis(
+      w,
+      all.map(({ name, info }) => ({ name, value: `this._${camel(name)}`, info })),
+      [],
+    );
   });
   return w.toString();
 }
@@ -163,17 +197,26 @@ function writeImportHelper(w: Writer, className: string, typeName: string): void
     `Generates CDKTF code for importing a ${className} upon running "cdktf plan <stack-name>".`,
     '@param scope The scope in which to define this construct\n@param importToId The construct id used in the generated config\n@param importFromId The id of the existing object to import\n@param provider? Optional instance of the provider where the object is found',
   );
-  w.block('public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider)', () => {
-    w.line(`return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: '${typeName}', importId: importFromId, provider });`);
-  });
+  w.block(
+    'public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider)',
+    () => {
+      w.line(
+        `return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: '${typeName}', importId: importFromId, provider });`,
+      );
+    },
+  );
   w.line();
 }
 
 function writeGeneratorMetadata(w: Writer, model: ProviderModel): void {
-  w.block('terraformGeneratorMetadata:', () => {
-    w.line(`providerName: '${model.name}',`);
-    w.line(`providerVersionConstraint: '${model.version}',`);
-  }, '},');
+  w.block(
+    'terraformGeneratorMetadata:',
+    () => {
+      w.line(`providerName: '${model.name}',`);
+      w.line(`providerVersionConstraint: '${model.version}',`);
+    },
+    '},',
+  );
 }
 
 interface SynthesizedMember {
@@ -191,26 +234,40 @@ interface SynthesizedBlock {
 
 function writeSynthesis(w: Writer, attributes: SynthesizedMember[], blocks: SynthesizedBlock[]): void {
   w.block('protected override synthesizeAttributes(): { [name: string]: any }', () => {
-    w.block('return cdktf.omitUndefined(', () => {
-      for (const a of attributes) w.line(`${a.name}: ${a.info.toTerraform}(${a.value}),`);
-      for (const b of blocks) w.line(`${b.name}: ${lowerFirst(b.struct)}ToTerraform(${b.value}),`);
-    }, '});');
+    w.block(
+      'return cdktf.omitUndefined(',
+      () => {
+        for (const a of attributes) w.line(`${a.name}: ${a.info.toTerraform}(${a.value}),`);
+        for (const b of blocks) w.line(`${b.name}: ${lowerFirst(b.struct)}ToTerraform(${b.value}),`);
+      },
+      '});',
+    );
   });
   w.line();
-  w.block('protected override synthesizeHclAttributes(): { [name: string]: any }', () => writeHclAttrs(w, attributes, blocks));
+  w.block('protected override synthesizeHclAttributes(): { [name: string]: any }', () =>
+    writeHclAttrs(w, attributes, blocks),
+  );
 }
 
 function writeHclAttrs(w: Writer, attributes: SynthesizedMember[], blocks: SynthesizedBlock[]): void {
-  w.block('const attrs =', () => {
-    for (const a of attributes) {
-      w.line(`${a.name}: { value: ${a.info.toHcl}(${a.value}), isBlock: false, type: '${a.info.hclType}', storageClassType: '${a.info.storageClassType}' },`);
-    }
-    for (const b of blocks) {
-      const type = b.nesting === 'list' ? 'list' : 'struct';
-      const storage = b.nesting === 'list' ? `${b.struct}List` : b.struct;
-      w.line(`${b.name}: { value: ${lowerFirst(b.struct)}ToHclTerraform(${b.value}), isBlock: true, type: '${type}', storageClassType: '${storage}' },`);
-    }
-  }, '};');
+  w.block(
+    'const attrs =',
+    () => {
+      for (const a of attributes) {
+        w.line(
+          `${a.name}: { value: ${a.info.toHcl}(${a.value}), isBlock: false, type: '${a.info.hclType}', storageClassType: '${a.info.storageClassType}' },`,
+        );
+      }
+      for (const b of blocks) {
+        const type = b.nesting === 'list' ? 'list' : 'struct';
+        const storage = b.nesting === 'list' ? `${b.struct}List` : b.struct;
+        w.line(
+          `${b.name}: { value: ${lowerFirst(b.struct)}ToHclTerraform(${b.value}), isBlock: true, type: '${type}', storageClassType: '${storage}' },`,
+        );
+      }
+    },
+    '};',
+  );
   w.line('return Object.fromEntries(Object.entries(attrs).filter(([, entry]) => entry.value !== undefined));');
 }
 
@@ -221,7 +278,9 @@ function emitResource(model: ProviderModel, schema: SchemaModel): string {
   const base = schema.kind === 'resource' ? 'TerraformResource' : 'TerraformDataSource';
   w.line(HEADER).line(`// ${url}`).line();
   w.line("import { Construct } from 'constructs';").line("import * as cdktf from '../cdk';").line();
-  w.block(`export interface ${schema.className}Config extends cdktf.TerraformMetaArguments`, () => writeConfigMembers(w, schema.block, link));
+  w.block(`export interface ${schema.className}Config extends cdktf.TerraformMetaArguments`, () =>
+    writeConfigMembers(w, schema.block, link),
+  );
   for (const block of schema.block.blocks) emitStruct(w, block, link);
   w.line();
   w.doc(schema.description, `Represents a {@link ${url} ${schema.typeName}}.`);
@@ -229,23 +288,35 @@ function emitResource(model: ProviderModel, schema: SchemaModel): string {
     w.line(`public static readonly tfResourceType = '${schema.typeName}';`).line();
     writeImportHelper(w, schema.className, schema.typeName);
     w.block(`public constructor(scope: Construct, id: string, config: ${schema.className}Config)`, () => {
-      w.block('super(scope, id,', () => {
-        w.line(`terraformResourceType: '${schema.typeName}',`);
-        writeGeneratorMetadata(w, model);
-        for (const meta of ['provider', 'dependsOn', 'count', 'lifecycle', 'provisioners', 'connection', 'forEach']) {
-          if (schema.kind === 'data-source' && (meta === 'provisioners' || meta === 'connection')) continue;
-          w.line(`${meta}: config.${meta},`);
-        }
-      }, '});');
-      for (const a of byName(schema.block.attributes).filter(settable)) w.line(`this._${camel(a.name)} = config.${camel(a.name)};`);
+      w.block(
+        'super(scope, id,',
+        () => {
+          w.line(`terraformResourceType: '${schema.typeName}',`);
+          writeGeneratorMetadata(w, model);
+          for (const meta of ['provider', 'dependsOn', 'count', 'lifecycle', 'provisioners', 'connection', 'forEach']) {
+            if (schema.kind === 'data-source' && (meta === 'provisioners' || meta === 'connection')) continue;
+            w.line(`${meta}: config.${meta},`);
+          }
+        },
+        '});',
+      );
+      for (const a of byName(schema.block.attributes).filter(settable))
+        w.line(`this._${camel(a.name)} = config.${camel(a.name)};`);
       for (const b of byName(schema.block.blocks)) w.line(`this._${camel(b.name)}Value = config.${camel(b.name)};`);
     });
     writeAccessors(w, schema.block);
     w.line();
     writeSynthesis(
       w,
-      byName(schema.block.attributes).filter(settable).map((a) => ({ name: a.name, value: `this._${camel(a.name)}`, info: typeInfo(a.type) })),
-      byName(schema.block.blocks).map((b) => ({ name: b.name, value: `this.${camel(b.name)}Input`, struct: b.structName, nesting: b.nesting })),
+      byName(schema.block.attributes)
+        .filter(settable)
+        .map((a) => ({ name: a.name, value: `this._${camel(a.name)}`, info: typeInfo(a.type) })),
+      byName(schema.block.blocks).map((b) => ({
+        name: b.name,
+        value: `this.${camel(b.name)}Input`,
+        struct: b.structName,
+        nesting: b.nesting,
+      })),
     );
   });
   return w.toString();
@@ -289,7 +360,9 @@ function writeAccessors(w: Writer, block: BlockModel): void {
         w.block(`if (${reference})`, () => w.line(`${reference}.internalValue = undefined;`));
       });
     }
-    w.block(`public get ${name}Input(): ${b.structName} | cdktf.IResolvable | undefined`, () => w.line(`return ${reference} ? ${reference}.internalValue : ${value};`));
+    w.block(`public get ${name}Input(): ${b.structName} | cdktf.IResolvable | undefined`, () =>
+      w.line(`return ${reference} ? ${reference}.internalValue : ${value};`),
+    );
   }
 }
 
@@ -301,28 +374,47 @@ function emitStruct(w: Writer, block: NestedBlockModel, link: (name: string) => 
   w.block(`export interface ${struct}`, () => writeConfigMembers(w, block.block, link));
   w.line();
   const guard = () => {
-    w.block('if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct))', () => w.line('return struct;'));
+    w.block('if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct))', () =>
+      w.line('return struct;'),
+    );
     w.block('if (cdktf.isComplexElement(struct))', () => {
-      w.line("throw new Error('A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration');");
+      w.line(
+        "throw new Error('A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration');",
+      );
     });
   };
   w.block(`export function ${lowerFirst(struct)}ToTerraform(struct?: ${value}): any`, () => {
     guard();
-    w.block('return cdktf.omitUndefined(', () => {
-      for (const a of settableAttributes) w.line(`${a.name}: ${typeInfo(a.type).toTerraform}(struct!.${camel(a.name)}),`);
-    }, '});');
+    w.block(
+      'return cdktf.omitUndefined(',
+      () => {
+        for (const a of settableAttributes)
+          w.line(`${a.name}: ${typeInfo(a.type).toTerraform}(struct!.${camel(a.name)}),`);
+      },
+      '});',
+    );
   });
   w.line();
   w.block(`export function ${lowerFirst(struct)}ToHclTerraform(struct?: ${value}): any`, () => {
     guard();
-    writeHclAttrs(w, settableAttributes.map((a) => ({ name: a.name, value: `struct!.${camel(a.name)}`, info: typeInfo(a.type) })), []);
+    writeHclAttrs(
+      w,
+      settableAttributes.map((a) => ({ name: a.name, value: `struct!.${camel(a.name)}`, info: typeInfo(a.type) })),
+      [],
+    );
   });
   w.line();
   w.block(`export class ${struct}OutputReference extends cdktf.ComplexObject`, () => {
     w.line('private isEmptyObject = false;').line('private resolvableValue?: cdktf.IResolvable;').line();
-    w.doc('@param terraformResource The parent resource\n@param terraformAttribute The attribute on the parent resource this class is referencing');
+    w.doc(
+      '@param terraformResource The parent resource\n@param terraformAttribute The attribute on the parent resource this class is referencing',
+    );
     w.block('public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string)', () => {
-      w.line(block.nesting === 'list' ? 'super(terraformResource, terraformAttribute, false, 0);' : 'super(terraformResource, terraformAttribute, false);');
+      w.line(
+        block.nesting === 'list'
+          ? 'super(terraformResource, terraformAttribute, false, 0);'
+          : 'super(terraformResource, terraformAttribute, false);',
+      );
     });
     w.line();
     w.block(`public get internalValue(): ${struct} | cdktf.IResolvable | undefined`, () => {

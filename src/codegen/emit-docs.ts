@@ -13,40 +13,61 @@ export interface DocFile {
 export function emitDocs(model: ProviderModel, examplesDir: string): DocFile[] {
   const example = (path: string) => readFileSync(join(examplesDir, path), 'utf8').trimEnd();
   const page = (schema: SchemaModel, folder: string, heading: string, extra = '', intro = '') => {
-    const stem = folder === 'provider' ? 'provider/provider' : `${folder}/${schema.typeName}/${folder === 'resources' ? 'resource' : 'data-source'}`;
-    return [
-      '---',
-      `page_title: "${heading}"`,
-      `description: |-\n  ${firstSentence(schema.description)}`,
-      '---',
-      '',
-      `# ${heading}`,
-      '',
-      schema.description,
-      '',
-      ...(intro ? [intro, ''] : []),
-      '## Example Usage (HCL)',
-      '',
-      '```terraform',
-      example(`${stem}.tf`),
-      '```',
-      '',
-      '## Example Usage (CDKTF, TypeScript)',
-      '',
-      '```typescript',
-      example(`${stem}.ts`),
-      '```',
-      '',
-      ...schemaSection(schema.block),
-      extra,
-    ].join('\n').trimEnd() + '\n';
+    const stem =
+      folder === 'provider'
+        ? 'provider/provider'
+        : `${folder}/${schema.typeName}/${folder === 'resources' ? 'resource' : 'data-source'}`;
+    return (
+      [
+        '---',
+        `page_title: "${heading}"`,
+        `description: |-\n  ${firstSentence(schema.description)}`,
+        '---',
+        '',
+        `# ${heading}`,
+        '',
+        schema.description,
+        '',
+        ...(intro ? [intro, ''] : []),
+        '## Example Usage (HCL)',
+        '',
+        '```terraform',
+        example(`${stem}.tf`),
+        '```',
+        '',
+        '## Example Usage (CDKTF, TypeScript)',
+        '',
+        '```typescript',
+        example(`${stem}.ts`),
+        '```',
+        '',
+        ...schemaSection(schema.block),
+        extra,
+      ]
+        .join('\n')
+        .trimEnd() + '\n'
+    );
   };
   const resourceShort = (s: SchemaModel) => s.typeName.split('_').slice(1).join('_');
   return [
-    { path: 'index.md', content: page(model.provider, 'provider', `${model.name} Provider`, '', example('provider/install.md').replaceAll('{{version}}', model.version)) },
+    {
+      path: 'index.md',
+      content: page(
+        model.provider,
+        'provider',
+        `${model.name} Provider`,
+        '',
+        example('provider/install.md').replaceAll('{{version}}', model.version),
+      ),
+    },
     ...model.resources.map((s) => ({
       path: `resources/${resourceShort(s)}.md`,
-      content: page(s, 'resources', `${s.typeName} (Resource)`, importSection(s, example(`resources/${s.typeName}/import.sh`))),
+      content: page(
+        s,
+        'resources',
+        `${s.typeName} (Resource)`,
+        importSection(s, example(`resources/${s.typeName}/import.sh`)),
+      ),
     })),
     ...model.dataSources.map((s) => ({
       path: `data-sources/${resourceShort(s)}.md`,
@@ -56,13 +77,27 @@ export function emitDocs(model: ProviderModel, examplesDir: string): DocFile[] {
 }
 
 function importSection(schema: SchemaModel, shell: string): string {
-  return ['', '## Import', '', `Import adopts the most recent migration of a cluster, by the cluster's UUID:`, '', '```shell', shell, '```', '',
-    `or with an \`import\` block (Terraform 1.5+):`, '', '```terraform',
-    `import {\n  to = ${schema.typeName}.example\n  id = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"\n}`, '```', '',
-    'The API cannot show a migration\'s source, so `source` (and the password fields) is not read back:',
+  return [
+    '',
+    '## Import',
+    '',
+    `Import adopts the most recent migration of a cluster, by the cluster's UUID:`,
+    '',
+    '```shell',
+    shell,
+    '```',
+    '',
+    `or with an \`import\` block (Terraform 1.5+):`,
+    '',
+    '```terraform',
+    `import {\n  to = ${schema.typeName}.example\n  id = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"\n}`,
+    '```',
+    '',
+    "The API cannot show a migration's source, so `source` (and the password fields) is not read back:",
     'write the `source` block in the configuration before the first apply, which then copies it into',
     'state as an in-place update with no API call. `terraform plan -generate-config-out` cannot fill',
-    '`source` either: the generated block has none, and the plan fails until you add it.'].join('\n');
+    '`source` either: the generated block has none, and the plan fails until you add it.',
+  ].join('\n');
 }
 
 function schemaSection(block: BlockModel): string[] {
@@ -78,7 +113,10 @@ function schemaSection(block: BlockModel): string[] {
     if (attributes.length + blocks.length === 0) continue;
     lines.push(`### ${title}`, '');
     for (const a of attributes) lines.push(attributeLine(a));
-    for (const b of blocks) lines.push(`- \`${b.name}\` (Block${b.nesting === 'list' ? ` List, Max: ${b.maxItems}` : ''}) ${b.description} (see [below for nested schema](#nestedblock--${b.name}))`);
+    for (const b of blocks)
+      lines.push(
+        `- \`${b.name}\` (Block${b.nesting === 'list' ? ` List, Max: ${b.maxItems}` : ''}) ${b.description} (see [below for nested schema](#nestedblock--${b.name}))`,
+      );
     lines.push('');
   }
   for (const b of block.blocks) {
@@ -106,7 +144,8 @@ function describeType(a: AttributeModel): string {
 }
 
 function typeName(type: TerraformType): string {
-  if (Array.isArray(type)) return `${type[0] === 'set' ? 'Set' : type[0] === 'list' ? 'List' : 'Map'} of ${typeName(type[1])}`;
+  if (Array.isArray(type))
+    return `${type[0] === 'set' ? 'Set' : type[0] === 'list' ? 'List' : 'Map'} of ${typeName(type[1])}`;
   return { string: 'String', number: 'Number', bool: 'Boolean' }[type];
 }
 

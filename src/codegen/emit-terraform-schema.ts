@@ -1,11 +1,18 @@
 import type { ProviderRules, SchemaRules } from '../tfplugin/framework/rules';
-import type { TerraformAttribute, TerraformBlock, TerraformProviderSchemas, TerraformSchema } from '../tfplugin/wire/schema';
+import type {
+  TerraformAttribute,
+  TerraformBlock,
+  TerraformProviderSchemas,
+  TerraformSchema,
+} from '../tfplugin/wire/schema';
 import type { BlockModel, ProviderModel, SchemaModel } from './model';
 
 /** The provider schema in the form `terraform providers schema -json` prints (keys sorted, as Go does). */
 export function emitTerraformSchema(model: ProviderModel): TerraformProviderSchemas {
   const byType = (schemas: SchemaModel[]) =>
-    Object.fromEntries([...schemas].sort((a, b) => a.typeName.localeCompare(b.typeName)).map((s) => [s.typeName, schemaOf(s)]));
+    Object.fromEntries(
+      [...schemas].sort((a, b) => a.typeName.localeCompare(b.typeName)).map((s) => [s.typeName, schemaOf(s)]),
+    );
   return {
     format_version: '1.0',
     provider_schemas: {
@@ -19,7 +26,10 @@ export function emitTerraformSchema(model: ProviderModel): TerraformProviderSche
 }
 
 function schemaOf(schema: SchemaModel): TerraformSchema {
-  return { version: schema.version, block: { ...blockOf(schema.block), description: schema.description, description_kind: 'markdown' } };
+  return {
+    version: schema.version,
+    block: { ...blockOf(schema.block), description: schema.description, description_kind: 'markdown' },
+  };
 }
 
 function blockOf(block: BlockModel): TerraformBlock {
@@ -27,7 +37,11 @@ function blockOf(block: BlockModel): TerraformBlock {
   if (block.attributes.length > 0) {
     out.attributes = Object.fromEntries(
       sortByName(block.attributes).map((a) => {
-        const attribute: TerraformAttribute = { type: a.type, description: a.description, description_kind: 'markdown' };
+        const attribute: TerraformAttribute = {
+          type: a.type,
+          description: a.description,
+          description_kind: 'markdown',
+        };
         if (a.required) attribute.required = true;
         if (a.optional) attribute.optional = true;
         if (a.computed) attribute.computed = true;

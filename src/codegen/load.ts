@@ -25,7 +25,11 @@ export interface SchemaFile {
 
 /** A schema the generator cannot use, located by file and JSON pointer. */
 export class SchemaError extends Error {
-  constructor(readonly file: string, readonly pointer: string, detail: string) {
+  constructor(
+    readonly file: string,
+    readonly pointer: string,
+    detail: string,
+  ) {
     super(`${file}#${pointer}: ${detail}`);
     this.name = 'SchemaError';
   }
@@ -33,8 +37,21 @@ export class SchemaError extends Error {
 
 const TYPES = new Set(['string', 'integer', 'number', 'boolean', 'array', 'object']);
 const TERRAFORM_KEYS = new Set([
-  'kind', 'typeName', 'schemaVersion', 'computed', 'sensitive', 'writeOnly', 'requiresReplace',
-  'keepPrior', 'block', 'conflictsWith', 'requires', 'env', 'fallback', 'minDuration', 'maxDuration',
+  'kind',
+  'typeName',
+  'schemaVersion',
+  'computed',
+  'sensitive',
+  'writeOnly',
+  'requiresReplace',
+  'keepPrior',
+  'block',
+  'conflictsWith',
+  'requires',
+  'env',
+  'fallback',
+  'minDuration',
+  'maxDuration',
 ]);
 /** The longest delay a Node.js timer takes; a longer duration would fire at once. */
 const TIMER_MAX_MS = 2 ** 31 - 1;
@@ -76,7 +93,8 @@ export function checkSchema(file: string, root: unknown): void {
       throw new SchemaError(file, '/x-terraform/typeName', 'must be a snake_case Terraform type name');
     }
   }
-  if (typeof root.title !== 'string') throw new SchemaError(file, '/title', 'a root schema needs a title (it names the generated type)');
+  if (typeof root.title !== 'string')
+    throw new SchemaError(file, '/title', 'a root schema needs a title (it names the generated type)');
   checkNode(file, root, '', root);
   const defs = root.$defs ?? {};
   if (!isObject(defs)) throw new SchemaError(file, '/$defs', 'must be an object of schemas');
@@ -92,24 +110,37 @@ function checkNode(file: string, node: Record<string, unknown>, pointer: string,
     return;
   }
   if (!TYPES.has(String(node.type))) {
-    throw new SchemaError(file, `${pointer}/type`, `must be one of ${[...TYPES].join(', ')} (got ${JSON.stringify(node.type)})`);
+    throw new SchemaError(
+      file,
+      `${pointer}/type`,
+      `must be one of ${[...TYPES].join(', ')} (got ${JSON.stringify(node.type)})`,
+    );
   }
   if (node.format !== undefined && !(String(node.format) in FORMATS)) {
-    throw new SchemaError(file, `${pointer}/format`, `unknown format ${JSON.stringify(node.format)}; known: ${Object.keys(FORMATS).join(', ')}`);
+    throw new SchemaError(
+      file,
+      `${pointer}/format`,
+      `unknown format ${JSON.stringify(node.format)}; known: ${Object.keys(FORMATS).join(', ')}`,
+    );
   }
   const terraform = node['x-terraform'];
   if (terraform !== undefined && pointer !== '') {
     if (!isObject(terraform)) throw new SchemaError(file, `${pointer}/x-terraform`, 'must be an object');
     for (const key of Object.keys(terraform)) {
       if (!TERRAFORM_KEYS.has(key)) {
-        throw new SchemaError(file, `${pointer}/x-terraform/${key}`, `unknown annotation; known: ${[...TERRAFORM_KEYS].join(', ')}`);
+        throw new SchemaError(
+          file,
+          `${pointer}/x-terraform/${key}`,
+          `unknown annotation; known: ${[...TERRAFORM_KEYS].join(', ')}`,
+        );
       }
     }
     checkDurationRange(file, node, terraform, `${pointer}/x-terraform`);
   }
   if (node.type === 'object') {
     const properties = node.properties;
-    if (!isObject(properties)) throw new SchemaError(file, `${pointer}/properties`, 'an object schema needs properties');
+    if (!isObject(properties))
+      throw new SchemaError(file, `${pointer}/properties`, 'an object schema needs properties');
     for (const [name, child] of Object.entries(properties)) {
       const at = `${pointer}/properties/${escapePointer(name)}`;
       if (!isObject(child)) throw new SchemaError(file, at, 'must be a schema object');
@@ -119,10 +150,15 @@ function checkNode(file: string, node: Record<string, unknown>, pointer: string,
       checkNode(file, child, at, root);
     }
     const required = node.required ?? [];
-    if (!Array.isArray(required)) throw new SchemaError(file, `${pointer}/required`, 'must be an array of property names');
+    if (!Array.isArray(required))
+      throw new SchemaError(file, `${pointer}/required`, 'must be an array of property names');
     required.forEach((name, index) => {
       if (!(String(name) in properties)) {
-        throw new SchemaError(file, `${pointer}/required/${index}`, `names ${JSON.stringify(name)}, which is not a property`);
+        throw new SchemaError(
+          file,
+          `${pointer}/required/${index}`,
+          `names ${JSON.stringify(name)}, which is not a property`,
+        );
       }
     });
   }
@@ -133,21 +169,36 @@ function checkNode(file: string, node: Record<string, unknown>, pointer: string,
 }
 
 /** Both bounds or none, on a go-duration, positive whole milliseconds a timer can wait. */
-function checkDurationRange(file: string, node: Record<string, unknown>, terraform: Record<string, unknown>, pointer: string): void {
+function checkDurationRange(
+  file: string,
+  node: Record<string, unknown>,
+  terraform: Record<string, unknown>,
+  pointer: string,
+): void {
   const { minDuration: min, maxDuration: max } = terraform;
   if (min === undefined && max === undefined) return;
-  if (node.format !== 'go-duration') throw new SchemaError(file, pointer, 'minDuration and maxDuration need "format": "go-duration"');
-  for (const [key, value] of [['minDuration', min], ['maxDuration', max]] as const) {
+  if (node.format !== 'go-duration')
+    throw new SchemaError(file, pointer, 'minDuration and maxDuration need "format": "go-duration"');
+  for (const [key, value] of [
+    ['minDuration', min],
+    ['maxDuration', max],
+  ] as const) {
     const ms = typeof value === 'string' ? parseDuration(value) : undefined;
     if (ms === undefined || !isWholeMilliseconds(value as string) || ms < 1 || ms > TIMER_MAX_MS) {
-      throw new SchemaError(file, `${pointer}/${key}`, `must be a Go duration of whole milliseconds from 1ms to ${TIMER_MAX_MS}ms (a timer's longest delay)`);
+      throw new SchemaError(
+        file,
+        `${pointer}/${key}`,
+        `must be a Go duration of whole milliseconds from 1ms to ${TIMER_MAX_MS}ms (a timer's longest delay)`,
+      );
     }
   }
-  if (parseDuration(min as string)! > parseDuration(max as string)!) throw new SchemaError(file, pointer, 'minDuration is longer than maxDuration');
+  if (parseDuration(min as string)! > parseDuration(max as string)!)
+    throw new SchemaError(file, pointer, 'minDuration is longer than maxDuration');
 }
 
 export function resolveRef(file: string, root: Record<string, unknown>, ref: string, pointer: string): JsonSchema {
-  if (!ref.startsWith('#/')) throw new SchemaError(file, `${pointer}/$ref`, 'only local references (#/...) are supported');
+  if (!ref.startsWith('#/'))
+    throw new SchemaError(file, `${pointer}/$ref`, 'only local references (#/...) are supported');
   let node: unknown = root;
   for (const part of ref.slice(2).split('/')) {
     node = isObject(node) ? node[unescapePointer(part)] : undefined;

@@ -40,7 +40,9 @@ function check(out: string, files: { path: string; content: string }[]): number 
   const expected = new Map(files.map((f) => [f.path, f.content]));
   const onDisk = ['generated', 'docs'].flatMap((dir) => listFiles(join(out, dir)).map((p) => relative(out, p)));
   const stale = [
-    ...files.filter((f) => !existsSync(join(out, f.path)) || readFileSync(join(out, f.path), 'utf8') !== f.content).map((f) => f.path),
+    ...files
+      .filter((f) => !existsSync(join(out, f.path)) || readFileSync(join(out, f.path), 'utf8') !== f.content)
+      .map((f) => f.path),
     ...onDisk.filter((p) => !expected.has(p)),
   ];
   if (stale.length === 0) {
@@ -53,7 +55,9 @@ function check(out: string, files: { path: string; content: string }[]): number 
 
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 main().then(

@@ -60,7 +60,11 @@ export function buildModel(files: SchemaFile[], version: string): ProviderModel 
   const schemas = files.filter((f) => f.json['x-terraform'] !== undefined).map(buildSchema);
   const providers = schemas.filter((s) => s.kind === 'provider');
   if (providers.length !== 1) {
-    throw new SchemaError(files[0]?.file ?? '', '/x-terraform/kind', `exactly one schema must be the provider (found ${providers.length})`);
+    throw new SchemaError(
+      files[0]?.file ?? '',
+      '/x-terraform/kind',
+      `exactly one schema must be the provider (found ${providers.length})`,
+    );
   }
   const provider = providers[0]!;
   return {
@@ -97,7 +101,13 @@ function classNameFor(kind: SchemaKind, typeName: string): string {
   return pascal(typeName.split('_').slice(1).join('_'));
 }
 
-function buildBlock(file: string, root: JsonSchema, node: JsonSchema, pointer: string, structPrefix: string): BlockModel {
+function buildBlock(
+  file: string,
+  root: JsonSchema,
+  node: JsonSchema,
+  pointer: string,
+  structPrefix: string,
+): BlockModel {
   const attributes: AttributeModel[] = [];
   const blocks: NestedBlockModel[] = [];
   const required = new Set(node.required ?? []);
@@ -106,7 +116,12 @@ function buildBlock(file: string, root: JsonSchema, node: JsonSchema, pointer: s
     const schema = deref(file, root, raw, at);
     const terraform = schema['x-terraform'] ?? {};
     if (terraform.block !== undefined) {
-      if (pointer !== '') throw new SchemaError(file, `${at}/x-terraform/block`, 'a block inside a block is not supported by the generator; make it an attribute');
+      if (pointer !== '')
+        throw new SchemaError(
+          file,
+          `${at}/x-terraform/block`,
+          'a block inside a block is not supported by the generator; make it an attribute',
+        );
       const items = schema.type === 'array' ? deref(file, root, schema.items!, `${at}/items`) : schema;
       const structName = `${structPrefix}${pascal(name)}`;
       blocks.push({
@@ -132,7 +147,11 @@ function buildBlock(file: string, root: JsonSchema, node: JsonSchema, pointer: s
       computed,
       sensitive: terraform.sensitive === true,
       writeOnly: terraform.writeOnly === true,
-      rules: { ...pickRules(terraform), ...(schema.default !== undefined ? { default: schema.default } : {}), ...checksOf(file, root, schema, at) },
+      rules: {
+        ...pickRules(terraform),
+        ...(schema.default !== undefined ? { default: schema.default } : {}),
+        ...checksOf(file, root, schema, at),
+      },
     });
   }
   return { attributes, blocks };
@@ -165,7 +184,8 @@ function checksOf(file: string, root: JsonSchema, schema: JsonSchema, at: string
   copy('minDuration', schema['x-terraform']?.minDuration);
   copy('maxDuration', schema['x-terraform']?.maxDuration);
   if (schema.type === 'integer') checks.integer = true;
-  if (schema.type === 'array') copy('items', checksOf(file, root, deref(file, root, schema.items!, `${at}/items`), `${at}/items`).checks);
+  if (schema.type === 'array')
+    copy('items', checksOf(file, root, deref(file, root, schema.items!, `${at}/items`), `${at}/items`).checks);
   return Object.keys(checks).length > 0 ? { checks } : {};
 }
 
@@ -183,7 +203,11 @@ function terraformType(file: string, at: string, schema: JsonSchema, root: JsonS
       return [schema.uniqueItems === true ? 'set' : 'list', terraformType(file, `${at}/items`, items, root)];
     }
     default:
-      throw new SchemaError(file, `${at}/type`, 'an object attribute must be a block: add "x-terraform": {"block": "single"}');
+      throw new SchemaError(
+        file,
+        `${at}/type`,
+        'an object attribute must be a block: add "x-terraform": {"block": "single"}',
+      );
   }
 }
 
@@ -192,7 +216,11 @@ function deref(file: string, root: JsonSchema, schema: JsonSchema, at: string): 
 }
 
 function pascal(snake: string): string {
-  return snake.split(/[_-]/).filter(Boolean).map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
+  return snake
+    .split(/[_-]/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
 }
 
 export function camel(snake: string): string {

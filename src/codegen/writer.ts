@@ -30,7 +30,10 @@ export class Writer {
   }
 
   toString(): string {
-    return `${this.lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+    return `${this.lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd()}\n`;
   }
 }
 

@@ -14,7 +14,10 @@ export interface ProviderData {
 
 /** The API client for a request, or (thrown, reported by the framework) the diagnostic that explains why there is none. */
 export function clientOf(ctx: Context<ProviderData>): DoClient {
-  if (!ctx.data) throw new DiagnosticError(error('Provider not configured', 'Terraform did not configure the dodb provider before using it; this is a bug.'));
+  if (!ctx.data)
+    throw new DiagnosticError(
+      error('Provider not configured', 'Terraform did not configure the dodb provider before using it; this is a bug.'),
+    );
   return ctx.data.client();
 }
 
@@ -27,10 +30,12 @@ export function configureProvider(config: State<ProviderConfig>, env: NodeJS.Pro
   return {
     client() {
       if (!config.token) {
-        throw new DiagnosticError(error(
-          'No DigitalOcean API token',
-          'Set the DIGITALOCEAN_TOKEN environment variable (or DIGITALOCEAN_ACCESS_TOKEN), or the provider\'s `token` argument, to a token with the database:read, database:update and database:delete scopes.',
-        ));
+        throw new DiagnosticError(
+          error(
+            'No DigitalOcean API token',
+            "Set the DIGITALOCEAN_TOKEN environment variable (or DIGITALOCEAN_ACCESS_TOKEN), or the provider's `token` argument, to a token with the database:read, database:update and database:delete scopes.",
+          ),
+        );
       }
       client ??= new DoClient({
         token: config.token,

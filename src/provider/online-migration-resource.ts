@@ -6,7 +6,15 @@ import type { Migration, OnlineMigrationState, StartMigrationRequest } from '../
 import { type Diagnostic, error, warning } from '../tfplugin/framework/diagnostics';
 import { parseDuration } from '../tfplugin/framework/duration';
 import { isUuid } from '../tfplugin/framework/formats';
-import { type ApplyResult, type Context, type MoveRequest, type PlanRequest, type PlanResponse, type State, defineResource } from '../tfplugin/framework/provider';
+import {
+  type ApplyResult,
+  type Context,
+  type MoveRequest,
+  type PlanRequest,
+  type PlanResponse,
+  type State,
+  defineResource,
+} from '../tfplugin/framework/provider';
 import { type PathStep, UNKNOWN, known } from '../tfplugin/wire/values';
 import { apiDiagnostic } from './api-diagnostics';
 import { type ProviderData, clientOf } from './config';
@@ -58,7 +66,11 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
         afterCutover: planned.allow_overwrite_after_cutover === true,
       });
       migration = started.migration;
-      ctx.log.log('info', 'started online migration', { cluster_id: clusterId, migration_id: migration.id, adopted: started.adopted });
+      ctx.log.log('info', 'started online migration', {
+        cluster_id: clusterId,
+        migration_id: migration.id,
+        adopted: started.adopted,
+      });
     } catch (thrown) {
       return { state: null, diagnostics: [startDiagnostic(thrown, clusterId)] };
     }
@@ -73,24 +85,54 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
       const latest = await client.findMigration(clusterId, { signal: ctx.signal });
       if (!latest) {
         if (await client.clusterExists(clusterId, { signal: ctx.signal })) {
-          return { state, diagnostics: [warning('Online migration not shown by the API', `The API shows no online migration on cluster ${clusterId}, which exists, so migration ${id} stays in the state and nothing is started or stopped. Check api_endpoint (or DIGITALOCEAN_API_URL); if the migration is really gone, remove it with \`terraform state rm\`.`)] };
+          return {
+            state,
+            diagnostics: [
+              warning(
+                'Online migration not shown by the API',
+                `The API shows no online migration on cluster ${clusterId}, which exists, so migration ${id} stays in the state and nothing is started or stopped. Check api_endpoint (or DIGITALOCEAN_API_URL); if the migration is really gone, remove it with \`terraform state rm\`.`,
+              ),
+            ],
+          };
         }
-        return { state: null, diagnostics: [warning('Database cluster not found', `Cluster ${clusterId} no longer exists, so online migration ${id} was removed from the state.`)] };
+        return {
+          state: null,
+          diagnostics: [
+            warning(
+              'Database cluster not found',
+              `Cluster ${clusterId} no longer exists, so online migration ${id} was removed from the state.`,
+            ),
+          ],
+        };
       }
       if (latest.id !== id) {
         return {
           state,
           private: withoutResume(priv),
-          diagnostics: [warning('Online migration superseded', `Cluster ${clusterId} now reports migration ${latest.id} ("${latest.status}"), started outside Terraform, instead of ${id}. Migration ${id} stays in the state so that no apply starts a migration over the other one. To manage ${latest.id} instead, run \`terraform state rm\` and \`terraform import\` for this resource with ID ${clusterId}.`)],
+          diagnostics: [
+            warning(
+              'Online migration superseded',
+              `Cluster ${clusterId} now reports migration ${latest.id} ("${latest.status}"), started outside Terraform, instead of ${id}. Migration ${id} stays in the state so that no apply starts a migration over the other one. To manage ${latest.id} instead, run \`terraform state rm\` and \`terraform import\` for this resource with ID ${clusterId}.`,
+            ),
+          ],
         };
       }
       const refreshed = { ...state, status: latest.status, created_at: latest.created_at };
       const target = state.wait_for ?? DEFAULT_WAIT;
-      if (isActive(latest.status)) return { state: refreshed, private: target === 'none' || hasReached(latest.status, target) ? withoutResume(priv) : undefined };
+      if (isActive(latest.status))
+        return {
+          state: refreshed,
+          private: target === 'none' || hasReached(latest.status, target) ? withoutResume(priv) : undefined,
+        };
       return {
         state: refreshed,
         private: withoutResume(priv),
-        diagnostics: [warning(`Online migration ${latest.status}`, `Migration ${id} on cluster ${clusterId} is "${latest.status}". dodb never restarts a migration by itself, since replicating the old source after a cutover would overwrite new data. To start a new one, run \`terraform apply -replace=<address>\`; to stop tracking it, \`terraform state rm <address>\`.`)],
+        diagnostics: [
+          warning(
+            `Online migration ${latest.status}`,
+            `Migration ${id} on cluster ${clusterId} is "${latest.status}". dodb never restarts a migration by itself, since replicating the old source after a cutover would overwrite new data. To start a new one, run \`terraform apply -replace=<address>\`; to stop tracking it, \`terraform state rm <address>\`.`,
+          ),
+        ],
       };
     } catch (thrown) {
       return { state, diagnostics: [apiDiagnostic('Could not read the online migration', thrown)] };
@@ -106,14 +148,20 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
 
   async delete({ prior }, ctx) {
     if (!prior.id || (prior.status !== null && !isActive(prior.status))) {
-      ctx.log.log('info', 'online migration already ended: nothing to stop', { migration_id: prior.id, status: prior.status });
+      ctx.log.log('info', 'online migration already ended: nothing to stop', {
+        migration_id: prior.id,
+        status: prior.status,
+      });
       return [];
     }
     const client = clientOf(ctx);
     const timeoutMs = durationOf(prior, 'delete');
     const timeout = AbortSignal.timeout(timeoutMs);
     try {
-      await client.stopMigration(prior.cluster_id, prior.id, { signal: AbortSignal.any([ctx.signal, timeout]), deadline: Date.now() + timeoutMs });
+      await client.stopMigration(prior.cluster_id, prior.id, {
+        signal: AbortSignal.any([ctx.signal, timeout]),
+        deadline: Date.now() + timeoutMs,
+      });
       return [];
     } catch (thrown) {
       return [apiDiagnostic('Could not stop the online migration', thrown)];
@@ -122,7 +170,15 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
 
   async import(id, ctx) {
     if (!isUuid(id)) {
-      return { state: null, diagnostics: [error('Invalid import ID', `Import a migration by its target cluster's UUID, such as 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30; got "${id}".`)] };
+      return {
+        state: null,
+        diagnostics: [
+          error(
+            'Invalid import ID',
+            `Import a migration by its target cluster's UUID, such as 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30; got "${id}".`,
+          ),
+        ],
+      };
     }
     const client = clientOf(ctx);
     try {
@@ -130,7 +186,12 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
       return { state: adopted(id, migration, null), private: { adopt: true } };
     } catch (thrown) {
       if (thrown instanceof ApiError && thrown.code === 'not_found') {
-        return { state: null, diagnostics: [error('Nothing to import', `Cluster ${id} does not exist or has never had an online migration.`)] };
+        return {
+          state: null,
+          diagnostics: [
+            error('Nothing to import', `Cluster ${id} does not exist or has never had an online migration.`),
+          ],
+        };
       }
       return { state: null, diagnostics: [apiDiagnostic('Could not import the online migration', thrown)] };
     }
@@ -140,9 +201,20 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
 });
 
 /** A migration this configuration did not start: what the API shows, and nothing it cannot show. */
-function adopted(clusterId: string, migration: Pick<MigrationState, 'id' | 'status' | 'created_at'>, waitFor: MigrationState['wait_for']): MigrationState {
+function adopted(
+  clusterId: string,
+  migration: Pick<MigrationState, 'id' | 'status' | 'created_at'>,
+  waitFor: MigrationState['wait_for'],
+): MigrationState {
   return {
-    ...migration, cluster_id: clusterId, source: [], disable_ssl: null, ignore_dbs: null, wait_for: waitFor, allow_overwrite_after_cutover: null, timeouts: null,
+    ...migration,
+    cluster_id: clusterId,
+    source: [],
+    disable_ssl: null,
+    ignore_dbs: null,
+    wait_for: waitFor,
+    allow_overwrite_after_cutover: null,
+    timeouts: null,
   };
 }
 
@@ -152,7 +224,12 @@ function adopted(clusterId: string, migration: Pick<MigrationState, 'id' | 'stat
  * (switching from `password`) or its removal is no new password; an untainted migration whose
  * wait failed is waited for again.
  */
-function planMigration({ prior, planned, requiresReplace, private: priv }: PlanRequest<OnlineMigrationState, MigrationPrivate>): PlanResponse<OnlineMigrationState, MigrationPrivate> {
+function planMigration({
+  prior,
+  planned,
+  requiresReplace,
+  private: priv,
+}: PlanRequest<OnlineMigrationState, MigrationPrivate>): PlanResponse<OnlineMigrationState, MigrationPrivate> {
   if (!prior) return { planned, requiresReplace };
   const priorVersion = prior.source[0]?.password_wo_version ?? null;
   const plannedVersion = known(known(planned.source)?.[0] ?? null)?.password_wo_version ?? null;
@@ -161,7 +238,12 @@ function planMigration({ prior, planned, requiresReplace, private: priv }: PlanR
     return !(isVersionPath(path) && (priorVersion === null || plannedVersion === null));
   });
   const target = known(planned.wait_for) ?? DEFAULT_WAIT;
-  const resume = priv?.resumeWait && replace.length === 0 && target !== 'none' && isActive(prior.status) && !hasReached(prior.status, target);
+  const resume =
+    priv?.resumeWait &&
+    replace.length === 0 &&
+    target !== 'none' &&
+    isActive(prior.status) &&
+    !hasReached(prior.status, target);
   return { planned: resume ? { ...planned, status: UNKNOWN } : planned, requiresReplace: replace };
 }
 
@@ -177,7 +259,13 @@ function withoutResume(priv: MigrationPrivate | null): MigrationPrivate | undefi
  * Poll until the migration reaches `wait_for`. Never throws: whatever goes wrong, the started
  * migration is returned with the diagnostic, so Terraform keeps it (tainted after a create).
  */
-async function waitUntil(client: DoClient, state: MigrationState, id: string, deadline: number, ctx: Context<ProviderData>): Promise<Result> {
+async function waitUntil(
+  client: DoClient,
+  state: MigrationState,
+  id: string,
+  deadline: number,
+  ctx: Context<ProviderData>,
+): Promise<Result> {
   const target = state.wait_for ?? DEFAULT_WAIT;
   if (target === 'none') return { state, private: null };
   try {
@@ -185,7 +273,12 @@ async function waitUntil(client: DoClient, state: MigrationState, id: string, de
       timeoutMs: Math.min(LONGEST_TIMER_MS, Math.max(0, deadline - Date.now())),
       signal: ctx.signal,
       onStatus: (m) => ctx.log.log('info', 'online migration status', { migration_id: m.id, status: m.status }),
-      onUnreachable: (e) => ctx.log.log('warn', 'API unreachable while waiting; still waiting', { migration_id: id, error: e.code, status: e.status }),
+      onUnreachable: (e) =>
+        ctx.log.log('warn', 'API unreachable while waiting; still waiting', {
+          migration_id: id,
+          error: e.code,
+          status: e.status,
+        }),
     });
     return { state: { ...state, status: reached.status }, private: null };
   } catch (thrown) {
@@ -196,12 +289,19 @@ async function waitUntil(client: DoClient, state: MigrationState, id: string, de
       // Ctrl-C stops the waiting, not the migration: it stays in state as it is, and the next apply waits again.
       return { state: { ...state, status: last }, diagnostics: [interruptedWarning(id, target)], private: resume };
     }
-    return { state: { ...state, status: last }, diagnostics: [waitDiagnostic(thrown, target, id, healthy)], private: resume };
+    return {
+      state: { ...state, status: last },
+      diagnostics: [waitDiagnostic(thrown, target, id, healthy)],
+      private: resume,
+    };
   }
 }
 
 function interruptedWarning(id: string, target: string): Diagnostic {
-  return warning('Stopped waiting for the online migration', `Terraform was interrupted while migration ${id} was on its way to "${target}". The migration goes on and is kept in the state; the next \`terraform apply\` waits for "${target}" again and starts nothing. \`terraform destroy\` stops it.`);
+  return warning(
+    'Stopped waiting for the online migration',
+    `Terraform was interrupted while migration ${id} was on its way to "${target}". The migration goes on and is kept in the state; the next \`terraform apply\` waits for "${target}" again and starts nothing. \`terraform destroy\` stops it.`,
+  );
 }
 
 function waitDiagnostic(thrown: unknown, target: string, id: string, healthy: boolean): Diagnostic {
@@ -218,19 +318,29 @@ function waitDiagnostic(thrown: unknown, target: string, id: string, healthy: bo
     canceled: 'Stopped waiting for the online migration',
     superseded: 'Online migration superseded while waiting',
   };
-  const hint = thrown.code === 'timeout' ? ' Raise `timeouts.create` or set `wait_for = "running"` to return sooner.' : '';
+  const hint =
+    thrown.code === 'timeout' ? ' Raise `timeouts.create` or set `wait_for = "running"` to return sooner.' : '';
   return error(summaries[thrown.code], `${thrown.message}.${hint}\n\n${kept}`);
 }
 
 function startDiagnostic(thrown: unknown, clusterId: string): Diagnostic {
   if (thrown instanceof StartRefusedError) {
-    const detail = thrown.reason === 'active'
-      ? `${capitalize(thrown.message)}. To manage it with this resource, import it: \`terraform import <address> ${clusterId}\` (or an \`import\` block). To start a new one instead, stop it first (\`dodb migration stop --cluster ${clusterId}\`).`
-      : `${capitalize(thrown.message)}. Nothing was started. If replicating the source over the cluster again is what you want, set \`allow_overwrite_after_cutover = true\`.`;
-    return error(thrown.reason === 'active' ? 'Cluster already has an online migration' : 'Cluster was cut over', detail, ['cluster_id']);
+    const detail =
+      thrown.reason === 'active'
+        ? `${capitalize(thrown.message)}. To manage it with this resource, import it: \`terraform import <address> ${clusterId}\` (or an \`import\` block). To start a new one instead, stop it first (\`dodb migration stop --cluster ${clusterId}\`).`
+        : `${capitalize(thrown.message)}. Nothing was started. If replicating the source over the cluster again is what you want, set \`allow_overwrite_after_cutover = true\`.`;
+    return error(
+      thrown.reason === 'active' ? 'Cluster already has an online migration' : 'Cluster was cut over',
+      detail,
+      ['cluster_id'],
+    );
   }
   if (thrown instanceof ApiError && thrown.code === 'start_unknown') {
-    return error('Could not tell whether the online migration started', `${thrown.message}\n\nIf \`dodb migration status --cluster ${clusterId}\` shows a new migration, adopt it with \`terraform import <address> ${clusterId}\`; a plain apply will not start a second one while it runs.`, ['cluster_id']);
+    return error(
+      'Could not tell whether the online migration started',
+      `${thrown.message}\n\nIf \`dodb migration status --cluster ${clusterId}\` shows a new migration, adopt it with \`terraform import <address> ${clusterId}\`; a plain apply will not start a second one while it runs.`,
+      ['cluster_id'],
+    );
   }
   return apiDiagnostic('Could not start the online migration', thrown);
 }
@@ -269,15 +379,40 @@ function durationOf(state: MigrationState, which: 'create' | 'delete'): number {
  * not as the API shows it (it cannot): the move keeps none of it, and the next plan adopts the
  * configuration's in place.
  */
-function moveFromOfficialProvider(request: MoveRequest): { state: MigrationState | null; diagnostics: Diagnostic[]; private?: MigrationPrivate } {
+function moveFromOfficialProvider(request: MoveRequest): {
+  state: MigrationState | null;
+  diagnostics: Diagnostic[];
+  private?: MigrationPrivate;
+} {
   if (request.sourceProviderAddress !== OFFICIAL_PROVIDER || request.sourceTypeName !== OFFICIAL_TYPE) {
-    return { state: null, diagnostics: [error('Unsupported move', `dodb_online_migration can be moved only from ${OFFICIAL_PROVIDER}'s ${OFFICIAL_TYPE}, not from ${request.sourceProviderAddress}'s ${request.sourceTypeName}.`)] };
+    return {
+      state: null,
+      diagnostics: [
+        error(
+          'Unsupported move',
+          `dodb_online_migration can be moved only from ${OFFICIAL_PROVIDER}'s ${OFFICIAL_TYPE}, not from ${request.sourceProviderAddress}'s ${request.sourceTypeName}.`,
+        ),
+      ],
+    };
   }
-  const old: Record<string, unknown> = typeof request.sourceState === 'object' && request.sourceState !== null ? { ...request.sourceState } : {};
+  const old: Record<string, unknown> =
+    typeof request.sourceState === 'object' && request.sourceState !== null ? { ...request.sourceState } : {};
   if (typeof old.cluster_id !== 'string' || typeof old.id !== 'string') {
-    return { state: null, diagnostics: [error('Cannot move this migration', `The ${OFFICIAL_TYPE} state has no cluster_id (its import does not set one). Remove it from the state and import the migration with \`terraform import dodb_online_migration.<name> <cluster UUID>\` instead.`)] };
+    return {
+      state: null,
+      diagnostics: [
+        error(
+          'Cannot move this migration',
+          `The ${OFFICIAL_TYPE} state has no cluster_id (its import does not set one). Remove it from the state and import the migration with \`terraform import dodb_online_migration.<name> <cluster UUID>\` instead.`,
+        ),
+      ],
+    };
   }
   const status = isMigrationStatus(old.status) ? old.status : null;
   const createdAt = typeof old.created_at === 'string' ? old.created_at : null;
-  return { state: adopted(old.cluster_id, { id: old.id, status, created_at: createdAt }, DEFAULT_WAIT), diagnostics: [], private: { adopt: true } };
+  return {
+    state: adopted(old.cluster_id, { id: old.id, status, created_at: createdAt }, DEFAULT_WAIT),
+    diagnostics: [],
+    private: { adopt: true },
+  };
 }

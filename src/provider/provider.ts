@@ -18,7 +18,13 @@ export const dodbProvider: ProviderDefinition<ProviderConfig, ProviderData> = {
     const max = config.http_retry_wait_max ?? fallback('http_retry_wait_max');
     if (typeof min === 'number' && typeof max === 'number' && min > max) {
       const path = config.http_retry_wait_min === null ? ['http_retry_wait_max'] : ['http_retry_wait_min'];
-      return [error('Invalid retry waits', `http_retry_wait_min (${min}) must not be larger than http_retry_wait_max (${max}).`, path)];
+      return [
+        error(
+          'Invalid retry waits',
+          `http_retry_wait_min (${min}) must not be larger than http_retry_wait_max (${max}).`,
+          path,
+        ),
+      ];
     }
     return [];
   },

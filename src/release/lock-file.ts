@@ -1,6 +1,7 @@
 import { PROVIDER_ADDRESS, type PlatformPackage } from './provider-package';
 
-const HEADER = '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';
+const HEADER =
+  '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';
 
 /**
  * The lock file entry for every platform's package: `h1:` of the unpacked package and `zh:` of each

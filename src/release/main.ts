@@ -37,7 +37,9 @@ function main(): void {
     join(networkMirror, `${VERSION}.json`),
     json({ archives: Object.fromEntries(packages.map((p) => [p.platform, { url: p.zipName, hashes: [p.zh] }])) }),
   );
-  console.log(`release: ${packages.length} platforms of ${PROVIDER_ADDRESS} ${VERSION} in ${out} (network mirror under ${join(out, 'mirror')})`);
+  console.log(
+    `release: ${packages.length} platforms of ${PROVIDER_ADDRESS} ${VERSION} in ${out} (network mirror under ${join(out, 'mirror')})`,
+  );
 }
 
 main();

@@ -46,9 +46,14 @@ export function platformPackages(mirrorDir: string, version: string): PlatformPa
   return PLATFORMS.map((platform) => {
     const dir = join(mirrorDir, PROVIDER_ADDRESS, version, platform);
     if (!existsSync(dir)) {
-      throw new MirrorError(`the provider mirror has no ${platform} package at ${dir}: build it with \`make provider\` (in a checkout) or reinstall the dodb package`);
+      throw new MirrorError(
+        `the provider mirror has no ${platform} package at ${dir}: build it with \`make provider\` (in a checkout) or reinstall the dodb package`,
+      );
     }
-    const files = listFiles(dir).map((path) => ({ name: relative(dir, path).split(sep).join('/'), content: readFileSync(path) }));
+    const files = listFiles(dir).map((path) => ({
+      name: relative(dir, path).split(sep).join('/'),
+      content: readFileSync(path),
+    }));
     const zip = storedZip(files);
     return { platform, files, h1: packageHashV1(files), zipName: zipName(version, platform), zip, zh: zipHash(zip) };
   });

@@ -6,7 +6,10 @@
 export class BurstLimit {
   private readonly accepted: number[] = [];
 
-  constructor(private perWindow: number | undefined, private readonly windowMs = 60_000) {}
+  constructor(
+    private perWindow: number | undefined,
+    private readonly windowMs = 60_000,
+  ) {}
 
   /** Undefined turns the limit off. */
   set(perWindow: number | undefined): void {

@@ -46,12 +46,15 @@ export class FaultPlan {
 
   /** The fault for this request, if any: queued ones first, then the random mix. */
   next(method: string, path: string): Fault | undefined {
-    const index = this.queue.findIndex((f) => (!f.match?.method || f.match.method === method) && (!f.match?.path || path.includes(f.match.path)));
+    const index = this.queue.findIndex(
+      (f) => (!f.match?.method || f.match.method === method) && (!f.match?.path || path.includes(f.match.path)),
+    );
     if (index >= 0) return this.queue.splice(index, 1)[0];
     if (!this.mix) return undefined;
     const roll = this.random();
     const { serverError, rateLimited, reset } = this.mix;
-    if (roll < serverError) return { kind: 'status', status: this.random() < 0.5 ? 500 : 503, after: this.random() < 0.5 };
+    if (roll < serverError)
+      return { kind: 'status', status: this.random() < 0.5 ? 500 : 503, after: this.random() < 0.5 };
     if (roll < serverError + rateLimited) return { kind: 'status', status: 429, retryAfter: 0 };
     if (roll < serverError + rateLimited + reset) return { kind: 'reset', after: this.random() < 0.5 };
     return undefined;

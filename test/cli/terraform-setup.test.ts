@@ -47,7 +47,11 @@ test('dodb lock keeps the other providers of an existing lock file and replaces 
 });
 
 test('dodb lock rejects a constraint that is not one, naming the flag', (t) => {
-  const result = spawnSync(join(ROOT, 'dist/dodb.js'), ['lock', '--dir', scratchDir(t, 'lock'), '--constraints', '"; rm -rf /'], { encoding: 'utf8' });
+  const result = spawnSync(
+    join(ROOT, 'dist/dodb.js'),
+    ['lock', '--dir', scratchDir(t, 'lock'), '--constraints', '"; rm -rf /'],
+    { encoding: 'utf8' },
+  );
   t.is(result.status, 2);
   t.regex(result.stderr, /--constraints must be a Terraform version constraint/);
 });

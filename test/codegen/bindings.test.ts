@@ -17,14 +17,22 @@ test('every attribute and block synthesizes under its snake_case name', (t) => {
   const first = json.resource.dodb_online_migration.first;
   t.is(first.cluster_id, '${var.cluster_id}');
   t.deepEqual(first.source, {
-    host: 'db.example.com', port: 5432, db_name: 'app', username: 'replicator', password: '${var.source_password}',
+    host: 'db.example.com',
+    port: 5432,
+    db_name: 'app',
+    username: 'replicator',
+    password: '${var.source_password}',
   });
   t.is(first.disable_ssl, true);
   t.deepEqual(first.ignore_dbs, ['scratch', 'audit']);
   t.is(first.wait_for, 'running');
   t.deepEqual(first.timeouts, { create: '5m', delete: '1m' });
   t.deepEqual(json.provider.dodb[0], {
-    token: '${var.do_token}', api_endpoint: 'http://127.0.0.1:8080', http_retry_max: 2, http_retry_wait_min: 0.5, http_retry_wait_max: 3,
+    token: '${var.do_token}',
+    api_endpoint: 'http://127.0.0.1:8080',
+    http_retry_max: 2,
+    http_retry_wait_min: 0.5,
+    http_retry_wait_max: 3,
   });
   t.is(json.terraform.required_providers.dodb.source, 'dodb/dodb');
 });
@@ -94,8 +102,25 @@ test('bindings generated for cdktn synthesize the same JSON as for cdktf', async
 });
 
 test('the generated code compiles under --strict on its own', (t) => {
-  const files = ['provider', 'online-migration', 'data-dodb-online-migration'].map((m) => join(ROOT, 'generated/cdktf', m, 'index.ts'));
+  const files = ['provider', 'online-migration', 'data-dodb-online-migration'].map((m) =>
+    join(ROOT, 'generated/cdktf', m, 'index.ts'),
+  );
   t.notThrows(() =>
-    execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '--strict', '--noImplicitOverride', '--target', 'ES2022', '--module', 'nodenext', '--skipLibCheck', join(ROOT, 'generated/types.ts'), ...files], { encoding: 'utf8' }),
+    execFileSync(
+      join(ROOT, 'node_modules/.bin/tsc'),
+      [
+        '--noEmit',
+        '--strict',
+        '--noImplicitOverride',
+        '--target',
+        'ES2022',
+        '--module',
+        'nodenext',
+        '--skipLibCheck',
+        join(ROOT, 'generated/types.ts'),
+        ...files,
+      ],
+      { encoding: 'utf8' },
+    ),
   );
 });

@@ -9,7 +9,11 @@ import { PROVIDER_BLOCK, initialized, workspace } from '../helpers/terraform';
 const pages: Array<[string, string, string]> = [
   ['docs/index.md', 'examples/provider/provider', 'ProviderExample'],
   ['docs/resources/online_migration.md', 'examples/resources/dodb_online_migration/resource', 'OnlineMigrationExample'],
-  ['docs/data-sources/online_migration.md', 'examples/data-sources/dodb_online_migration/data-source', 'DataSourceExample'],
+  [
+    'docs/data-sources/online_migration.md',
+    'examples/data-sources/dodb_online_migration/data-source',
+    'DataSourceExample',
+  ],
 ];
 
 for (const [page, stem, className] of pages) {
@@ -28,7 +32,9 @@ for (const [page, stem, className] of pages) {
     const json = JSON.parse(readFileSync(join(outdir, 'stacks/example/cdk.tf.json'), 'utf8'));
     t.is(json.terraform.required_providers.dodb.source, 'dodb/dodb');
 
-    t.notThrows(() => execFileSync('terraform', ['fmt', '-check', '-'], { input: hclSource + '\n', env: terraformEnv('/dev/null') }));
+    t.notThrows(() =>
+      execFileSync('terraform', ['fmt', '-check', '-'], { input: hclSource + '\n', env: terraformEnv('/dev/null') }),
+    );
   });
 }
 
@@ -43,7 +49,11 @@ const synthExample = (t: ExecutionContext, stem: string, className: string) => {
 test('the CDKTF examples import the constructs from the package, as a user writes them', (t) => {
   for (const [, stem] of pages) {
     const imports = [...readFileSync(join(ROOT, `${stem}.ts`), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
-    t.deepEqual(imports.filter((i) => !['cdktf', 'constructs'].includes(i) && !i.startsWith('dodb/')), [], stem);
+    t.deepEqual(
+      imports.filter((i) => !['cdktf', 'constructs'].includes(i) && !i.startsWith('dodb/')),
+      [],
+      stem,
+    );
   }
 });
 
@@ -59,7 +69,10 @@ test('the resource example feeds password_wo from an ephemeral variable, in HCL 
 });
 
 test('the data-source example reads the cluster of the resource', (t) => {
-  t.regex(readFileSync(join(ROOT, 'examples/data-sources/dodb_online_migration/data-source.tf'), 'utf8'), /cluster_id = dodb_online_migration\.example\.cluster_id/);
+  t.regex(
+    readFileSync(join(ROOT, 'examples/data-sources/dodb_online_migration/data-source.tf'), 'utf8'),
+    /cluster_id = dodb_online_migration\.example\.cluster_id/,
+  );
   const json = synthExample(t, 'examples/data-sources/dodb_online_migration/data-source', 'DataSourceExample');
   t.is(json.data.dodb_online_migration.current.cluster_id, '${dodb_online_migration.example.cluster_id}');
 });
@@ -73,7 +86,13 @@ test('the import page says source is not read back and generated configuration c
 test('the provider page says how to install', (t) => {
   const page = readFileSync(join(ROOT, 'docs/index.md'), 'utf8');
   t.regex(page, /## Installation/);
-  for (const step of ['npx dodb terraformrc --out', 'npx dodb lock', 'npx dodb lock --dir cdktf.out/stacks/', '"terraformProviders": ["dodb/dodb@']) t.true(page.includes(step), step);
+  for (const step of [
+    'npx dodb terraformrc --out',
+    'npx dodb lock',
+    'npx dodb lock --dir cdktf.out/stacks/',
+    '"terraformProviders": ["dodb/dodb@',
+  ])
+    t.true(page.includes(step), step);
 });
 
 for (const [page, stem] of pages) {

@@ -34,7 +34,13 @@ export function synthFixture(b: Bindings, outdir: string): Record<string, any> {
   });
   const first = new b.OnlineMigration(stack, 'first', {
     clusterId: cluster.stringValue,
-    source: { host: 'db.example.com', port: 5432, dbName: 'app', username: 'replicator', password: password.stringValue },
+    source: {
+      host: 'db.example.com',
+      port: 5432,
+      dbName: 'app',
+      username: 'replicator',
+      password: password.stringValue,
+    },
     disableSsl: true,
     ignoreDbs: ['scratch', 'audit'],
     waitFor: 'running',

@@ -25,7 +25,8 @@ test('the committed generated/ and docs/ match a fresh generation', async (t) =>
 
 test('--check fails and names the file when generated/ is stale', (t) => {
   const root = scratchDir(t, 'stale');
-  for (const entry of ['schema', 'examples', 'package.json']) cpSync(join(ROOT, entry), join(root, entry), { recursive: true });
+  for (const entry of ['schema', 'examples', 'package.json'])
+    cpSync(join(ROOT, entry), join(root, entry), { recursive: true });
   execFileSync(process.execPath, [...tsx, '--root', root]);
   t.is(spawnSync(process.execPath, [...tsx, '--root', root, '--check']).status, 0);
   const schemaFile = join(root, 'generated/provider-schema.json');
@@ -36,14 +37,65 @@ test('--check fails and names the file when generated/ is stale', (t) => {
 });
 
 const malformed: Array<[string, unknown, RegExp]> = [
-  ['an unknown type', { title: 'X', type: 'object', properties: { a: { type: 'strin', description: 'd' } } }, /x\.schema\.json#\/properties\/a\/type: must be one of/],
-  ['a property without description', { title: 'X', type: 'object', properties: { a: { type: 'string' } } }, /#\/properties\/a\/description/],
-  ['a required name that is not a property', { title: 'X', type: 'object', properties: {}, required: ['b'] }, /#\/required\/0: names "b"/],
-  ['a dangling $ref', { title: 'X', type: 'object', properties: { a: { $ref: '#/$defs/nope' } } }, /#\/properties\/a\/\$ref: #\/\$defs\/nope does not resolve/],
-  ['an unknown annotation', { title: 'X', type: 'object', properties: { a: { type: 'string', description: 'd', 'x-terraform': { replace: true } } } }, /#\/properties\/a\/x-terraform\/replace: unknown annotation/],
-  ['an unknown format', { title: 'X', type: 'object', properties: { a: { type: 'string', format: 'email', description: 'd' } } }, /#\/properties\/a\/format/],
-  ['a duration ceiling no timer can wait', { title: 'X', type: 'object', properties: { a: { type: 'string', format: 'go-duration', description: 'd', 'x-terraform': { minDuration: '1s', maxDuration: '600h' } } } }, /#\/properties\/a\/x-terraform\/maxDuration: must be a Go duration of whole milliseconds/],
-  ['duration bounds on a string that is not a duration', { title: 'X', type: 'object', properties: { a: { type: 'string', description: 'd', 'x-terraform': { minDuration: '1s', maxDuration: '1h' } } } }, /#\/properties\/a\/x-terraform: minDuration and maxDuration need/],
+  [
+    'an unknown type',
+    { title: 'X', type: 'object', properties: { a: { type: 'strin', description: 'd' } } },
+    /x\.schema\.json#\/properties\/a\/type: must be one of/,
+  ],
+  [
+    'a property without description',
+    { title: 'X', type: 'object', properties: { a: { type: 'string' } } },
+    /#\/properties\/a\/description/,
+  ],
+  [
+    'a required name that is not a property',
+    { title: 'X', type: 'object', properties: {}, required: ['b'] },
+    /#\/required\/0: names "b"/,
+  ],
+  [
+    'a dangling $ref',
+    { title: 'X', type: 'object', properties: { a: { $ref: '#/$defs/nope' } } },
+    /#\/properties\/a\/\$ref: #\/\$defs\/nope does not resolve/,
+  ],
+  [
+    'an unknown annotation',
+    {
+      title: 'X',
+      type: 'object',
+      properties: { a: { type: 'string', description: 'd', 'x-terraform': { replace: true } } },
+    },
+    /#\/properties\/a\/x-terraform\/replace: unknown annotation/,
+  ],
+  [
+    'an unknown format',
+    { title: 'X', type: 'object', properties: { a: { type: 'string', format: 'email', description: 'd' } } },
+    /#\/properties\/a\/format/,
+  ],
+  [
+    'a duration ceiling no timer can wait',
+    {
+      title: 'X',
+      type: 'object',
+      properties: {
+        a: {
+          type: 'string',
+          format: 'go-duration',
+          description: 'd',
+          'x-terraform': { minDuration: '1s', maxDuration: '600h' },
+        },
+      },
+    },
+    /#\/properties\/a\/x-terraform\/maxDuration: must be a Go duration of whole milliseconds/,
+  ],
+  [
+    'duration bounds on a string that is not a duration',
+    {
+      title: 'X',
+      type: 'object',
+      properties: { a: { type: 'string', description: 'd', 'x-terraform': { minDuration: '1s', maxDuration: '1h' } } },
+    },
+    /#\/properties\/a\/x-terraform: minDuration and maxDuration need/,
+  ],
 ];
 
 for (const [what, schema, message] of malformed) {
@@ -55,7 +107,8 @@ for (const [what, schema, message] of malformed) {
 
 test('the generate command reports a malformed schema file by path and exits 1', (t) => {
   const root = scratchDir(t, 'malformed');
-  for (const entry of ['schema', 'examples', 'package.json']) cpSync(join(ROOT, entry), join(root, entry), { recursive: true });
+  for (const entry of ['schema', 'examples', 'package.json'])
+    cpSync(join(ROOT, entry), join(root, entry), { recursive: true });
   const file = join(root, 'schema/online_migration.resource.schema.json');
   const json = JSON.parse(readFileSync(file, 'utf8'));
   json.$defs.source.properties.port.type = 'int';
@@ -71,7 +124,22 @@ test('a block nested inside a block is rejected by name, not emitted wrongly', (
   const files = loadSchemaDir(join(ROOT, 'schema'));
   const resource = files.find((f) => f.file === 'online_migration.resource.schema.json')!;
   const json = structuredClone(resource.json);
-  json.$defs!.source!.properties!.tls = { type: 'object', description: 'd', 'x-terraform': { block: 'single' }, properties: { ca: { type: 'string', description: 'd' } } };
-  const error = t.throws(() => buildModel(files.map((f) => (f === resource ? { ...f, json } : f)), '0.0.0'), { instanceOf: SchemaError });
-  t.regex(error!.message, /online_migration\.resource\.schema\.json#\/properties\/source\/items\/properties\/tls\/x-terraform\/block: a block inside a block/);
+  json.$defs!.source!.properties!.tls = {
+    type: 'object',
+    description: 'd',
+    'x-terraform': { block: 'single' },
+    properties: { ca: { type: 'string', description: 'd' } },
+  };
+  const error = t.throws(
+    () =>
+      buildModel(
+        files.map((f) => (f === resource ? { ...f, json } : f)),
+        '0.0.0',
+      ),
+    { instanceOf: SchemaError },
+  );
+  t.regex(
+    error!.message,
+    /online_migration\.resource\.schema\.json#\/properties\/source\/items\/properties\/tls\/x-terraform\/block: a block inside a block/,
+  );
 });

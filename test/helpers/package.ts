@@ -26,11 +26,17 @@ export function outsideDir(t: ExecutionContext, prefix: string): string {
 
 export async function sh(cwd: string, file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   try {
-    const { stdout, stderr } = await run(file, args, { cwd, env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env }, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(file, args, {
+      cwd,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
+      maxBuffer: 64 << 20,
+    });
     return stdout + stderr;
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${file} ${args.join(' ')} (in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: error });
+    throw new Error(`${file} ${args.join(' ')} (in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, {
+      cause: error,
+    });
   }
 }
 
@@ -42,30 +48,63 @@ export function sharedTarball(test: TestFn): () => Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'dodb-pack-'));
   test.after.always(() => rmSync(dir, { recursive: true, force: true }));
   let packed: Promise<string> | undefined;
-  return () => (packed ??= (async () => {
-    await sh(ROOT, 'npm', ['pack', '--pack-destination', dir, '--loglevel=error']);
-    const [tarball] = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
-    if (!tarball) throw new Error(`npm pack wrote no tarball into ${dir}`);
-    return join(dir, tarball);
-  })());
+  return () =>
+    (packed ??= (async () => {
+      await sh(ROOT, 'npm', ['pack', '--pack-destination', dir, '--loglevel=error']);
+      const [tarball] = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
+      if (!tarball) throw new Error(`npm pack wrote no tarball into ${dir}`);
+      return join(dir, tarball);
+    })());
 }
 
 /** A user's TypeScript CDKTF project outside the checkout, with the given packages installed. */
-export async function userProject(t: ExecutionContext, prefix: string, dependencies: Record<string, string>, devDependencies: Record<string, string> = USER_TOOLS): Promise<string> {
+export async function userProject(
+  t: ExecutionContext,
+  prefix: string,
+  dependencies: Record<string, string>,
+  devDependencies: Record<string, string> = USER_TOOLS,
+): Promise<string> {
   const dir = outsideDir(t, prefix);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `${prefix}-app`, version: '1.0.0', private: true, dependencies, devDependencies }, null, 2));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: `${prefix}-app`, version: '1.0.0', private: true, dependencies, devDependencies }, null, 2),
+  );
   // What `cdktf init --template typescript` writes.
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: {
-      alwaysStrict: true, declaration: true, experimentalDecorators: true, inlineSourceMap: true, inlineSources: true,
-      lib: ['es2018'], module: 'CommonJS', noEmitOnError: true, noFallthroughCasesInSwitch: true, noImplicitAny: true,
-      noImplicitReturns: true, noImplicitThis: true, noUnusedLocals: true, noUnusedParameters: true, resolveJsonModule: true,
-      strict: true, strictNullChecks: true, strictPropertyInitialization: true, stripInternal: true, target: 'ES2018',
-      incremental: true, skipLibCheck: true,
-    },
-    include: ['**/*.ts'],
-    exclude: ['node_modules', 'cdktf.out'],
-  }, null, 2));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          alwaysStrict: true,
+          declaration: true,
+          experimentalDecorators: true,
+          inlineSourceMap: true,
+          inlineSources: true,
+          lib: ['es2018'],
+          module: 'CommonJS',
+          noEmitOnError: true,
+          noFallthroughCasesInSwitch: true,
+          noImplicitAny: true,
+          noImplicitReturns: true,
+          noImplicitThis: true,
+          noUnusedLocals: true,
+          noUnusedParameters: true,
+          resolveJsonModule: true,
+          strict: true,
+          strictNullChecks: true,
+          strictPropertyInitialization: true,
+          stripInternal: true,
+          target: 'ES2018',
+          incremental: true,
+          skipLibCheck: true,
+        },
+        include: ['**/*.ts'],
+        exclude: ['node_modules', 'cdktf.out'],
+      },
+      null,
+      2,
+    ),
+  );
   await sh(dir, 'npm', ['install', ...NPM_FLAGS]);
   return dir;
 }

@@ -16,5 +16,12 @@ export function scratchDir(t: ExecutionContext, prefix: string): string {
 /** Environment for every terraform run: no checkpoint calls, our own CLI config, our own cache folder. */
 export function terraformEnv(cliConfig: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   // The provider's code cache goes to the checkout's scratch folder, not to the user's ~/.cache.
-  return { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', XDG_CACHE_HOME: join(ROOT, '.tmp/cache'), ...extra };
+  return {
+    ...process.env,
+    CHECKPOINT_DISABLE: '1',
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: '1',
+    XDG_CACHE_HOME: join(ROOT, '.tmp/cache'),
+    ...extra,
+  };
 }

@@ -8,7 +8,6 @@ import { protocol } from '../../src/tfplugin/wire/proto';
 import { COOKIE, PROVIDER } from './built-provider';
 import { ROOT } from './project';
 
-
 export interface ProviderProcess {
   child: ChildProcess;
   exited: Promise<number | null>;
@@ -21,7 +20,12 @@ export interface ProviderProcess {
    * A unary call over mutual TLS, with the protocol's own message types (or `types`), presenting
    * the announced client certificate (or `as`), given up after 10 seconds.
    */
-  call(service: string, method: string, request: object, options?: { types?: { request: string; response: string }; as?: Certificate }): Promise<any>;
+  call(
+    service: string,
+    method: string,
+    request: object,
+    options?: { types?: { request: string; response: string }; as?: Certificate },
+  ): Promise<any>;
 }
 
 export type Certificate = ReturnType<typeof selfSignedCertificate>;
@@ -30,7 +34,14 @@ export type Certificate = ReturnType<typeof selfSignedCertificate>;
 export async function startProvider(t: ExecutionContext, env: NodeJS.ProcessEnv = {}): Promise<ProviderProcess> {
   const client = selfSignedCertificate();
   const child = spawn(PROVIDER, {
-    env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6,5', PLUGIN_CLIENT_CERT: client.certPem, XDG_CACHE_HOME: join(ROOT, '.tmp/cache'), ...env },
+    env: {
+      PATH: process.env.PATH,
+      ...COOKIE,
+      PLUGIN_PROTOCOL_VERSIONS: '6,5',
+      PLUGIN_CLIENT_CERT: client.certPem,
+      XDG_CACHE_HOME: join(ROOT, '.tmp/cache'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.teardown(() => child.kill('SIGKILL'));
@@ -43,18 +54,34 @@ export async function startProvider(t: ExecutionContext, env: NodeJS.ProcessEnv 
     const protocolPackage = service.split('.')[0];
     const Req = protocol().lookupType(types?.request ?? `${protocolPackage}.${method}.Request`);
     const Res = protocol().lookupType(types?.response ?? `${protocolPackage}.${method}.Response`);
-    const Client = makeGenericClientConstructor({
-      [method]: {
-        path: `/${service}/${method}`, requestStream: false, responseStream: false,
-        requestSerialize: (v: object) => Buffer.from(Req.encode(Req.fromObject(v)).finish()),
-        requestDeserialize: (b: Buffer) => Req.decode(b),
-        responseSerialize: (v: object) => Buffer.from(Res.encode(Res.fromObject(v)).finish()),
-        responseDeserialize: (b: Buffer) => Res.toObject(Res.decode(b), { longs: Number, enums: Number }),
+    const Client = makeGenericClientConstructor(
+      {
+        [method]: {
+          path: `/${service}/${method}`,
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: (v: object) => Buffer.from(Req.encode(Req.fromObject(v)).finish()),
+          requestDeserialize: (b: Buffer) => Req.decode(b),
+          responseSerialize: (v: object) => Buffer.from(Res.encode(Res.fromObject(v)).finish()),
+          responseDeserialize: (b: Buffer) => Res.toObject(Res.decode(b), { longs: Number, enums: Number }),
+        },
       },
-    }, service);
-    const tls = credentials.createSsl(Buffer.from(serverCert.toString()), Buffer.from(as.keyPem), Buffer.from(as.certPem));
-    const stub = new Client(address, tls, { 'grpc.ssl_target_name_override': 'localhost' }) as unknown as Record<string, (req: object, options: object, cb: (e: Error | null, r: any) => void) => void>;
-    return new Promise<any>((resolve, reject) => stub[method]!(request, { deadline: Date.now() + 10_000 }, (error, result) => (error ? reject(error) : resolve(result))));
+      service,
+    );
+    const tls = credentials.createSsl(
+      Buffer.from(serverCert.toString()),
+      Buffer.from(as.keyPem),
+      Buffer.from(as.certPem),
+    );
+    const stub = new Client(address, tls, { 'grpc.ssl_target_name_override': 'localhost' }) as unknown as Record<
+      string,
+      (req: object, options: object, cb: (e: Error | null, r: any) => void) => void
+    >;
+    return new Promise<any>((resolve, reject) =>
+      stub[method]!(request, { deadline: Date.now() + 10_000 }, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    );
   };
   return { child, exited, handshake, address, serverCert, client, call };
 }

@@ -5,7 +5,13 @@ import type { Fault, FaultMix } from '../../src/simulator/faults';
 import { type RequestRecord, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/server';
 
 export const CLUSTER = '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30';
-export const SOURCE = { host: 'db.example.com', port: 5432, dbname: 'app', username: 'replicator', password: 'pw-Secret-42' };
+export const SOURCE = {
+  host: 'db.example.com',
+  port: 5432,
+  dbname: 'app',
+  username: 'replicator',
+  password: 'pw-Secret-42',
+};
 
 /** A simulator on a free port, closed when the test ends. */
 export async function simulator(t: ExecutionContext, options: SimulatorOptions = {}): Promise<Simulator> {
@@ -27,7 +33,10 @@ export function clientFor(sim: Simulator, options: Partial<ClientOptions> = {}):
 }
 
 export async function admin<T = unknown>(sim: Simulator, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${sim.url}/_sim/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${sim.url}/_sim/${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return (await response.json()) as T;
 }
 
@@ -41,4 +50,5 @@ export async function writes(sim: Simulator): Promise<{ PUT: number; DELETE: num
   return { PUT: log.filter((r) => r.method === 'PUT').length, DELETE: log.filter((r) => r.method === 'DELETE').length };
 }
 
-export const migrations = (sim: Simulator) => admin<Array<{ id: string; status: string; created_at: string }>>(sim, 'GET', 'migrations');
+export const migrations = (sim: Simulator) =>
+  admin<Array<{ id: string; status: string; created_at: string }>>(sim, 'GET', 'migrations');

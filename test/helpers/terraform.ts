@@ -29,7 +29,11 @@ export const PROVIDER_BLOCK = `terraform {
 `;
 
 /** A folder with its own terraform configuration, talking to the given API endpoint. */
-export function workspace(t: ExecutionContext, api: { url: string; token: string }, options: { cliConfig?: string } = {}): Workspace {
+export function workspace(
+  t: ExecutionContext,
+  api: { url: string; token: string },
+  options: { cliConfig?: string } = {},
+): Workspace {
   const dir = scratchDir(t, 'tf');
   const env = terraformEnv(options.cliConfig ?? join(ROOT, 'dist/terraformrc'), {
     DIGITALOCEAN_API_URL: api.url,
@@ -39,12 +43,18 @@ export function workspace(t: ExecutionContext, api: { url: string; token: string
   });
   delete env.TF_LOG;
   const start = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
-    const child = spawn('terraform', [...args, ...(args[0] === 'version' ? [] : ['-no-color'])], { cwd: dir, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('terraform', [...args, ...(args[0] === 'version' ? [] : ['-no-color'])], {
+      cwd: dir,
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (c) => (stdout += c));
     child.stderr!.on('data', (c) => (stderr += c));
-    const done = new Promise<TfResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr, output: stdout + stderr })));
+    const done = new Promise<TfResult>((resolve) =>
+      child.on('close', (code) => resolve({ code, stdout, stderr, output: stdout + stderr })),
+    );
     return { child, done };
   };
   return {
@@ -61,7 +71,9 @@ export function workspace(t: ExecutionContext, api: { url: string; token: string
   };
 }
 
-export function migrationConfig(options: { cluster?: string; waitFor?: string; extra?: string; source?: string } = {}): string {
+export function migrationConfig(
+  options: { cluster?: string; waitFor?: string; extra?: string; source?: string } = {},
+): string {
   return `${PROVIDER_BLOCK}
 variable "source_password" {
   type      = string
@@ -72,11 +84,14 @@ variable "source_password" {
 resource "dodb_online_migration" "m" {
   cluster_id = "${options.cluster ?? '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30'}"
   source {
-${options.source ?? `    host     = "db.example.com"
+${
+  options.source ??
+  `    host     = "db.example.com"
     port     = 5432
     db_name  = "app"
     username = "replicator"
-    password = var.source_password`}
+    password = var.source_password`
+}
   }
   ignore_dbs = ["scratch"]
   wait_for   = "${options.waitFor ?? 'syncing'}"
@@ -85,8 +100,12 @@ ${options.extra ?? ''}
 `;
 }
 
-export function resourceInstance(state: Record<string, any>, type = 'dodb_online_migration'): Record<string, any> | undefined {
-  return state.resources?.find((r: { type: string; mode: string }) => r.type === type && r.mode === 'managed')?.instances?.[0];
+export function resourceInstance(
+  state: Record<string, any>,
+  type = 'dodb_online_migration',
+): Record<string, any> | undefined {
+  return state.resources?.find((r: { type: string; mode: string }) => r.type === type && r.mode === 'managed')
+    ?.instances?.[0];
 }
 
 export async function initialized(t: ExecutionContext, ws: Workspace): Promise<void> {

@@ -40,14 +40,24 @@ test('the package declares peers, no runtime dependencies, and ships only what i
   t.is(manifest.private, undefined);
   t.is(manifest.dependencies, undefined, 'the provider and CLI are bundled: nothing to install at run time');
   t.deepEqual(Object.keys(manifest.peerDependencies).sort(), ['cdktf', 'constructs']);
-  t.deepEqual(Object.keys(manifest.exports).sort(), ['.', './data-dodb-online-migration', './online-migration', './package.json', './provider']);
+  t.deepEqual(Object.keys(manifest.exports).sort(), [
+    '.',
+    './data-dodb-online-migration',
+    './online-migration',
+    './package.json',
+    './provider',
+  ]);
 });
 
 for (const [end, versions] of Object.entries(ENDS)) {
   test(`a CDKTF project with cdktf ${versions.cdktf} and constructs ${versions.constructs} installs the packed tarball and synthesizes under ts-node, tsx and tsc output`, async (t) => {
     t.timeout(10 * 60_000);
     const dir = await userProject(t, `consumer-${end}`, { dodb: `file:${await tarball()}`, ...versions });
-    t.deepEqual(await installedCopies(dir, 'constructs'), [join(dir, 'node_modules/constructs')], 'one constructs, the user\'s');
+    t.deepEqual(
+      await installedCopies(dir, 'constructs'),
+      [join(dir, 'node_modules/constructs')],
+      "one constructs, the user's",
+    );
     t.deepEqual(await installedCopies(dir, 'cdktf'), [join(dir, 'node_modules/cdktf')]);
     const installed = JSON.parse(readFileSync(join(dir, 'node_modules/dodb/package.json'), 'utf8'));
     t.is(installed.dependencies, undefined);
@@ -58,10 +68,13 @@ for (const [end, versions] of Object.entries(ENDS)) {
       ['ts-node', () => sh(dir, 'npx', ['ts-node', 'main.ts'])],
       ['tsx', () => sh(dir, 'npx', ['tsx', 'main.ts'])],
       // The package's own declarations type-check against this cdktf too, not only the user's code.
-      ['tsc', async () => {
-        await sh(dir, 'npx', ['tsc', '--skipLibCheck', 'false']);
-        await sh(dir, process.execPath, ['main.js']);
-      }],
+      [
+        'tsc',
+        async () => {
+          await sh(dir, 'npx', ['tsc', '--skipLibCheck', 'false']);
+          await sh(dir, process.execPath, ['main.js']);
+        },
+      ],
     ];
     for (const [runner, synth] of runs) {
       await synth();

@@ -16,9 +16,18 @@ test('installed from git, the package is built on install: bindings, CLI and eve
   const pkg = join(dir, 'node_modules/dodb');
   const version = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version as string;
   for (const platform of PLATFORMS) {
-    t.true(existsSync(join(pkg, `dist/mirror/registry.terraform.io/dodb/dodb/${version}/${platform}/terraform-provider-dodb_v${version}`)), platform);
+    t.true(
+      existsSync(
+        join(
+          pkg,
+          `dist/mirror/registry.terraform.io/dodb/dodb/${version}/${platform}/terraform-provider-dodb_v${version}`,
+        ),
+      ),
+      platform,
+    );
   }
-  for (const file of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/online-migration/index.d.ts']) t.true(existsSync(join(pkg, file)), file);
+  for (const file of ['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/online-migration/index.d.ts'])
+    t.true(existsSync(join(pkg, file)), file);
   t.false(existsSync(join(pkg, 'src')), 'sources stay out of the package');
   t.regex(await sh(dir, 'npx', ['dodb', 'terraformrc']), new RegExp(`path\\s+= "${join(pkg, 'dist/mirror')}"`));
   t.regex(await sh(dir, 'npx', ['dodb', 'lock']), /with h1: and zh: hashes/);

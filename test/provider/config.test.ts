@@ -31,15 +31,27 @@ test('the API client trusts the certificate authorities the plugin executable ha
   writeFileSync(caFile, certificate.certPem);
   const warnings: string[] = [];
   const logger = { log: (level: string, message: string) => void (level === 'warn' && warnings.push(message)) };
-  const config = { token: 'dop_v1_test', api_endpoint: `https://localhost:${(server.address() as AddressInfo).port}`, http_retry_max: 0, http_retry_wait_min: 1, http_retry_wait_max: 30 };
+  const config = {
+    token: 'dop_v1_test',
+    api_endpoint: `https://localhost:${(server.address() as AddressInfo).port}`,
+    http_retry_max: 0,
+    http_retry_wait_min: 1,
+    http_retry_wait_max: 30,
+  };
   const clientWith = (env: NodeJS.ProcessEnv) => configureProvider(config, env, logger).client();
 
   t.is((await clientWith({ TFPLUGIN_EXTRA_CA_CERTS: caFile }).getMigration(CLUSTER)).id, 'm-1');
   const untrusted = await t.throwsAsync(clientWith({}).getMigration(CLUSTER), { instanceOf: ApiError });
   t.is(untrusted!.code, 'network');
-  const unreadable = await t.throwsAsync(clientWith({ TFPLUGIN_EXTRA_CA_CERTS: join(dir, 'missing.pem') }).getMigration(CLUSTER), { instanceOf: ApiError });
+  const unreadable = await t.throwsAsync(
+    clientWith({ TFPLUGIN_EXTRA_CA_CERTS: join(dir, 'missing.pem') }).getMigration(CLUSTER),
+    { instanceOf: ApiError },
+  );
   t.is(unreadable!.code, 'network');
-  t.deepEqual(warnings.map((w) => w.replace(dir, '<dir>').replace(/:.*$/, '')), ['Ignoring extra certs from <dir>/missing.pem, load failed']);
+  t.deepEqual(
+    warnings.map((w) => w.replace(dir, '<dir>').replace(/:.*$/, '')),
+    ['Ignoring extra certs from <dir>/missing.pem, load failed'],
+  );
 });
 
 const providerBlock = dodbProvider.schema.block;
@@ -59,7 +71,9 @@ test('the token comes from the configuration, else DIGITALOCEAN_TOKEN, else DIGI
   t.is(resolve({}, emptyFirst).resolved.token, 'dop_v1_access', 'an empty variable is unset');
   const none = resolve({});
   t.is(none.resolved.token, null);
-  const refused = t.throws(() => configureProvider(none.resolved, {}, { log: () => undefined }).client(), { instanceOf: DiagnosticError });
+  const refused = t.throws(() => configureProvider(none.resolved, {}, { log: () => undefined }).client(), {
+    instanceOf: DiagnosticError,
+  });
   t.like(refused!.diagnostic, { summary: 'No DigitalOcean API token' });
   t.regex(refused!.diagnostic.detail!, /DIGITALOCEAN_TOKEN environment variable \(or DIGITALOCEAN_ACCESS_TOKEN\)/);
 });
@@ -71,7 +85,7 @@ test('api_endpoint comes from the configuration, else DIGITALOCEAN_API_URL, else
   t.is(resolve({}).resolved.api_endpoint, 'https://api.digitalocean.com');
 });
 
-test('unset http_retry_* arguments take the schema\'s fallbacks; set ones are kept', (t) => {
+test("unset http_retry_* arguments take the schema's fallbacks; set ones are kept", (t) => {
   t.like(resolve({}).resolved, { http_retry_max: 4, http_retry_wait_min: 1, http_retry_wait_max: 30 });
   const set = { http_retry_max: 0, http_retry_wait_min: 0.5, http_retry_wait_max: 2 };
   t.like(resolve(set).resolved, set);
@@ -80,7 +94,10 @@ test('unset http_retry_* arguments take the schema\'s fallbacks; set ones are ke
 test('a bad value from the environment is a problem that names the variable and does not repeat the value', (t) => {
   const endpoint = resolve({}, { DIGITALOCEAN_API_URL: 'http://127.0.0.1:8080/v2' }).problems;
   t.is(endpoint.length, 1);
-  t.regex(endpoint[0]!.detail!, /api_endpoint must be an http:\/\/ or https:\/\/ origin[\s\S]*DIGITALOCEAN_API_URL environment variable/);
+  t.regex(
+    endpoint[0]!.detail!,
+    /api_endpoint must be an http:\/\/ or https:\/\/ origin[\s\S]*DIGITALOCEAN_API_URL environment variable/,
+  );
   const token = resolve({}, { DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_secret value' }).problems;
   t.is(token.length, 1);
   t.regex(token[0]!.detail!, /token must be one word[\s\S]*DIGITALOCEAN_ACCESS_TOKEN environment variable/);
@@ -91,7 +108,10 @@ test('a bad value from the environment is a problem that names the variable and 
 
 test('the client uses the fallbacks: http_retry_max 4 retries a 500 four times, the first after http_retry_wait_min (1 s)', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 0 });
-  await injectFaults(sim, Array.from({ length: 10 }, () => ({ kind: 'status' as const, status: 500, match: { method: 'GET' } })));
+  await injectFaults(
+    sim,
+    Array.from({ length: 10 }, () => ({ kind: 'status' as const, status: 500, match: { method: 'GET' } })),
+  );
   const retries: unknown[] = [];
   const log = {
     log: (_level: string, message: string, fields?: Record<string, unknown>) => {

@@ -17,10 +17,15 @@ async function ready(t: ExecutionContext, options: SimulatorOptions, config = mi
   return { sim, ws };
 }
 
-const putSeen = (sim: Parameters<typeof requests>[0]) => until('the PUT', async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined), 60_000);
+const putSeen = (sim: Parameters<typeof requests>[0]) =>
+  until('the PUT', async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined), 60_000);
 
 test('a tainted migration that was cut over (done): a plain apply refuses to start a new one, with no PUT', async (t) => {
-  const { sim, ws } = await ready(t, { syncDelayMs: 600_000 }, migrationConfig({ extra: '  timeouts {\n    create = "2s"\n  }' }));
+  const { sim, ws } = await ready(
+    t,
+    { syncDelayMs: 600_000 },
+    migrationConfig({ extra: '  timeouts {\n    create = "2s"\n  }' }),
+  );
   const first = await ws.run(['apply', '-auto-approve']);
   t.is(first.code, 1);
   t.is(resourceInstance(ws.state())!.status, 'tainted');
@@ -42,7 +47,9 @@ test('terraform killed with SIGKILL during the wait: a plain apply starts no sec
   const { sim, ws } = await ready(t, { syncDelayMs: 600_000 });
   const run = ws.start(['apply', '-auto-approve']);
   await putSeen(sim);
-  await until('the wait', async () => ((await requests(sim)).filter((r) => r.method === 'GET').length >= 2 ? true : undefined));
+  await until('the wait', async () =>
+    (await requests(sim)).filter((r) => r.method === 'GET').length >= 2 ? true : undefined,
+  );
   run.child.kill('SIGKILL');
   await run.done;
   const [started] = await migrations(sim);
@@ -89,7 +96,10 @@ test('a PUT answered 200 with a truncated body: the migration is found by lookin
   t.deepEqual(await writes(sim), { PUT: 1, DELETE: 0 });
 });
 
-for (const [name, skew] of [['10 minutes behind', -600_000], ['10 minutes ahead', 600_000]] as const) {
+for (const [name, skew] of [
+  ['10 minutes behind', -600_000],
+  ['10 minutes ahead', 600_000],
+] as const) {
   test(`a lost PUT answer with the server clock ${name}: one migration, adopted by its ID, not by its created_at`, async (t) => {
     const { sim, ws } = await ready(t, { syncDelayMs: 500, clockSkewMs: skew });
     await injectFaults(sim, [{ kind: 'status', status: 500, after: true, match: { method: 'PUT' } }]);
@@ -123,7 +133,10 @@ test('a cluster with an active migration that Terraform never started: apply ref
   const foreign = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
   const apply = await ws.run(['apply', '-auto-approve']);
   t.is(apply.code, 1);
-  t.regex(apply.output, new RegExp(`Error: Cluster already has an online migration[\\s\\S]*${foreign.id}[\\s\\S]*terraform import`));
+  t.regex(
+    apply.output,
+    new RegExp(`Error: Cluster already has an online migration[\\s\\S]*${foreign.id}[\\s\\S]*terraform import`),
+  );
   t.deepEqual(await writes(sim), { PUT: 0, DELETE: 0 });
 });
 
@@ -150,14 +163,21 @@ resource "dodb_online_migration" "other" {
 
 // A tenth of the timeout, as 30 s of 5 minutes, and longer than the migration takes to sync.
 test('an API outage of 3 s during a wait with a 30-second timeout: the apply succeeds with the one migration', async (t) => {
-  const { sim, ws } = await ready(t, { syncDelayMs: 500 }, migrationConfig({ extra: '  timeouts {\n    create = "30s"\n  }' }));
+  const { sim, ws } = await ready(
+    t,
+    { syncDelayMs: 500 },
+    migrationConfig({ extra: '  timeouts {\n    create = "30s"\n  }' }),
+  );
   const run = ws.start(['apply', '-auto-approve']);
   await putSeen(sim);
   await admin(sim, 'POST', 'outage', { ms: 3000 });
   const apply = await run.done;
   t.is(apply.code, 0, apply.output);
   t.is(resourceInstance(ws.state())!.attributes.status, 'syncing');
-  t.true((await requests(sim)).some((r) => r.fault === 'outage'), 'the outage was seen');
+  t.true(
+    (await requests(sim)).some((r) => r.fault === 'outage'),
+    'the outage was seen',
+  );
   t.deepEqual(await writes(sim), { PUT: 1, DELETE: 0 });
 });
 
@@ -205,7 +225,9 @@ test('an api_endpoint with a path, in the configuration or in DIGITALOCEAN_API_U
   const before = (await requests(sim)).length;
   const stateBefore = resourceInstance(ws.state());
 
-  ws.write({ 'main.tf': `${migrationConfig({ waitFor: 'running' })}\nprovider "dodb" {\n  api_endpoint = "${sim.url}/v2"\n}\n` });
+  ws.write({
+    'main.tf': `${migrationConfig({ waitFor: 'running' })}\nprovider "dodb" {\n  api_endpoint = "${sim.url}/v2"\n}\n`,
+  });
   const configured = await ws.run(['apply', '-refresh-only', '-auto-approve']);
   t.is(configured.code, 1);
   t.regex(configured.output, /Invalid value for api_endpoint[\s\S]*no path/);

@@ -10,7 +10,11 @@ const DATA = 'dodb_online_migration';
 // test/provider/online-migration-resource.test.ts reads a migration, nulls and a missing cluster this way.
 test('through the RPC handlers: an unknown cluster_id passes validation, one that is not a UUID does not', async (t) => {
   const provider = rpcClient(dodbProvider);
-  t.deepEqual(await provider.validateData(DATA, { cluster_id: UNKNOWN }), [], 'unknown until apply: nothing to check yet');
+  t.deepEqual(
+    await provider.validateData(DATA, { cluster_id: UNKNOWN }),
+    [],
+    'unknown until apply: nothing to check yet',
+  );
   t.regex((await provider.validateData(DATA, { cluster_id: 'cluster-1' }))[0]!.detail, /cluster_id must be a UUID/);
 });
 
@@ -29,7 +33,8 @@ test('terraform: a data source whose cluster_id is unknown at plan is read durin
   const sim = await simulator(t);
   const ws = workspace(t, sim);
   // terraform_data's output is unknown until it is created: the read waits for the apply.
-  ws.write({ 'main.tf': `${PROVIDER_BLOCK}
+  ws.write({
+    'main.tf': `${PROVIDER_BLOCK}
 resource "terraform_data" "cluster" {
   input = "${CLUSTER}"
 }
@@ -41,7 +46,8 @@ data "dodb_online_migration" "latest" {
 output "status" {
   value = data.dodb_online_migration.latest.status == null ? "none" : data.dodb_online_migration.latest.status
 }
-` });
+`,
+  });
   await initialized(t, ws);
   const plan = await ws.run(['plan']);
   t.is(plan.code, 0, plan.output);
@@ -52,5 +58,7 @@ output "status" {
   const apply = await ws.run(['apply', '-auto-approve']);
   t.is(apply.code, 0, apply.output);
   t.regex(apply.stdout, /status = "none"/);
-  t.true((await requests(sim)).some((r) => r.method === 'GET' && r.path === `/v2/databases/${CLUSTER}/online-migration`));
+  t.true(
+    (await requests(sim)).some((r) => r.method === 'GET' && r.path === `/v2/databases/${CLUSTER}/online-migration`),
+  );
 });

@@ -11,7 +11,8 @@ test('the example CDKTF stack synthesizes, then init, validate, apply and destro
   execFileSync(process.execPath, ['--import=tsx', join(ROOT, 'examples/cdktf/main.ts')], { cwd: app });
   const ws = workspace(t, sim);
   const stackDir = join(app, 'cdktf.out/stacks/dodb-example');
-  const inStack = (args: string[]) => ws.run([`-chdir=${stackDir}`, ...args], { TF_VAR_cluster_id: CLUSTER, TF_VAR_source_password: 'example-pw' });
+  const inStack = (args: string[]) =>
+    ws.run([`-chdir=${stackDir}`, ...args], { TF_VAR_cluster_id: CLUSTER, TF_VAR_source_password: 'example-pw' });
   for (const args of [['init'], ['validate'], ['apply', '-auto-approve']]) {
     const result = await inStack(args);
     t.is(result.code, 0, `${args.join(' ')}\n${result.output}`);
@@ -22,5 +23,9 @@ test('the example CDKTF stack synthesizes, then init, validate, apply and destro
   t.is(outputs.latest_status.value, 'syncing');
   const destroy = await inStack(['destroy', '-auto-approve']);
   t.is(destroy.code, 0, destroy.output);
-  t.is((await admin<Array<{ status: string }>>(sim, 'GET', 'migrations'))[0]!.status, 'done', 'destroying a syncing migration is its cutover');
+  t.is(
+    (await admin<Array<{ status: string }>>(sim, 'GET', 'migrations'))[0]!.status,
+    'done',
+    'destroying a syncing migration is its cutover',
+  );
 });

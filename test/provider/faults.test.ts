@@ -7,9 +7,17 @@ import { ROOT, scratchDir } from '../helpers/project';
 import type { Simulator } from '../../src/simulator/server';
 import { CLUSTER, admin, injectFaults, requests, simulator } from '../helpers/simulator';
 import { until, within, written } from '../helpers/until';
-import { PROVIDER_BLOCK, type Workspace, initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
+import {
+  PROVIDER_BLOCK,
+  type Workspace,
+  initialized,
+  migrationConfig,
+  resourceInstance,
+  workspace,
+} from '../helpers/terraform';
 
-const FAST_RETRIES = 'provider "dodb" {\n  http_retry_max      = 8\n  http_retry_wait_min = 0.05\n  http_retry_wait_max = 0.5\n}\n';
+const FAST_RETRIES =
+  'provider "dodb" {\n  http_retry_max      = 8\n  http_retry_wait_min = 0.05\n  http_retry_wait_max = 0.5\n}\n';
 const withFastRetries = (config: string) => config.replace(PROVIDER_BLOCK, `${PROVIDER_BLOCK}\n${FAST_RETRIES}`);
 
 test('429 storms and 500s during apply: the apply succeeds and the state holds the one migration started', async (t) => {
@@ -35,7 +43,23 @@ test('the simulator killed in the middle of a wait and restarted from its state 
   const port = await freePort();
   const stateFile = join(scratchDir(t, 'sim'), 'state.json');
   const token = 'restart-token';
-  const startSim = () => spawn(process.execPath, [join(ROOT, 'dist/dodb.js'), 'simulator', '--port', String(port), '--token', token, '--state', stateFile, '--sync-delay', '3s'], { stdio: 'ignore' });
+  const startSim = () =>
+    spawn(
+      process.execPath,
+      [
+        join(ROOT, 'dist/dodb.js'),
+        'simulator',
+        '--port',
+        String(port),
+        '--token',
+        token,
+        '--state',
+        stateFile,
+        '--sync-delay',
+        '3s',
+      ],
+      { stdio: 'ignore' },
+    );
   let sim: ChildProcess = startSim();
   t.teardown(() => sim.kill('SIGKILL'));
   const api = { url: `http://127.0.0.1:${port}`, token };
@@ -44,7 +68,10 @@ test('the simulator killed in the middle of a wait and restarted from its state 
   ws.write({ 'main.tf': withFastRetries(migrationConfig()) });
   await initialized(t, ws);
   const run = ws.start(['apply', '-auto-approve'], { TF_LOG_PROVIDER: 'warn' });
-  await until('the PUT', async () => ((await (await fetch(`${api.url}/_sim/migrations`)).json()) as unknown[]).length > 0 || undefined);
+  await until(
+    'the PUT',
+    async () => ((await (await fetch(`${api.url}/_sim/migrations`)).json()) as unknown[]).length > 0 || undefined,
+  );
   const killed = once(sim, 'exit');
   sim.kill('SIGKILL');
   await killed;
@@ -52,10 +79,17 @@ test('the simulator killed in the middle of a wait and restarted from its state 
   await written([run.child.stderr!], /API unreachable while waiting; still waiting/);
   sim = startSim();
   const result = await run.done;
-  const migrations = (await (await fetch(`${api.url}/_sim/migrations`)).json()) as Array<{ id: string; status: string }>;
+  const migrations = (await (await fetch(`${api.url}/_sim/migrations`)).json()) as Array<{
+    id: string;
+    status: string;
+  }>;
   t.is(migrations.length, 1);
   t.is(result.code, 0, result.output);
-  t.is(resourceInstance(ws.state())!.attributes.id, migrations[0]!.id, 'the state holds the migration the simulator started');
+  t.is(
+    resourceInstance(ws.state())!.attributes.id,
+    migrations[0]!.id,
+    'the state holds the migration the simulator started',
+  );
 });
 
 test('SIGINT to terraform during a long wait: terraform stops promptly, the migration stays in state untainted, the next apply waits for it with no PUT, destroy stops it', async (t) => {
@@ -78,7 +112,10 @@ test('SIGINT to terraform during a long wait: terraform stops promptly, the migr
   const destroy = await ws.run(['destroy', '-auto-approve']);
   t.is(destroy.code, 0, destroy.output);
   const log = await requests(sim);
-  t.deepEqual(log.filter((r) => r.method !== 'GET').map((r) => r.method), ['PUT', 'DELETE']);
+  t.deepEqual(
+    log.filter((r) => r.method !== 'GET').map((r) => r.method),
+    ['PUT', 'DELETE'],
+  );
 });
 
 test('a wait that times out keeps the migration tainted and says how to keep it; after untaint, apply waits again with no PUT or DELETE', async (t) => {
@@ -100,7 +137,10 @@ test('a wait that times out keeps the migration tainted and says how to keep it;
   const done = await applyWhileItSyncs(ws, sim);
   t.is(done.code, 0, done.output);
   t.is(resourceInstance(ws.state())!.attributes.status, 'syncing');
-  t.deepEqual((await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method), ['PUT']);
+  t.deepEqual(
+    (await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method),
+    ['PUT'],
+  );
 });
 
 test('a migration that fails during the wait is kept tainted; the next plan says it will be replaced, and the apply starts a new one', async (t) => {
@@ -118,7 +158,11 @@ test('a migration that fails during the wait is kept tainted; the next plan says
   t.is(replaced.code, 0, replaced.output);
   const all = await admin<Array<{ id: string }>>(sim, 'GET', 'migrations');
   t.is(resourceInstance(ws.state())!.attributes.id, all[1]!.id);
-  t.deepEqual((await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method), ['PUT', 'PUT'], 'an error migration needs no stop');
+  t.deepEqual(
+    (await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method),
+    ['PUT', 'PUT'],
+    'an error migration needs no stop',
+  );
 });
 
 /** A simulator whose migrations stay running, and an apply that has sent its PUT and is waiting. */
@@ -128,7 +172,11 @@ async function applyWaiting(t: ExecutionContext) {
   ws.write({ 'main.tf': migrationConfig() });
   await initialized(t, ws);
   const run = ws.start(['apply', '-auto-approve']);
-  await until('the PUT', async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined), 60_000);
+  await until(
+    'the PUT',
+    async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined),
+    60_000,
+  );
   return { sim, ws, run };
 }
 

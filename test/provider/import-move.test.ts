@@ -7,9 +7,13 @@ import { CLUSTER, admin, requests, simulator } from '../helpers/simulator';
 import { PROVIDER_BLOCK, initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
 
 /** The first HCL block of a README section. */
-const readmeSample = (heading: string) => new RegExp(`${heading}[\\s\\S]*?\`\`\`hcl\\n([\\s\\S]*?)\`\`\``).exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))![1]!;
+const readmeSample = (heading: string) =>
+  new RegExp(`${heading}[\\s\\S]*?\`\`\`hcl\\n([\\s\\S]*?)\`\`\``).exec(
+    readFileSync(join(ROOT, 'README.md'), 'utf8'),
+  )![1]!;
 
-const mutations = async (sim: Parameters<typeof requests>[0]) => (await requests(sim)).filter((r) => r.method !== 'GET').length;
+const mutations = async (sim: Parameters<typeof requests>[0]) =>
+  (await requests(sim)).filter((r) => r.method !== 'GET').length;
 
 test('terraform import by cluster ID adopts the latest migration; filling source is an in-place, API-free update', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 0 });
@@ -74,12 +78,20 @@ async function movedFromOfficial(t: ExecutionContext, config: string, name = 'm'
   const binDir = join(mirror, 'registry.terraform.io/digitalocean/digitalocean/2.63.0/linux_amd64');
   mkdirSync(binDir, { recursive: true });
   buildSync({
-    entryPoints: [join(__dirname, 'fixtures/digitalocean-standin.ts')], outfile: join(binDir, 'terraform-provider-digitalocean_v2.63.0'),
-    bundle: true, platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' }, logLevel: 'error',
+    entryPoints: [join(__dirname, 'fixtures/digitalocean-standin.ts')],
+    outfile: join(binDir, 'terraform-provider-digitalocean_v2.63.0'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+    logLevel: 'error',
   });
   chmodSync(join(binDir, 'terraform-provider-digitalocean_v2.63.0'), 0o755);
   const cliConfig = join(mirror, 'terraformrc');
-  writeFileSync(cliConfig, `provider_installation {
+  writeFileSync(
+    cliConfig,
+    `provider_installation {
   filesystem_mirror {
     path    = "${join(ROOT, 'dist/mirror')}"
     include = ["registry.terraform.io/dodb/*"]
@@ -92,20 +104,34 @@ async function movedFromOfficial(t: ExecutionContext, config: string, name = 'm'
     exclude = ["registry.terraform.io/dodb/*", "registry.terraform.io/digitalocean/*"]
   }
 }
-`);
+`,
+  );
   const ws = workspace(t, sim, { cliConfig });
   const attributes = {
-    id: running.id, cluster_id: CLUSTER, status: 'syncing', created_at: running.created_at, disable_ssl: false, ignore_dbs: null,
+    id: running.id,
+    cluster_id: CLUSTER,
+    status: 'syncing',
+    created_at: running.created_at,
+    disable_ssl: false,
+    ignore_dbs: null,
     source: [{ host: 'db.example.com', port: 5432, db_name: 'app', username: 'replicator', password: OLD_PASSWORD }],
   };
   ws.write({
     'terraform.tfstate': JSON.stringify({
-      version: 4, terraform_version: '1.11.4', serial: 1, lineage: '5c0d6b7e-2f3a-4b1c-9d8e-7f6a5b4c3d2e', outputs: {},
-      resources: [{
-        mode: 'managed', type: 'digitalocean_database_online_migration', name,
-        provider: 'provider["registry.terraform.io/digitalocean/digitalocean"]',
-        instances: [{ schema_version: 0, attributes, sensitive_attributes: [], private: 'bnVsbA==' }],
-      }],
+      version: 4,
+      terraform_version: '1.11.4',
+      serial: 1,
+      lineage: '5c0d6b7e-2f3a-4b1c-9d8e-7f6a5b4c3d2e',
+      outputs: {},
+      resources: [
+        {
+          mode: 'managed',
+          type: 'digitalocean_database_online_migration',
+          name,
+          provider: 'provider["registry.terraform.io/digitalocean/digitalocean"]',
+          instances: [{ schema_version: 0, attributes, sensitive_attributes: [], private: 'bnVsbA==' }],
+        },
+      ],
       check_results: null,
     }),
     'main.tf': config,
@@ -139,13 +165,29 @@ test('a moved {} block takes over a digitalocean_database_online_migration with 
 });
 
 test('moved {} with the README example (host and port only): no replacement, nothing started or stopped, no old password kept', async (t) => {
-  const ws = await movesCleanly(t, `${PROVIDER_BLOCK}\n${readmeSample('### Moving from the official DigitalOcean provider')}`, 'orders');
-  t.deepEqual(resourceInstance(ws.state())!.attributes.source, [{ host: 'legacy-db.example.com', port: 5432, db_name: null, username: null, password: null, password_wo: null, password_wo_version: null }]);
+  const ws = await movesCleanly(
+    t,
+    `${PROVIDER_BLOCK}\n${readmeSample('### Moving from the official DigitalOcean provider')}`,
+    'orders',
+  );
+  t.deepEqual(resourceInstance(ws.state())!.attributes.source, [
+    {
+      host: 'legacy-db.example.com',
+      port: 5432,
+      db_name: null,
+      username: null,
+      password: null,
+      password_wo: null,
+      password_wo_version: null,
+    },
+  ]);
   t.false(readFileSync(join(ws.dir, 'terraform.tfstate'), 'utf8').includes(OLD_PASSWORD));
 });
 
 test('moved {} while switching to password_wo: no replacement, nothing started or stopped, no password in state', async (t) => {
-  const ws = await movesCleanly(t, `${PROVIDER_BLOCK}
+  const ws = await movesCleanly(
+    t,
+    `${PROVIDER_BLOCK}
 variable "source_password" {
   type      = string
   sensitive = true
@@ -165,7 +207,8 @@ resource "dodb_online_migration" "m" {
     password_wo_version = 1
   }
 }
-${MOVED}`);
+${MOVED}`,
+  );
   const state = readFileSync(join(ws.dir, 'terraform.tfstate'), 'utf8');
   t.false(state.includes(OLD_PASSWORD));
   t.false(state.includes('pw-New-Write-Only-9'));

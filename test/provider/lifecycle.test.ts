@@ -22,7 +22,10 @@ test('init from the mirror, validate, plan, apply to syncing, a plan with no cha
   const ws = workspace(t, sim);
   ws.write({ 'main.tf': migrationConfig() });
   await initialized(t, ws);
-  t.regex(readFileSync(join(ws.dir, '.terraform.lock.hcl'), 'utf8'), /provider "registry.terraform.io\/dodb\/dodb"[\s\S]*"h1:[A-Za-z0-9+/=]+"/);
+  t.regex(
+    readFileSync(join(ws.dir, '.terraform.lock.hcl'), 'utf8'),
+    /provider "registry.terraform.io\/dodb\/dodb"[\s\S]*"h1:[A-Za-z0-9+/=]+"/,
+  );
 
   const validate = await ws.run(['validate']);
   t.is(validate.code, 0, validate.output);
@@ -47,7 +50,11 @@ test('init from the mirror, validate, plan, apply to syncing, a plan with no cha
   const log = await requests(sim);
   t.is(count(log, 'PUT'), 1);
   t.is(count(log, 'DELETE'), 1);
-  t.is((await admin<Array<{ status: string }>>(sim, 'GET', 'migrations'))[0]!.status, 'done', 'destroying a syncing migration is its cutover');
+  t.is(
+    (await admin<Array<{ status: string }>>(sim, 'GET', 'migrations'))[0]!.status,
+    'done',
+    'destroying a syncing migration is its cutover',
+  );
 });
 
 test('terraform providers schema -json prints exactly generated/provider-schema.json', async (t) => {
@@ -57,7 +64,10 @@ test('terraform providers schema -json prints exactly generated/provider-schema.
   await initialized(t, ws);
   const schema = await ws.run(['providers', 'schema', '-json']);
   t.is(schema.code, 0, schema.stderr);
-  t.deepEqual(JSON.parse(schema.stdout), JSON.parse(readFileSync(join(ROOT, 'generated/provider-schema.json'), 'utf8')));
+  t.deepEqual(
+    JSON.parse(schema.stdout),
+    JSON.parse(readFileSync(join(ROOT, 'generated/provider-schema.json'), 'utf8')),
+  );
 });
 
 for (const status of ['canceled', 'error'] as const) {
@@ -80,7 +90,10 @@ test('-replace starts a new migration; destroying a done migration sends no DELE
   t.is(replace.code, 0, replace.output);
   const second = resourceInstance(ws.state())!.attributes.id;
   t.not(second, first);
-  t.deepEqual((await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method), ['PUT', 'DELETE', 'PUT']);
+  t.deepEqual(
+    (await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method),
+    ['PUT', 'DELETE', 'PUT'],
+  );
 
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'done' });
   const destroy = await ws.run(['destroy', '-auto-approve']);
@@ -105,14 +118,20 @@ test('changing the source replaces the migration: stop, then start', async (t) =
   t.regex(plan.stdout, /must be replaced/);
   t.regex(plan.stdout, /forces replacement/);
   t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
-  t.deepEqual((await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method), ['PUT', 'DELETE', 'PUT']);
+  t.deepEqual(
+    (await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method),
+    ['PUT', 'DELETE', 'PUT'],
+  );
 });
 
 test('switching from password to password_wo is an in-place, state-only update: no replacement, no API call, no password in state', async (t) => {
   const { sim, ws } = await applied(t);
   const writeOnly = migrationConfig({ waitFor: 'running' })
     .replace('default   = "pw-Secret-42"', 'default   = "pw-Secret-42"\n  ephemeral = true')
-    .replace('password = var.source_password', 'password_wo         = var.source_password\n    password_wo_version = 1');
+    .replace(
+      'password = var.source_password',
+      'password_wo         = var.source_password\n    password_wo_version = 1',
+    );
   ws.write({ 'main.tf': writeOnly });
   const plan = await ws.run(['plan']);
   t.is(plan.code, 0, plan.output);
@@ -120,9 +139,16 @@ test('switching from password to password_wo is an in-place, state-only update: 
   t.notRegex(plan.stdout, /forces replacement/);
   t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
   t.false(readFileSync(join(ws.dir, 'terraform.tfstate'), 'utf8').includes('pw-Secret-42'));
-  t.deepEqual((await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method), ['PUT']);
+  t.deepEqual(
+    (await requests(sim)).filter((r) => r.method !== 'GET').map((r) => r.method),
+    ['PUT'],
+  );
 
   ws.write({ 'main.tf': writeOnly.replace('password_wo_version = 1', 'password_wo_version = 2') });
   const bumped = await ws.run(['plan']);
-  t.regex(bumped.stdout, /password_wo_version\s+= 1 -> 2 # forces replacement/, 'a new password is what the version is for');
+  t.regex(
+    bumped.stdout,
+    /password_wo_version\s+= 1 -> 2 # forces replacement/,
+    'a new password is what the version is for',
+  );
 });

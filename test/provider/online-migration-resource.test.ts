@@ -14,16 +14,41 @@ const TYPE = 'dodb_online_migration';
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
 const source = (overrides: ObjectValue = {}): ObjectValue => ({
-  host: 'db.example.com', port: 5432, db_name: 'app', username: 'replicator', password: null, password_wo: 'pw-Secret-42', password_wo_version: 1, ...overrides,
+  host: 'db.example.com',
+  port: 5432,
+  db_name: 'app',
+  username: 'replicator',
+  password: null,
+  password_wo: 'pw-Secret-42',
+  password_wo_version: 1,
+  ...overrides,
 });
 const config = (overrides: ObjectValue = {}): ObjectValue => ({
-  id: null, cluster_id: CLUSTER, source: [source()], disable_ssl: null, ignore_dbs: null, wait_for: 'running',
-  allow_overwrite_after_cutover: null, status: null, created_at: null, timeouts: null, ...overrides,
+  id: null,
+  cluster_id: CLUSTER,
+  source: [source()],
+  disable_ssl: null,
+  ignore_dbs: null,
+  wait_for: 'running',
+  allow_overwrite_after_cutover: null,
+  status: null,
+  created_at: null,
+  timeouts: null,
+  ...overrides,
 });
 
 async function configured(t: ExecutionContext, sim: Simulator, token: string | null = sim.token) {
   const provider = rpcClient(dodbProvider);
-  t.deepEqual(await provider.configure({ token, api_endpoint: sim.url, http_retry_max: 0, http_retry_wait_min: 0, http_retry_wait_max: 0 }), []);
+  t.deepEqual(
+    await provider.configure({
+      token,
+      api_endpoint: sim.url,
+      http_retry_max: 0,
+      http_retry_wait_min: 0,
+      http_retry_wait_max: 0,
+    }),
+    [],
+  );
   return provider;
 }
 
@@ -127,9 +152,15 @@ test('changing the source of a configured migration replaces it; a first passwor
   const { state } = await create(provider, config());
   const moved = await provider.plan(TYPE, state, config({ source: [source({ host: 'db2.example.com' })] }));
   t.deepEqual(moved.requiresReplace, [['source', 0, 'host']]);
-  const withPassword = { ...state!, source: [source({ password: 'pw-Secret-42', password_wo: null, password_wo_version: null })] };
+  const withPassword = {
+    ...state!,
+    source: [source({ password: 'pw-Secret-42', password_wo: null, password_wo_version: null })],
+  };
   const switched = await provider.plan(TYPE, withPassword, config());
-  t.deepEqual(switched.requiresReplace.filter((path) => path[2] === 'password_wo_version'), []);
+  t.deepEqual(
+    switched.requiresReplace.filter((path) => path[2] === 'password_wo_version'),
+    [],
+  );
 });
 
 test('delete stops a running migration with one DELETE, and sends nothing for one that ended', async (t) => {

@@ -21,11 +21,14 @@ test('with TF_LOG=trace, neither the token nor the password appears in any outpu
     outputs.push(result.output);
   }
   const all = outputs.join('\n');
-  t.true(all.includes('@module'), 'the provider\'s own log lines are in the trace');
+  t.true(all.includes('@module'), "the provider's own log lines are in the trace");
   t.true(all.length > 10_000, 'trace logging was on');
   t.false(all.includes(sim.token), 'the token leaked');
   t.false(all.includes(PASSWORD), 'the password leaked');
-  t.true((await requests(sim)).find((r) => r.method === 'PUT')!.fields!.includes('source.password'), 'the password was sent');
+  t.true(
+    (await requests(sim)).find((r) => r.method === 'PUT')!.fields!.includes('source.password'),
+    'the password was sent',
+  );
 });
 
 test('password_wo from an ephemeral variable is in neither the state nor a saved plan', async (t) => {
@@ -38,13 +41,16 @@ test('password_wo from an ephemeral variable is in neither the state nor a saved
     username            = "replicator"
     password_wo         = var.wo_password
     password_wo_version = 1`,
-  }).replace(PROVIDER_BLOCK, `${PROVIDER_BLOCK}
+  }).replace(
+    PROVIDER_BLOCK,
+    `${PROVIDER_BLOCK}
 variable "wo_password" {
   type      = string
   sensitive = true
   ephemeral = true
 }
-`);
+`,
+  );
   ws.write({ 'main.tf': config });
   await initialized(t, ws);
   const env = { TF_VAR_wo_password: PASSWORD };
@@ -57,7 +63,10 @@ variable "wo_password" {
   const apply = await ws.run(['apply', 'saved.tfplan'], env);
   t.is(apply.code, 0, apply.output);
   t.false(readFileSync(join(ws.dir, 'terraform.tfstate'), 'utf8').includes(PASSWORD), 'the password is in the state');
-  t.true((await requests(sim)).find((r) => r.method === 'PUT')!.fields!.includes('source.password'), 'the write-only password was sent');
+  t.true(
+    (await requests(sim)).find((r) => r.method === 'PUT')!.fields!.includes('source.password'),
+    'the write-only password was sent',
+  );
   const again = await ws.run(['plan', '-detailed-exitcode'], { TF_VAR_wo_password: 'another-password' });
   t.is(again.code, 0, 'changing only the write-only password plans no change');
   ws.write({ 'main.tf': config.replace('password_wo_version = 1', 'password_wo_version = 2') });
@@ -73,17 +82,24 @@ test('a server that echoes the Authorization header and the request body puts ne
     req.on('end', () => {
       const status = req.method === 'PUT' ? 422 : 500;
       res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'echo', message: `rejected Authorization: ${req.headers.authorization} with body ${body}` }));
+      res.end(
+        JSON.stringify({
+          id: 'echo',
+          message: `rejected Authorization: ${req.headers.authorization} with body ${body}`,
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
   t.teardown(() => echo.close());
   const ws = workspace(t, { url: `http://127.0.0.1:${(echo.address() as AddressInfo).port}`, token });
-  ws.write({ 'main.tf': `${migrationConfig()}\nprovider "dodb" {\n  http_retry_max = 0\n}\n\ndata "dodb_online_migration" "d" {\n  cluster_id = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"\n}\n` });
+  ws.write({
+    'main.tf': `${migrationConfig()}\nprovider "dodb" {\n  http_retry_max = 0\n}\n\ndata "dodb_online_migration" "d" {\n  cluster_id = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"\n}\n`,
+  });
   await initialized(t, ws);
   const apply = await ws.run(['apply', '-auto-approve'], { TF_LOG: 'trace', TF_VAR_source_password: PASSWORD });
   t.is(apply.code, 1);
-  t.regex(apply.output, /rejected Authorization: \[redacted\]/, 'the server\'s message is shown, redacted');
+  t.regex(apply.output, /rejected Authorization: \[redacted\]/, "the server's message is shown, redacted");
   t.false(apply.output.includes(token.slice(7)), 'the token leaked');
   t.false(apply.output.includes(PASSWORD), 'the password leaked');
 });
@@ -93,8 +109,16 @@ test('hosts that carry credentials are not repeated by validate or plan, nor in 
   const ws = workspace(t, sim);
   ws.write({ 'main.tf': migrationConfig() });
   await initialized(t, ws);
-  for (const host of ['replicator:hunter2secret@db.example.com', 'postgres://replicator:p@ss/hunter2@db.example.com:5432/app']) {
-    ws.write({ 'main.tf': migrationConfig({ source: `    host = var.host\n    port = 5432` }).replace(PROVIDER_BLOCK, `${PROVIDER_BLOCK}\nvariable "host" { type = string }\n`) });
+  for (const host of [
+    'replicator:hunter2secret@db.example.com',
+    'postgres://replicator:p@ss/hunter2@db.example.com:5432/app',
+  ]) {
+    ws.write({
+      'main.tf': migrationConfig({ source: `    host = var.host\n    port = 5432` }).replace(
+        PROVIDER_BLOCK,
+        `${PROVIDER_BLOCK}\nvariable "host" { type = string }\n`,
+      ),
+    });
     for (const args of [['validate'], ['plan']]) {
       const result = await ws.run(args, { TF_LOG: 'trace', TF_VAR_host: host });
       if (args[0] === 'plan') t.regex(result.output, /Invalid value for source\[0\]\.host/, host);

@@ -21,14 +21,34 @@ const lockHashes = (lock: string) => [...lock.matchAll(/"((?:h1|zh):[^"]+)"/g)].
 test('the release holds a zip per platform, SHA256SUMS, the registry manifest and a network-mirror layout', (t) => {
   const out = release(t);
   const zips = PLATFORMS.map((p) => `terraform-provider-dodb_${VERSION}_${p}.zip`);
-  t.deepEqual(readdirSync(out).sort(), [...zips.slice(0, 2), `terraform-provider-dodb_${VERSION}_SHA256SUMS`, ...zips.slice(2), `terraform-provider-dodb_${VERSION}_manifest.json`, 'mirror'].sort());
-  const sums = readFileSync(join(out, `terraform-provider-dodb_${VERSION}_SHA256SUMS`), 'utf8').trim().split('\n');
+  t.deepEqual(
+    readdirSync(out).sort(),
+    [
+      ...zips.slice(0, 2),
+      `terraform-provider-dodb_${VERSION}_SHA256SUMS`,
+      ...zips.slice(2),
+      `terraform-provider-dodb_${VERSION}_manifest.json`,
+      'mirror',
+    ].sort(),
+  );
+  const sums = readFileSync(join(out, `terraform-provider-dodb_${VERSION}_SHA256SUMS`), 'utf8')
+    .trim()
+    .split('\n');
   t.is(sums.length, 5);
   for (const line of sums) {
     const [sum, name] = line.split('  ');
-    t.is(createHash('sha256').update(readFileSync(join(out, name!))).digest('hex'), sum, name);
+    t.is(
+      createHash('sha256')
+        .update(readFileSync(join(out, name!)))
+        .digest('hex'),
+      sum,
+      name,
+    );
   }
-  t.deepEqual(JSON.parse(readFileSync(join(out, `terraform-provider-dodb_${VERSION}_manifest.json`), 'utf8')), { version: 1, metadata: { protocol_versions: ['6.0'] } });
+  t.deepEqual(JSON.parse(readFileSync(join(out, `terraform-provider-dodb_${VERSION}_manifest.json`), 'utf8')), {
+    version: 1,
+    metadata: { protocol_versions: ['6.0'] },
+  });
   const mirror = join(out, 'mirror/registry.terraform.io/dodb/dodb');
   t.deepEqual(JSON.parse(readFileSync(join(mirror, 'index.json'), 'utf8')), { versions: { [VERSION]: {} } });
   const archives = JSON.parse(readFileSync(join(mirror, `${VERSION}.json`), 'utf8')).archives;
@@ -39,11 +59,13 @@ test('the release holds a zip per platform, SHA256SUMS, the registry manifest an
   }
 });
 
-test('dodb lock records the h1: of every platform\'s package and the zh: of every zip the release serves', (t) => {
+test("dodb lock records the h1: of every platform's package and the zh: of every zip the release serves", (t) => {
   const out = release(t);
   const mine = scratchDir(t, 'dodb-lock');
   execFileSync(join(ROOT, 'dist/dodb.js'), ['lock', '--dir', mine]);
-  const archives = JSON.parse(readFileSync(join(out, `mirror/registry.terraform.io/dodb/dodb/${VERSION}.json`), 'utf8')).archives;
+  const archives = JSON.parse(
+    readFileSync(join(out, `mirror/registry.terraform.io/dodb/dodb/${VERSION}.json`), 'utf8'),
+  ).archives;
   const h1 = platformPackages(join(ROOT, 'dist/mirror'), VERSION).map((p) => p.h1);
   const zh = PLATFORMS.map((p) => archives[p].hashes[0] as string);
   t.deepEqual(lockHashes(readFileSync(join(mine, '.terraform.lock.hcl'), 'utf8')), [...new Set([...h1, ...zh])].sort());

@@ -3,8 +3,18 @@ import type { PathStep } from '../wire/values';
 
 export type { Diagnostic } from '../wire/diagnostics';
 
-export const error = (summary: string, detail?: string, path?: PathStep[]): Diagnostic => ({ severity: 'error', summary, detail, path });
-export const warning = (summary: string, detail?: string, path?: PathStep[]): Diagnostic => ({ severity: 'warning', summary, detail, path });
+export const error = (summary: string, detail?: string, path?: PathStep[]): Diagnostic => ({
+  severity: 'error',
+  summary,
+  detail,
+  path,
+});
+export const warning = (summary: string, detail?: string, path?: PathStep[]): Diagnostic => ({
+  severity: 'warning',
+  summary,
+  detail,
+  path,
+});
 
 export const hasErrors = (diagnostics: Diagnostic[]) => diagnostics.some((d) => d.severity === 'error');
 

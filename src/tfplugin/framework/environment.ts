@@ -10,12 +10,17 @@ import type { ObjectValue } from '../wire/values';
  * Values from the environment are checked like configured ones (the configuration's own were
  * checked by ValidateProviderConfig), and a problem names the variable.
  */
-export function resolveProviderConfig(block: TerraformBlock, rules: SchemaRules, config: ObjectValue, env: NodeJS.ProcessEnv): { resolved: ObjectValue; problems: Diagnostic[] } {
+export function resolveProviderConfig(
+  block: TerraformBlock,
+  rules: SchemaRules,
+  config: ObjectValue,
+  env: NodeJS.ProcessEnv,
+): { resolved: ObjectValue; problems: Diagnostic[] } {
   const resolved: ObjectValue = { ...config };
   const problems: Diagnostic[] = [];
   for (const [name, rule] of Object.entries(rules)) {
     // Top-level arguments only: nested blocks' rules (`block.attribute`) have no environment.
-    if (name.includes('.') || resolved[name] !== null && resolved[name] !== undefined) continue;
+    if (name.includes('.') || (resolved[name] !== null && resolved[name] !== undefined)) continue;
     const variable = rule.env?.find((v) => env[v]);
     if (variable) {
       resolved[name] = env[variable]!;
@@ -29,5 +34,9 @@ export function resolveProviderConfig(block: TerraformBlock, rules: SchemaRules,
 
 /** A problem with a value from the environment points at the variable, not at a line of configuration. */
 function fromVariable(diagnostic: Diagnostic, variable: string): Diagnostic {
-  return { severity: diagnostic.severity, summary: diagnostic.summary, detail: `${diagnostic.detail ?? ''}\n\nThe value comes from the ${variable} environment variable.`.trim() };
+  return {
+    severity: diagnostic.severity,
+    summary: diagnostic.summary,
+    detail: `${diagnostic.detail ?? ''}\n\nThe value comes from the ${variable} environment variable.`.trim(),
+  };
 }

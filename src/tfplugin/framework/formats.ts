@@ -29,25 +29,30 @@ export const FORMATS: Record<string, Format> = {
     problem: (v) => (parseDuration(v) === undefined ? 'is not a Go duration' : undefined),
   },
   'http-origin': {
-    accepted: 'an http:// or https:// origin such as "https://api.example.com" or "http://127.0.0.1:8080", with no path, query or credentials',
+    accepted:
+      'an http:// or https:// origin such as "https://api.example.com" or "http://127.0.0.1:8080", with no path, query or credentials',
     problem: originProblem,
   },
   host: {
-    accepted: 'a DNS name (labels of 1 to 63 letters, digits, "-" or "_", 253 characters in all), an IPv4 address, or an IPv6 address (a "%zone" allowed, in balanced brackets or none), with no scheme, port, credentials or path',
+    accepted:
+      'a DNS name (labels of 1 to 63 letters, digits, "-" or "_", 253 characters in all), an IPv4 address, or an IPv6 address (a "%zone" allowed, in balanced brackets or none), with no scheme, port, credentials or path',
     problem: hostProblem,
   },
   name: {
     accepted: 'printable text without leading or trailing blanks',
-    problem: (v) => (CONTROL.test(v) ? 'contains a control character' : v.trim() !== v ? 'starts or ends with a blank' : undefined),
+    problem: (v) =>
+      CONTROL.test(v) ? 'contains a control character' : v.trim() !== v ? 'starts or ends with a blank' : undefined,
   },
   token: {
     accepted: 'one word of printable characters, with no blanks or line breaks',
-    problem: (v) => (/\s/.test(v) || CONTROL.test(v) ? 'contains a blank, a line break or a control character' : undefined),
+    problem: (v) =>
+      /\s/.test(v) || CONTROL.test(v) ? 'contains a blank, a line break or a control character' : undefined,
   },
 };
 
 function hostProblem(v: string): string | undefined {
-  if (SCHEME.test(v)) return `is a URL, not a host (for ${v.split('://')[0]}://user@db.example.com:5432/app the host is "db.example.com")`;
+  if (SCHEME.test(v))
+    return `is a URL, not a host (for ${v.split('://')[0]}://user@db.example.com:5432/app the host is "db.example.com")`;
   if (v.includes('@')) return 'contains credentials (user:password@)';
   if (/\s/.test(v) || CONTROL.test(v)) return 'contains a blank or a control character';
   if (v.includes('/')) return 'contains a path';
@@ -65,7 +70,8 @@ function hostProblem(v: string): string | undefined {
   const labels = name.split('.');
   if (labels.some((label) => label.length === 0)) return 'has an empty label (two dots in a row, or a leading dot)';
   if (labels.some((label) => label.length > 63)) return 'has a label longer than 63 characters';
-  if (!labels.every((label) => LABEL.test(label))) return 'has a character other than letters, digits, "-" or "_", or a label starting or ending with "-"';
+  if (!labels.every((label) => LABEL.test(label)))
+    return 'has a character other than letters, digits, "-" or "_", or a label starting or ending with "-"';
   if (/^\d+$/.test(labels[labels.length - 1]!)) return 'is not a valid IPv4 address';
   return undefined;
 }

@@ -14,7 +14,12 @@ export interface Plan {
  * plan is an update of `prior`; when the object is to be replaced, `replacementPlan` gives the
  * new object's.
  */
-export function planObject(block: TerraformBlock, rules: SchemaRules, prior: ObjectValue | null, config: ObjectValue): Plan {
+export function planObject(
+  block: TerraformBlock,
+  rules: SchemaRules,
+  prior: ObjectValue | null,
+  config: ObjectValue,
+): Plan {
   const requiresReplace: PathStep[][] = [];
   const planned = planBlock(block, rules, '', [], prior, config, requiresReplace);
   return { planned, requiresReplace };
@@ -25,13 +30,32 @@ export function replacementPlan(block: TerraformBlock, rules: SchemaRules, confi
   return planBlock(block, rules, '', [], null, config, []);
 }
 
-function planBlock(block: TerraformBlock, rules: SchemaRules, prefix: string, path: PathStep[], prior: ObjectValue | null, config: ObjectValue, replace: PathStep[][]): ObjectValue {
+function planBlock(
+  block: TerraformBlock,
+  rules: SchemaRules,
+  prefix: string,
+  path: PathStep[],
+  prior: ObjectValue | null,
+  config: ObjectValue,
+  replace: PathStep[][],
+): ObjectValue {
   const planned: ObjectValue = {};
   for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
     const rule = rules[prefix + name] ?? {};
-    const value = planAttribute(attribute, rule.keepPrior === true, rule.default, prior?.[name] ?? null, config[name] ?? null, prior !== null);
+    const value = planAttribute(
+      attribute,
+      rule.keepPrior === true,
+      rule.default,
+      prior?.[name] ?? null,
+      config[name] ?? null,
+      prior !== null,
+    );
     planned[name] = value;
-    if (prior && rule.requiresReplace && !valuesEqual(prior[name] ?? null, value, Array.isArray(attribute.type) && attribute.type[0] === 'set')) {
+    if (
+      prior &&
+      rule.requiresReplace &&
+      !valuesEqual(prior[name] ?? null, value, Array.isArray(attribute.type) && attribute.type[0] === 'set')
+    ) {
       replace.push([...path, name]);
     }
   }
@@ -42,24 +66,56 @@ function planBlock(block: TerraformBlock, rules: SchemaRules, prefix: string, pa
     const childPrefix = `${prefix}${name}.`;
     let value: Value;
     if (nested.nesting_mode === 'single') {
-      value = configValue === null || isUnknown(configValue) ? configValue : planBlock(nested.block, rules, childPrefix, [...path, name], priorValue as ObjectValue | null, configValue as ObjectValue, replace);
+      value =
+        configValue === null || isUnknown(configValue)
+          ? configValue
+          : planBlock(
+              nested.block,
+              rules,
+              childPrefix,
+              [...path, name],
+              priorValue as ObjectValue | null,
+              configValue as ObjectValue,
+              replace,
+            );
     } else if (Array.isArray(configValue)) {
       const priorItems = Array.isArray(priorValue) ? priorValue : [];
       value = configValue.map((item, i) =>
-        isUnknown(item) ? item : planBlock(nested.block, rules, childPrefix, [...path, name, i], (priorItems[i] as ObjectValue | undefined) ?? null, item as ObjectValue, replace),
+        isUnknown(item)
+          ? item
+          : planBlock(
+              nested.block,
+              rules,
+              childPrefix,
+              [...path, name, i],
+              (priorItems[i] as ObjectValue | undefined) ?? null,
+              item as ObjectValue,
+              replace,
+            ),
       );
     } else {
       value = configValue;
     }
     planned[name] = value;
-    if (prior && rule.requiresReplace && !valuesEqual(clearWriteOnly(nested.block, priorValue), clearWriteOnly(nested.block, value))) {
+    if (
+      prior &&
+      rule.requiresReplace &&
+      !valuesEqual(clearWriteOnly(nested.block, priorValue), clearWriteOnly(nested.block, value))
+    ) {
       replace.push([...path, name]);
     }
   }
   return planned;
 }
 
-function planAttribute(attribute: TerraformAttribute, keepPrior: boolean, defaultValue: unknown, prior: Value, config: Value, hasPrior: boolean): Value {
+function planAttribute(
+  attribute: TerraformAttribute,
+  keepPrior: boolean,
+  defaultValue: unknown,
+  prior: Value,
+  config: Value,
+  hasPrior: boolean,
+): Value {
   if (attribute.write_only) return null;
   if (!attribute.computed) return config;
   if (config !== null) return config;
@@ -74,7 +130,8 @@ export function clearWriteOnly(block: TerraformBlock, value: Value): Value {
   if (value === null || isUnknown(value) || typeof value !== 'object') return value;
   const copy: ObjectValue = { ...value };
   for (const [name, attribute] of Object.entries(block.attributes ?? {})) if (attribute.write_only) copy[name] = null;
-  for (const [name, nested] of Object.entries(block.block_types ?? {})) copy[name] = clearWriteOnly(nested.block, copy[name] ?? null);
+  for (const [name, nested] of Object.entries(block.block_types ?? {}))
+    copy[name] = clearWriteOnly(nested.block, copy[name] ?? null);
   return copy;
 }
 
@@ -84,8 +141,12 @@ export function clearWriteOnly(block: TerraformBlock, value: Value): Value {
  */
 export function withoutUnknowns(planned: Value, prior: Value): Value {
   if (isUnknown(planned)) return prior;
-  if (Array.isArray(planned)) return planned.map((item, i) => withoutUnknowns(item, Array.isArray(prior) ? (prior[i] ?? null) : null));
+  if (Array.isArray(planned))
+    return planned.map((item, i) => withoutUnknowns(item, Array.isArray(prior) ? (prior[i] ?? null) : null));
   if (planned === null || typeof planned !== 'object') return planned;
-  const priorObject = prior !== null && typeof prior === 'object' && !Array.isArray(prior) && !isUnknown(prior) ? prior : null;
-  return Object.fromEntries(Object.entries(planned).map(([name, value]) => [name, withoutUnknowns(value, priorObject?.[name] ?? null)]));
+  const priorObject =
+    prior !== null && typeof prior === 'object' && !Array.isArray(prior) && !isUnknown(prior) ? prior : null;
+  return Object.fromEntries(
+    Object.entries(planned).map(([name, value]) => [name, withoutUnknowns(value, priorObject?.[name] ?? null)]),
+  );
 }

@@ -13,7 +13,10 @@ export function decodePrivate(bytes: Uint8Array | undefined): object | null {
 }
 
 /** undefined keeps the bytes Terraform sent; null (or an empty object) clears them. */
-export function privateBytes(value: object | null | undefined, current: Uint8Array | undefined): Uint8Array | undefined {
+export function privateBytes(
+  value: object | null | undefined,
+  current: Uint8Array | undefined,
+): Uint8Array | undefined {
   if (value === undefined) return current;
   return value === null || Object.keys(value).length === 0 ? undefined : Buffer.from(JSON.stringify(value));
 }

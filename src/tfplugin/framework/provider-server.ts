@@ -9,7 +9,6 @@ import type { Message } from '../wire/proto';
 import type { TerraformBlock } from '../wire/schema';
 import type { ObjectValue } from '../wire/values';
 
-
 /**
  * What the RPCs of one provider process share: the definition, the data `configure` returned, the
  * stop signal, and the conversions between the wire's values and the definition's.
@@ -20,7 +19,10 @@ export class ProviderServer {
   private readonly resources: Map<string, AnyResource>;
   private readonly dataSources: Map<string, AnyDataSource>;
 
-  constructor(readonly definition: ProviderDefinition<unknown, unknown>, readonly log: Logger) {
+  constructor(
+    readonly definition: ProviderDefinition<unknown, unknown>,
+    readonly log: Logger,
+  ) {
     // Every request in flight listens on the one stop signal.
     setMaxListeners(0, this.stop.signal);
     this.resources = new Map(definition.resources.map((r) => [r.typeName, r]));
@@ -74,10 +76,17 @@ export class ProviderServer {
     if (thrown instanceof DiagnosticError) return thrown.diagnostic;
     if (thrown instanceof ValueTypeError) {
       const where = thrown.path.length > 0 ? formatPath(thrown.path) : 'the value';
-      return error(`Invalid value type for ${where}`, `${where} must be ${thrown.expected}; got ${thrown.got}.`, thrown.path.length > 0 ? thrown.path : undefined);
+      return error(
+        `Invalid value type for ${where}`,
+        `${where} must be ${thrown.expected}; got ${thrown.got}.`,
+        thrown.path.length > 0 ? thrown.path : undefined,
+      );
     }
     const message = thrown instanceof Error ? thrown.message : String(thrown);
-    this.log.log('error', 'internal error', { error: message, stack: thrown instanceof Error ? thrown.stack : undefined });
+    this.log.log('error', 'internal error', {
+      error: message,
+      stack: thrown instanceof Error ? thrown.stack : undefined,
+    });
     return error(
       `Internal error in the ${this.definition.name} provider`,
       `${message}\n\nThis is a bug in the provider, not in your configuration. Please report it with the output of TF_LOG=debug.`,
@@ -85,7 +94,10 @@ export class ProviderServer {
   }
 }
 
-export const decode = (value: Message | undefined, block: TerraformBlock): ObjectValue | null => decodeValue(value?.msgpack, block);
+export const decode = (value: Message | undefined, block: TerraformBlock): ObjectValue | null =>
+  decodeValue(value?.msgpack, block);
 
 /** Write-only values never leave the provider in a planned or new state. */
-export const encode = (value: ObjectValue | null, block: TerraformBlock): Message => ({ msgpack: encodeValue(clearWriteOnly(block, value) as ObjectValue | null, block) });
+export const encode = (value: ObjectValue | null, block: TerraformBlock): Message => ({
+  msgpack: encodeValue(clearWriteOnly(block, value) as ObjectValue | null, block),
+});

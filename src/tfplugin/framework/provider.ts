@@ -21,7 +21,11 @@ type StateValue<V> = V extends readonly (infer U)[] ? StateValue<U>[] : V extend
 
 /** The same at plan time, where Terraform may not know a value yet. */
 export type Planned<T> = { [K in keyof T]-?: NullWhenOptional<T, K, PlannedValue<NonNullable<T[K]>>> | Unknown };
-type PlannedValue<V> = V extends readonly (infer U)[] ? (PlannedValue<U> | Unknown)[] : V extends object ? Planned<V> : V;
+type PlannedValue<V> = V extends readonly (infer U)[]
+  ? (PlannedValue<U> | Unknown)[]
+  : V extends object
+    ? Planned<V>
+    : V;
 
 type NullWhenOptional<T, K extends keyof T, V> = undefined extends T[K] ? V | null : V;
 
@@ -77,7 +81,10 @@ export interface ResourceType<S, D, P = never> {
   create(request: { planned: State<S>; config: State<S> }, ctx: Context<D>): Promise<ApplyResult<S, P>>;
   read(request: { state: State<S>; private: P | null }, ctx: Context<D>): Promise<ApplyResult<S, P>>;
   /** In-place update; without one, the plan is the new state, and computed values keep their prior ones. */
-  update?(request: { prior: State<S>; planned: State<S>; config: State<S>; private: P | null }, ctx: Context<D>): Promise<ApplyResult<S, P>>;
+  update?(
+    request: { prior: State<S>; planned: State<S>; config: State<S>; private: P | null },
+    ctx: Context<D>,
+  ): Promise<ApplyResult<S, P>>;
   delete(request: { prior: State<S> }, ctx: Context<D>): Promise<Diagnostic[]>;
   import?(id: string, ctx: Context<D>): Promise<ApplyResult<S, P>>;
   /** State of another provider's resource type, for `moved {}` blocks. */

@@ -6,7 +6,13 @@ import { ProviderServer } from './provider-server';
 import { readDataSource, validateDataResourceConfig } from './rpc/data-source';
 import { configureProvider, getProviderSchema, stopProvider, validateProviderConfig } from './rpc/provider';
 import {
-  applyResourceChange, importResourceState, moveResourceState, planResourceChange, readResource, upgradeResourceState, validateResourceConfig,
+  applyResourceChange,
+  importResourceState,
+  moveResourceState,
+  planResourceChange,
+  readResource,
+  upgradeResourceState,
+  validateResourceConfig,
 } from './rpc/resource';
 
 const RPCS: Record<ProviderRpc, (server: ProviderServer, request: Message) => Promise<Message>> = {
@@ -31,15 +37,22 @@ const RPCS: Record<ProviderRpc, (server: ProviderServer, request: Message) => Pr
  */
 export function providerHandlers<C, D>(definition: ProviderDefinition<C, D>, log: Logger): ProviderHandlers {
   const server = new ProviderServer(definition as ProviderDefinition<unknown, unknown>, log);
-  const entries = Object.entries(RPCS).map(([rpc, handle]) => [rpc, async (request: Message) => {
-    const started = performance.now();
-    try {
-      const response = await handle(server, request);
-      log.log('debug', `${rpc} done`, { rpc, type: request.type_name, ms: Math.round((performance.now() - started) * 100) / 100 });
-      return response;
-    } catch (thrown) {
-      return { diagnostics: [toProtoDiagnostic(server.failure(thrown))] };
-    }
-  }]);
+  const entries = Object.entries(RPCS).map(([rpc, handle]) => [
+    rpc,
+    async (request: Message) => {
+      const started = performance.now();
+      try {
+        const response = await handle(server, request);
+        log.log('debug', `${rpc} done`, {
+          rpc,
+          type: request.type_name,
+          ms: Math.round((performance.now() - started) * 100) / 100,
+        });
+        return response;
+      } catch (thrown) {
+        return { diagnostics: [toProtoDiagnostic(server.failure(thrown))] };
+      }
+    },
+  ]);
   return Object.fromEntries(entries) as ProviderHandlers;
 }

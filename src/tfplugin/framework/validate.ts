@@ -9,7 +9,13 @@ import { type ObjectValue, type PathStep, type Value, isUnknown } from '../wire/
  * The checks declared in the schema rules, on every known value: unknown values pass until they
  * are known (Terraform validates again at plan). A sensitive value is never repeated in a message.
  */
-export function validateObject(block: TerraformBlock, rules: SchemaRules, value: ObjectValue | null, path: PathStep[] = [], prefix = ''): Diagnostic[] {
+export function validateObject(
+  block: TerraformBlock,
+  rules: SchemaRules,
+  value: ObjectValue | null,
+  path: PathStep[] = [],
+  prefix = '',
+): Diagnostic[] {
   if (!value) return [];
   const diagnostics: Diagnostic[] = [];
   for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
@@ -20,36 +26,70 @@ export function validateObject(block: TerraformBlock, rules: SchemaRules, value:
     for (const other of rule.conflictsWith ?? []) {
       const otherValue = value[other] ?? null;
       if (otherValue !== null && !isUnknown(otherValue) && name < other) {
-        diagnostics.push(error('Conflicting attributes', `Only one of ${formatPath([...path, name])} and ${formatPath([...path, other])} can be set; remove one of them.`, [...path, name]));
+        diagnostics.push(
+          error(
+            'Conflicting attributes',
+            `Only one of ${formatPath([...path, name])} and ${formatPath([...path, other])} can be set; remove one of them.`,
+            [...path, name],
+          ),
+        );
       }
     }
     for (const needed of rule.requires ?? []) {
       if ((value[needed] ?? null) === null) {
-        diagnostics.push(error('Missing required attribute', `${formatPath([...path, name])} requires ${formatPath([...path, needed])}: set ${needed} too, or remove ${name}.`, [...path, name]));
+        diagnostics.push(
+          error(
+            'Missing required attribute',
+            `${formatPath([...path, name])} requires ${formatPath([...path, needed])}: set ${needed} too, or remove ${name}.`,
+            [...path, name],
+          ),
+        );
       }
     }
   }
   for (const [name, nested] of Object.entries(block.block_types ?? {})) {
     const current = value[name];
     if (Array.isArray(current)) {
-      current.forEach((item, index) => diagnostics.push(...validateObject(nested.block, rules, item as ObjectValue, [...path, name, index], `${prefix}${name}.`)));
+      current.forEach((item, index) =>
+        diagnostics.push(
+          ...validateObject(nested.block, rules, item as ObjectValue, [...path, name, index], `${prefix}${name}.`),
+        ),
+      );
     } else if (current && !isUnknown(current)) {
-      diagnostics.push(...validateObject(nested.block, rules, current as ObjectValue, [...path, name], `${prefix}${name}.`));
+      diagnostics.push(
+        ...validateObject(nested.block, rules, current as ObjectValue, [...path, name], `${prefix}${name}.`),
+      );
     }
   }
   return diagnostics;
 }
 
-function checkAttribute(attribute: TerraformAttribute, rule: AttributeRules, value: Value, path: PathStep[]): Diagnostic[] {
+function checkAttribute(
+  attribute: TerraformAttribute,
+  rule: AttributeRules,
+  value: Value,
+  path: PathStep[],
+): Diagnostic[] {
   const checks = rule.checks;
   if (!checks) return [];
   const name = formatPath(path);
   if (Array.isArray(value)) {
     if (!checks.items) return [];
-    const problem = value.map((item) => (typeof item === 'string' ? stringProblem(checks.items!, item, `each element of ${name}`, attribute.sensitive) : undefined)).find(Boolean);
+    const problem = value
+      .map((item) =>
+        typeof item === 'string'
+          ? stringProblem(checks.items!, item, `each element of ${name}`, attribute.sensitive)
+          : undefined,
+      )
+      .find(Boolean);
     return problem ? [error(`Invalid value for ${name}`, problem, path)] : [];
   }
-  const problem = typeof value === 'string' ? stringProblem(checks, value, name, attribute.sensitive) : typeof value === 'number' ? numberProblem(checks, value, name) : undefined;
+  const problem =
+    typeof value === 'string'
+      ? stringProblem(checks, value, name, attribute.sensitive)
+      : typeof value === 'number'
+        ? numberProblem(checks, value, name)
+        : undefined;
   // With a path, Terraform prints the configuration line under the message: not when it may hold a password.
   const located = typeof value === 'string' && mayHoldCredentials(value) ? undefined : path;
   return problem ? [error(`Invalid value for ${name}`, problem, located)] : [];
@@ -59,27 +99,40 @@ function checkAttribute(attribute: TerraformAttribute, rule: AttributeRules, val
 function stringProblem(checks: ValueChecks, value: string, name: string, sensitive = false): string | undefined {
   const got = sensitive ? '' : shown(value);
   if (checks.minLength !== undefined && value.length < checks.minLength) {
-    return checks.minLength === 1 ? `${name} must not be empty; remove the argument to leave it unset.` : `${name} must be at least ${checks.minLength} characters long.`;
+    return checks.minLength === 1
+      ? `${name} must not be empty; remove the argument to leave it unset.`
+      : `${name} must be at least ${checks.minLength} characters long.`;
   }
-  if (checks.maxLength !== undefined && value.length > checks.maxLength) return `${name} must be at most ${checks.maxLength} characters long; it has ${value.length}.`;
-  if (checks.enum && !checks.enum.includes(value)) return `${name} must be one of ${checks.enum.map((v) => `"${v}"`).join(', ')}${got}.`;
+  if (checks.maxLength !== undefined && value.length > checks.maxLength)
+    return `${name} must be at most ${checks.maxLength} characters long; it has ${value.length}.`;
+  if (checks.enum && !checks.enum.includes(value))
+    return `${name} must be one of ${checks.enum.map((v) => `"${v}"`).join(', ')}${got}.`;
   const format = checks.format ? FORMATS[checks.format] : undefined;
   const formatProblem = format?.problem(value);
   if (format && formatProblem) return `${name} must be ${format.accepted}, but it ${formatProblem}${got}.`;
   if (checks.minDuration !== undefined && checks.maxDuration !== undefined) {
     const ms = parseDuration(value)!;
     const range = `from ${checks.minDuration} to ${checks.maxDuration}`;
-    if (ms < parseDuration(checks.minDuration)! || ms > parseDuration(checks.maxDuration)!) return `${name} must be a duration ${range}${got}.`;
+    if (ms < parseDuration(checks.minDuration)! || ms > parseDuration(checks.maxDuration)!)
+      return `${name} must be a duration ${range}${got}.`;
     if (!isWholeMilliseconds(value)) return `${name} must be a whole number of milliseconds (${range})${got}.`;
   }
   return undefined;
 }
 
 function numberProblem(checks: ValueChecks, value: number, name: string): string | undefined {
-  const range = checks.minimum !== undefined && checks.maximum !== undefined ? ` from ${checks.minimum} to ${checks.maximum}` : checks.minimum !== undefined ? ` of at least ${checks.minimum}` : '';
+  const range =
+    checks.minimum !== undefined && checks.maximum !== undefined
+      ? ` from ${checks.minimum} to ${checks.maximum}`
+      : checks.minimum !== undefined
+        ? ` of at least ${checks.minimum}`
+        : '';
   const kind = checks.integer ? 'a whole number' : 'a number';
-  const outOfRange = (checks.minimum !== undefined && value < checks.minimum) || (checks.maximum !== undefined && value > checks.maximum);
-  if (Number.isNaN(value) || (checks.integer && !Number.isInteger(value)) || outOfRange) return `${name} must be ${kind}${range}; got ${value}.`;
+  const outOfRange =
+    (checks.minimum !== undefined && value < checks.minimum) ||
+    (checks.maximum !== undefined && value > checks.maximum);
+  if (Number.isNaN(value) || (checks.integer && !Number.isInteger(value)) || outOfRange)
+    return `${name} must be ${kind}${range}; got ${value}.`;
   return undefined;
 }
 

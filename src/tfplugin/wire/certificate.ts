@@ -13,7 +13,10 @@ export interface Certificate {
 export function selfSignedCertificate(now = new Date()): Certificate {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
-  const name = sequence(set(sequence(oid('2.5.4.10'), utf8('terraform-plugin'))), set(sequence(oid('2.5.4.3'), utf8('localhost'))));
+  const name = sequence(
+    set(sequence(oid('2.5.4.10'), utf8('terraform-plugin'))),
+    set(sequence(oid('2.5.4.3'), utf8('localhost'))),
+  );
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))),
     integer(serialNumber()),
@@ -22,13 +25,16 @@ export function selfSignedCertificate(now = new Date()): Certificate {
     sequence(utcTime(new Date(now.getTime() - 60_000)), utcTime(new Date(now.getTime() + 365 * 24 * 3600_000))),
     name,
     publicKey.export({ type: 'spki', format: 'der' }),
-    explicit(3, sequence(
-      extension('2.5.29.19', true, sequence(boolean(true))),
-      // digitalSignature, keyEncipherment, keyCertSign
-      extension('2.5.29.15', true, tlv(0x03, Buffer.from([0x02, 0xa4]))),
-      extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.1'), oid('1.3.6.1.5.5.7.3.2'))),
-      extension('2.5.29.17', false, sequence(tlv(0x82, Buffer.from('localhost')))),
-    )),
+    explicit(
+      3,
+      sequence(
+        extension('2.5.29.19', true, sequence(boolean(true))),
+        // digitalSignature, keyEncipherment, keyCertSign
+        extension('2.5.29.15', true, tlv(0x03, Buffer.from([0x02, 0xa4]))),
+        extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.1'), oid('1.3.6.1.5.5.7.3.2'))),
+        extension('2.5.29.17', false, sequence(tlv(0x82, Buffer.from('localhost')))),
+      ),
+    ),
   );
   const signature = sign('sha256', tbs, { key: privateKey as KeyObject, dsaEncoding: 'der' });
   const der = sequence(tbs, ecdsaWithSha256, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));

@@ -16,7 +16,10 @@ const WRITE_AFTER_MS = 300;
  */
 export function runWithCodeCache(bundle: string, cacheDir: string): 'used' | 'rejected' | 'none' {
   const source = readFileSync(bundle, 'utf8');
-  const file = join(cacheDir, `${createHash('sha256').update(source).digest('hex').slice(0, 32)}-${process.version}.cache`);
+  const file = join(
+    cacheDir,
+    `${createHash('sha256').update(source).digest('hex').slice(0, 32)}-${process.version}.cache`,
+  );
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(file);
@@ -44,7 +47,10 @@ function writeQuietly(file: string, script: Script): void {
 
 /** The bundle wrapped as Node wraps a module, so that it sees the usual CommonJS names. */
 function compile(source: string, bundle: string, cachedData: Buffer | undefined): Script {
-  return new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
+  return new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundle,
+    cachedData,
+  });
 }
 
 function run(script: Script, bundle: string): void {

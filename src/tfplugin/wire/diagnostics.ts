@@ -10,9 +10,16 @@ export interface Diagnostic {
 }
 
 export function toProtoDiagnostic(d: Diagnostic): Message {
-  return { severity: d.severity === 'error' ? 1 : 2, summary: d.summary, detail: d.detail ?? '', ...(d.path ? { attribute: toProtoPath(d.path) } : {}) };
+  return {
+    severity: d.severity === 'error' ? 1 : 2,
+    summary: d.summary,
+    detail: d.detail ?? '',
+    ...(d.path ? { attribute: toProtoPath(d.path) } : {}),
+  };
 }
 
 export function toProtoPath(path: PathStep[]): Message {
-  return { steps: path.map((step) => (typeof step === 'number' ? { element_key_int: step } : { attribute_name: step })) };
+  return {
+    steps: path.map((step) => (typeof step === 'number' ? { element_key_int: step } : { attribute_name: step })),
+  };
 }

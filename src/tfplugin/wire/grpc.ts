@@ -44,7 +44,8 @@ export function listenGrpc(options: GrpcServerOptions): Promise<{ port: number; 
   });
   server.on('secureConnection', (socket: TLSSocket) => {
     // Only the very certificate Terraform announced may call: stricter than a CA check, and free.
-    if (expectedClient && !expectedClient.equals(socket.getPeerCertificate().raw ?? Buffer.alloc(0))) return socket.destroy();
+    if (expectedClient && !expectedClient.equals(socket.getPeerCertificate().raw ?? Buffer.alloc(0)))
+      return socket.destroy();
     // Small replies must not wait for Nagle's algorithm: Terraform makes hundreds of calls per plan.
     socket.setNoDelay(true);
   });
@@ -95,7 +96,15 @@ function reply(stream: ServerHttp2Stream, message: Buffer): void {
 /** A trailers-only response carrying the error status. */
 function fail(stream: ServerHttp2Stream, status: number, message: string): void {
   if (stream.destroyed) return;
-  stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(status), 'grpc-message': encodeURIComponent(message) }, { endStream: true });
+  stream.respond(
+    {
+      ':status': 200,
+      'content-type': 'application/grpc',
+      'grpc-status': String(status),
+      'grpc-message': encodeURIComponent(message),
+    },
+    { endStream: true },
+  );
 }
 
 /** The DER bytes of the first certificate in a PEM text. */

@@ -26,7 +26,9 @@ export function stderrLogger(module: string, minimum: Level = levelFromEnv(proce
       if (RANK[level] < RANK[minimum]) return;
       // go-plugin parses the timestamp with six fractional digits; anything else shows the line raw.
       const timestamp = new Date().toISOString().replace(/Z$/, '000Z');
-      process.stderr.write(`${JSON.stringify({ '@level': level, '@message': message, '@module': module, '@timestamp': timestamp, ...fields })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ '@level': level, '@message': message, '@module': module, '@timestamp': timestamp, ...fields })}\n`,
+      );
     },
   };
 }

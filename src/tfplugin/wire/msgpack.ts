@@ -7,7 +7,10 @@ const extensions = new ExtensionCodec();
 for (const type of [0, 12]) {
   extensions.register({
     type,
-    encode: (value: unknown) => (isUnknown(value) && (value.refinement ? type === 12 : type === 0) ? (value.refinement ?? new Uint8Array([0])) : null),
+    encode: (value: unknown) =>
+      isUnknown(value) && (value.refinement ? type === 12 : type === 0)
+        ? (value.refinement ?? new Uint8Array([0]))
+        : null,
     decode: (data: Uint8Array) => new Unknown(type === 12 ? data.slice() : undefined),
   });
 }
@@ -15,7 +18,10 @@ for (const type of [0, 12]) {
 /** A value whose type is not the schema's: `path` names the attribute, `expected` its type. */
 export class ValueTypeError extends Error {
   readonly path: PathStep[] = [];
-  constructor(readonly expected: string, readonly got: string) {
+  constructor(
+    readonly expected: string,
+    readonly got: string,
+  ) {
     super(`expected ${expected}, got ${got}`);
     this.name = 'ValueTypeError';
   }
@@ -53,7 +59,8 @@ export function conformObject(raw: unknown, block: TerraformBlock): Value {
   if (!isPlainObject(raw)) throw new ValueTypeError('an object', describe(raw));
   const input = raw as Record<string, unknown>;
   const out: ObjectValue = {};
-  for (const [name, attribute] of Object.entries(block.attributes ?? {})) out[name] = at(name, () => conformType(input[name], attribute.type));
+  for (const [name, attribute] of Object.entries(block.attributes ?? {}))
+    out[name] = at(name, () => conformType(input[name], attribute.type));
   for (const [name, nested] of Object.entries(block.block_types ?? {})) {
     const value = input[name];
     out[name] = at(name, () => {
@@ -72,7 +79,9 @@ function conformType(raw: unknown, type: TerraformType): Value {
   if (Array.isArray(type)) {
     if (type[0] === 'map') {
       if (!isPlainObject(raw)) throw new ValueTypeError('a map', describe(raw));
-      return Object.fromEntries(Object.entries(raw).map(([key, item]) => [key, at(key, () => conformType(item, type[1]))]));
+      return Object.fromEntries(
+        Object.entries(raw).map(([key, item]) => [key, at(key, () => conformType(item, type[1]))]),
+      );
     }
     if (!Array.isArray(raw)) throw new ValueTypeError(`a ${type[0]}`, describe(raw));
     return raw.map((item, index) => at(index, () => conformType(item, type[1])));
@@ -95,14 +104,21 @@ function at<T>(step: PathStep, fn: () => T): T {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && Object.getPrototypeOf(value) === Object.prototype;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Uint8Array) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  );
 }
 
 /** The kind of a wrong value, never the value itself (it may be a secret). */
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value instanceof Uint8Array) return 'binary data';
-  if (typeof value === 'object' && value !== null) return isPlainObject(value) ? 'an object' : 'an extension value of an unknown type';
+  if (typeof value === 'object' && value !== null)
+    return isPlainObject(value) ? 'an object' : 'an extension value of an unknown type';
   if (typeof value === 'bigint') return 'a number';
   return `a ${typeof value === 'boolean' ? 'bool' : typeof value}`;
 }

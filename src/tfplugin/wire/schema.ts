@@ -36,11 +36,14 @@ export interface TerraformSchema {
 
 export interface TerraformProviderSchemas {
   format_version: string;
-  provider_schemas: Record<string, {
-    provider: TerraformSchema;
-    resource_schemas?: Record<string, TerraformSchema>;
-    data_source_schemas?: Record<string, TerraformSchema>;
-  }>;
+  provider_schemas: Record<
+    string,
+    {
+      provider: TerraformSchema;
+      resource_schemas?: Record<string, TerraformSchema>;
+      data_source_schemas?: Record<string, TerraformSchema>;
+    }
+  >;
 }
 
 const NESTING = { single: 1, list: 2, set: 3 } as const;

@@ -16,13 +16,17 @@ const TO_OBJECT = { longs: Number, enums: Number, defaults: false, arrays: true,
 export function serve(name: string, handlersFor: (log: Logger) => ProviderHandlers): void {
   const evaluated = performance.now();
   if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE) {
-    process.stderr.write(`This is a Terraform provider plugin (${name}). Terraform starts it; it is not meant to be run by hand.\n`);
+    process.stderr.write(
+      `This is a Terraform provider plugin (${name}). Terraform starts it; it is not meant to be run by hand.\n`,
+    );
     process.exit(1);
   }
   const versions = (process.env.PLUGIN_PROTOCOL_VERSIONS ?? '6').split(',').map((v) => v.trim());
   if (!versions.includes('6')) {
     // A line with too few fields is shown to the user as the plugin's message.
-    process.stdout.write(`${name} speaks plugin protocol 6 only; this Terraform offers ${versions.join(', ')}: use Terraform 1.0 or later\n`);
+    process.stdout.write(
+      `${name} speaks plugin protocol 6 only; this Terraform offers ${versions.join(', ')}: use Terraform 1.0 or later\n`,
+    );
     process.exit(1);
   }
   process.on('SIGINT', () => {});
@@ -33,12 +37,18 @@ export function serve(name: string, handlersFor: (log: Logger) => ProviderHandle
 
   const handlers = handlersFor(log);
   const methods = new Map<string, UnaryMethod>(
-    PROVIDER_RPCS.map((rpc) => [`/tfplugin6.Provider/${rpc}`, codec(`tfplugin6.${rpc}.Request`, `tfplugin6.${rpc}.Response`, handlers[rpc])]),
+    PROVIDER_RPCS.map((rpc) => [
+      `/tfplugin6.Provider/${rpc}`,
+      codec(`tfplugin6.${rpc}.Request`, `tfplugin6.${rpc}.Response`, handlers[rpc]),
+    ]),
   );
   let server: Http2Server | undefined;
   methods.set('/plugin.GRPCController/Shutdown', async () => {
     const usage = process.resourceUsage();
-    log.log('trace', 'resource usage', { cpu_ms: (usage.userCPUTime + usage.systemCPUTime) / 1000, max_rss_kb: usage.maxRSS });
+    log.log('trace', 'resource usage', {
+      cpu_ms: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+      max_rss_kb: usage.maxRSS,
+    });
     // Terraform hangs up as soon as this reply arrives and waits for the exit: leave then, or shortly anyway.
     server?.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 200);
@@ -47,14 +57,24 @@ export function serve(name: string, handlersFor: (log: Logger) => ProviderHandle
 
   const certificate = selfSignedCertificate();
   const certified = performance.now();
-  listenGrpc({ key: certificate.keyPem, cert: certificate.certPem, clientCert: process.env.PLUGIN_CLIENT_CERT, methods }).then(
+  listenGrpc({
+    key: certificate.keyPem,
+    cert: certificate.certPem,
+    clientCert: process.env.PLUGIN_CLIENT_CERT,
+    methods,
+  }).then(
     (listening) => {
       server = listening.server;
-      process.stdout.write(`1|6|tcp|127.0.0.1:${listening.port}|grpc|${certificate.der.toString('base64').replace(/=+$/, '')}\n`);
+      process.stdout.write(
+        `1|6|tcp|127.0.0.1:${listening.port}|grpc|${certificate.der.toString('base64').replace(/=+$/, '')}\n`,
+      );
       // Where the start-up went, since the process began (TF_LOG_PROVIDER=trace shows it; `make bench` reads it).
       const booted = performance.nodeTiming.bootstrapComplete;
       log.log('trace', 'start-up timing', {
-        boot_ms: booted, modules_ms: evaluated - booted, certificate_ms: certified - evaluated, listen_ms: performance.now() - certified,
+        boot_ms: booted,
+        modules_ms: evaluated - booted,
+        certificate_ms: certified - evaluated,
+        listen_ms: performance.now() - certified,
       });
       // While Terraform connects: the message types every call needs.
       setImmediate(protocol);

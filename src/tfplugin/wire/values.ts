@@ -35,7 +35,13 @@ export function valuesEqual(a: Value, b: Value, unordered = false): boolean {
 }
 
 export function asObject(value: Value | undefined): ObjectValue | null {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value) && !isUnknown(value) ? value : null;
+  return value !== null &&
+    value !== undefined &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !isUnknown(value)
+    ? value
+    : null;
 }
 
 /** A known string, or undefined for null and unknown. */

@@ -3,14 +3,27 @@ import { isWholeMilliseconds, parseDuration } from '../../../src/tfplugin/framew
 
 test('Go duration syntax: signs, fractions, every unit, exact decimal arithmetic', (t) => {
   const cases: Array<[string, number]> = [
-    ['0', 0], ['+0', 0], ['.5s', 500], ['5.s', 5000], ['+5m', 300_000], ['-1s', -1000], ['1h30m', 5_400_000],
-    ['1.1s', 1100], ['1ms', 1], ['1500us', 1.5], ['1000µs', 1], ['1000μs', 1], ['1000000ns', 1], ['2h0m0.001s', 7_200_001],
+    ['0', 0],
+    ['+0', 0],
+    ['.5s', 500],
+    ['5.s', 5000],
+    ['+5m', 300_000],
+    ['-1s', -1000],
+    ['1h30m', 5_400_000],
+    ['1.1s', 1100],
+    ['1ms', 1],
+    ['1500us', 1.5],
+    ['1000µs', 1],
+    ['1000μs', 1],
+    ['1000000ns', 1],
+    ['2h0m0.001s', 7_200_001],
   ];
   for (const [text, ms] of cases) t.is(parseDuration(text), ms, text);
 });
 
 test('what Go refuses is undefined', (t) => {
-  for (const text of ['', '.', 's', '5', '1x', '5 minutes', '1h 30m', '--1s', '1.2.3s', '0x10s', '1d']) t.is(parseDuration(text), undefined, text);
+  for (const text of ['', '.', 's', '5', '1x', '5 minutes', '1h 30m', '--1s', '1.2.3s', '0x10s', '1d'])
+    t.is(parseDuration(text), undefined, text);
 });
 
 test('whole milliseconds', (t) => {
@@ -30,7 +43,7 @@ test('digits beyond a nanosecond are dropped as Go drops them, and a unit may re
   t.is(parseDuration('-0s'), 0);
 });
 
-test('only Go\'s spelling: no blanks, no upper-case units, no exponent, one sign in front', (t) => {
+test("only Go's spelling: no blanks, no upper-case units, no exponent, one sign in front", (t) => {
   const refused = [' 1s', '1s ', '1S', '1H', '1e3s', '1s-1s', '+-1s', '1_000ms', '1sec', '1min'];
   for (const text of refused) t.is(parseDuration(text), undefined, text);
 });

@@ -14,7 +14,17 @@ const block: TerraformBlock = {
     wait: { type: 'string', optional: true },
   },
   block_types: {
-    source: { nesting_mode: 'list', min_items: 1, max_items: 1, block: { attributes: { host: { type: 'string', required: true }, secret: { type: 'string', optional: true, write_only: true } } } },
+    source: {
+      nesting_mode: 'list',
+      min_items: 1,
+      max_items: 1,
+      block: {
+        attributes: {
+          host: { type: 'string', required: true },
+          secret: { type: 'string', optional: true, write_only: true },
+        },
+      },
+    },
   },
 };
 const rules: SchemaRules = {
@@ -24,8 +34,24 @@ const rules: SchemaRules = {
   tags: { requiresReplace: true },
   source: { requiresReplace: true },
 };
-const config = { id: null, status: null, target: 't', mode: null, tags: ['a', 'b'], wait: 'x', source: [{ host: 'h', secret: 's3cret' }] };
-const prior = { id: 'm1', status: 'running', target: 't', mode: 'fast', tags: ['b', 'a'], wait: 'y', source: [{ host: 'h', secret: null }] };
+const config = {
+  id: null,
+  status: null,
+  target: 't',
+  mode: null,
+  tags: ['a', 'b'],
+  wait: 'x',
+  source: [{ host: 'h', secret: 's3cret' }],
+};
+const prior = {
+  id: 'm1',
+  status: 'running',
+  target: 't',
+  mode: 'fast',
+  tags: ['b', 'a'],
+  wait: 'y',
+  source: [{ host: 'h', secret: null }],
+};
 
 test('create: defaults are planned, computed values are unknown, write-only values are null', (t) => {
   const { planned, requiresReplace } = planObject(block, rules, null, config);

@@ -6,7 +6,9 @@ import { type ProviderDefinition, type ResourceType, defineResource } from '../.
 import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
 import { providerHandlers } from '../../../src/tfplugin/framework/server';
 
-const block: TerraformBlock = { attributes: { id: { type: 'string', computed: true }, name: { type: 'string', required: true } } };
+const block: TerraformBlock = {
+  attributes: { id: { type: 'string', computed: true }, name: { type: 'string', required: true } },
+};
 const lines: string[] = [];
 const log = { log: (level: string, message: string) => void lines.push(`${level} ${message}`) };
 
@@ -37,10 +39,18 @@ function definition(create: ResourceType<Thing, null>['create']): ProviderDefini
 const dynamic = (value: Record<string, unknown> | null) => ({ msgpack: encodeValue(value as never, block) });
 
 test('an exception in a resource becomes an error diagnostic, and the plugin lives on', async (t) => {
-  const handlers = providerHandlers(definition(async () => {
-    throw new TypeError('boom');
-  }), log);
-  const response = await handlers.ApplyResourceChange({ type_name: 'fake_thing', prior_state: dynamic(null), planned_state: dynamic({ name: 'x' }), config: dynamic({ name: 'x' }) });
+  const handlers = providerHandlers(
+    definition(async () => {
+      throw new TypeError('boom');
+    }),
+    log,
+  );
+  const response = await handlers.ApplyResourceChange({
+    type_name: 'fake_thing',
+    prior_state: dynamic(null),
+    planned_state: dynamic({ name: 'x' }),
+    config: dynamic({ name: 'x' }),
+  });
   t.is(response.diagnostics[0].severity, 1);
   t.regex(response.diagnostics[0].summary, /Internal error in the fake provider/);
   t.regex(response.diagnostics[0].detail, /boom[\s\S]*bug in the provider/);
@@ -53,54 +63,110 @@ test('StopProvider cancels the signal handed to operations in flight', async (t)
   let signal: AbortSignal | undefined;
   let started: () => void = () => undefined;
   const inFlight = new Promise<void>((resolve) => (started = resolve));
-  const handlers = providerHandlers(definition(async ({ planned }, ctx) => {
-    signal = ctx.signal;
-    started();
-    await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
-    return { state: { ...planned, id: 'kept' }, diagnostics: [{ severity: 'error', summary: 'stopped' }] };
-  }), log);
-  const apply = handlers.ApplyResourceChange({ type_name: 'fake_thing', prior_state: dynamic(null), planned_state: dynamic({ name: 'x' }), config: dynamic({ name: 'x' }) });
+  const handlers = providerHandlers(
+    definition(async ({ planned }, ctx) => {
+      signal = ctx.signal;
+      started();
+      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+      return { state: { ...planned, id: 'kept' }, diagnostics: [{ severity: 'error', summary: 'stopped' }] };
+    }),
+    log,
+  );
+  const apply = handlers.ApplyResourceChange({
+    type_name: 'fake_thing',
+    prior_state: dynamic(null),
+    planned_state: dynamic({ name: 'x' }),
+    config: dynamic({ name: 'x' }),
+  });
   await inFlight;
   t.false(signal!.aborted);
   await handlers.StopProvider({});
   const response = await apply;
   t.true(signal!.aborted);
-  t.deepEqual(decodeValue(response.new_state.msgpack, block), { id: 'kept', name: 'x' }, 'the new state comes back with the error');
+  t.deepEqual(
+    decodeValue(response.new_state.msgpack, block),
+    { id: 'kept', name: 'x' },
+    'the new state comes back with the error',
+  );
 });
 
 test('PlanResourceChange validates known values before planning, with the attribute path', async (t) => {
-  const handlers = providerHandlers(definition(async () => ({ state: null })), log);
-  const response = await handlers.PlanResourceChange({ type_name: 'fake_thing', prior_state: dynamic(null), proposed_new_state: dynamic({ name: '' }), config: dynamic({ name: '' }) });
+  const handlers = providerHandlers(
+    definition(async () => ({ state: null })),
+    log,
+  );
+  const response = await handlers.PlanResourceChange({
+    type_name: 'fake_thing',
+    prior_state: dynamic(null),
+    proposed_new_state: dynamic({ name: '' }),
+    config: dynamic({ name: '' }),
+  });
   t.is(response.planned_state, undefined);
   t.deepEqual(response.diagnostics[0].attribute, { steps: [{ attribute_name: 'name' }] });
 });
 
 test('a resource without update: the plan is the new state, and a computed value planned unknown keeps its prior value', async (t) => {
-  const handlers = providerHandlers(definition(async () => ({ state: null })), log);
+  const handlers = providerHandlers(
+    definition(async () => ({ state: null })),
+    log,
+  );
   const prior = { id: 'kept', name: 'x' };
-  const plan = await handlers.PlanResourceChange({ type_name: 'fake_thing', prior_state: dynamic(prior), proposed_new_state: dynamic({ id: null, name: 'y' }), config: dynamic({ id: null, name: 'y' }) });
+  const plan = await handlers.PlanResourceChange({
+    type_name: 'fake_thing',
+    prior_state: dynamic(prior),
+    proposed_new_state: dynamic({ id: null, name: 'y' }),
+    config: dynamic({ id: null, name: 'y' }),
+  });
   t.true(isUnknown(decodeValue(plan.planned_state.msgpack, block)!.id), 'id has no keepPrior rule: planned unknown');
-  const response = await handlers.ApplyResourceChange({ type_name: 'fake_thing', prior_state: dynamic(prior), planned_state: plan.planned_state, config: dynamic({ id: null, name: 'y' }) });
+  const response = await handlers.ApplyResourceChange({
+    type_name: 'fake_thing',
+    prior_state: dynamic(prior),
+    planned_state: plan.planned_state,
+    config: dynamic({ id: null, name: 'y' }),
+  });
   t.deepEqual(response.diagnostics, []);
   t.deepEqual(decodeValue(response.new_state.msgpack, block), { id: 'kept', name: 'y' });
 });
 
 test('create gets the unknown computed values as null, and a DiagnosticError is reported as it is, with nothing lost', async (t) => {
   let seen: unknown;
-  const handlers = providerHandlers(definition(async ({ planned }) => {
-    seen = planned.id;
-    throw new DiagnosticError({ severity: 'error', summary: 'Not configured', detail: 'say why' });
-  }), log);
-  const response = await handlers.ApplyResourceChange({ type_name: 'fake_thing', prior_state: dynamic(null), planned_state: { msgpack: encodeValue({ id: UNKNOWN, name: 'x' }, block) }, config: dynamic({ id: null, name: 'x' }) });
+  const handlers = providerHandlers(
+    definition(async ({ planned }) => {
+      seen = planned.id;
+      throw new DiagnosticError({ severity: 'error', summary: 'Not configured', detail: 'say why' });
+    }),
+    log,
+  );
+  const response = await handlers.ApplyResourceChange({
+    type_name: 'fake_thing',
+    prior_state: dynamic(null),
+    planned_state: { msgpack: encodeValue({ id: UNKNOWN, name: 'x' }, block) },
+    config: dynamic({ id: null, name: 'x' }),
+  });
   t.is(seen, null);
-  t.deepEqual(response.diagnostics.map((d: { summary: string; detail: string }) => [d.summary, d.detail]), [['Not configured', 'say why']]);
+  t.deepEqual(
+    response.diagnostics.map((d: { summary: string; detail: string }) => [d.summary, d.detail]),
+    [['Not configured', 'say why']],
+  );
   t.is(decodeValue(response.new_state.msgpack, block), null);
-  const read = await providerHandlers({ ...definition(async () => ({ state: null })), resources: [defineResource<Thing, null>({
-    typeName: 'fake_thing', schema: { version: 0, block }, rules: {}, create: async () => ({ state: null }), delete: async () => [],
-    read: async () => {
-      throw new DiagnosticError({ severity: 'error', summary: 'Not configured' });
+  const read = await providerHandlers(
+    {
+      ...definition(async () => ({ state: null })),
+      resources: [
+        defineResource<Thing, null>({
+          typeName: 'fake_thing',
+          schema: { version: 0, block },
+          rules: {},
+          create: async () => ({ state: null }),
+          delete: async () => [],
+          read: async () => {
+            throw new DiagnosticError({ severity: 'error', summary: 'Not configured' });
+          },
+        }),
+      ],
     },
-  })] }, log).ReadResource({ type_name: 'fake_thing', current_state: dynamic({ id: 'kept', name: 'x' }) });
+    log,
+  ).ReadResource({ type_name: 'fake_thing', current_state: dynamic({ id: 'kept', name: 'x' }) });
   t.is(read.diagnostics[0].summary, 'Not configured');
   t.deepEqual(decodeValue(read.new_state.msgpack, block), { id: 'kept', name: 'x' }, 'a failed read keeps the state');
 });

@@ -6,10 +6,17 @@ import { UNKNOWN } from '../../../src/tfplugin/wire/values';
 
 const block: TerraformBlock = {
   attributes: {
-    id: { type: 'string' }, wait: { type: 'string' }, timeout: { type: 'string' }, secret: { type: 'string', sensitive: true }, other: { type: 'string' },
-    version: { type: 'number' }, names: { type: ['set', 'string'] },
+    id: { type: 'string' },
+    wait: { type: 'string' },
+    timeout: { type: 'string' },
+    secret: { type: 'string', sensitive: true },
+    other: { type: 'string' },
+    version: { type: 'number' },
+    names: { type: ['set', 'string'] },
   },
-  block_types: { source: { nesting_mode: 'list', block: { attributes: { host: { type: 'string' }, port: { type: 'number' } } } } },
+  block_types: {
+    source: { nesting_mode: 'list', block: { attributes: { host: { type: 'string' }, port: { type: 'number' } } } },
+  },
 };
 const rules: SchemaRules = {
   id: { checks: { format: 'uuid' } },
@@ -22,19 +29,46 @@ const rules: SchemaRules = {
   'source.host': { checks: { format: 'host' } },
   'source.port': { checks: { minimum: 1, maximum: 65535, integer: true } },
 };
-const valid = { id: '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30', wait: 'a', timeout: '1h30m', secret: null, other: null, source: [{ host: 'db.example.com', port: 5432 }] };
+const valid = {
+  id: '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30',
+  wait: 'a',
+  timeout: '1h30m',
+  secret: null,
+  other: null,
+  source: [{ host: 'db.example.com', port: 5432 }],
+};
 
 test('valid values and unknown values pass', (t) => {
   t.deepEqual(validateObject(block, rules, valid), []);
   t.deepEqual(validateObject(block, rules, { ...valid, id: UNKNOWN, source: [{ host: UNKNOWN, port: UNKNOWN }] }), []);
-  for (const host of ['10.0.0.1', '::1', '[2001:db8::1]', 'db-1.internal', 'localhost', 'fe80::1%eth0', '[fe80::1%eth0]', 'db.example.com.', `${'a'.repeat(63)}.example.com`]) {
+  for (const host of [
+    '10.0.0.1',
+    '::1',
+    '[2001:db8::1]',
+    'db-1.internal',
+    'localhost',
+    'fe80::1%eth0',
+    '[fe80::1%eth0]',
+    'db.example.com.',
+    `${'a'.repeat(63)}.example.com`,
+  ]) {
     t.deepEqual(validateObject(block, rules, { ...valid, source: [{ host, port: 1 }] }), [], host);
   }
 });
 
 test('each problem names its attribute path and what is accepted', (t) => {
-  const diagnostics = validateObject(block, rules, { ...valid, id: 'x', wait: 'c', timeout: '5 min', source: [{ host: 'pg://u:p@h/db', port: 0 }] });
-  t.deepEqual(diagnostics.map((d) => d.path), [['id'], ['wait'], ['timeout'], undefined, ['source', 0, 'port']], 'no path where Terraform would print a line holding a password');
+  const diagnostics = validateObject(block, rules, {
+    ...valid,
+    id: 'x',
+    wait: 'c',
+    timeout: '5 min',
+    source: [{ host: 'pg://u:p@h/db', port: 0 }],
+  });
+  t.deepEqual(
+    diagnostics.map((d) => d.path),
+    [['id'], ['wait'], ['timeout'], undefined, ['source', 0, 'port']],
+    'no path where Terraform would print a line holding a password',
+  );
   t.regex(diagnostics[0]!.detail!, /id must be a UUID/);
   t.regex(diagnostics[1]!.detail!, /one of "a", "b"; got "c"/);
   t.regex(diagnostics[3]!.detail!, /is a URL, not a host/);
@@ -42,7 +76,8 @@ test('each problem names its attribute path and what is accepted', (t) => {
   t.regex(diagnostics[4]!.detail!, /from 1 to 65535/);
 });
 
-const hostProblem = (host: string) => validateObject(block, rules, { ...valid, source: [{ host, port: 1 }] })[0]?.detail ?? 'accepted';
+const hostProblem = (host: string) =>
+  validateObject(block, rules, { ...valid, source: [{ host, port: 1 }] })[0]?.detail ?? 'accepted';
 
 test('a host is a DNS name, an IPv4 or an IPv6 address, and nothing around it', (t) => {
   const refused: Array<[string, RegExp]> = [
@@ -67,7 +102,10 @@ test('a host is a DNS name, an IPv4 or an IPv6 address, and nothing around it', 
 });
 
 test('credentials in a host are never repeated in the message', (t) => {
-  for (const host of ['replicator:hunter2secret@db.example.com', 'postgres://replicator:p@ss/hunter2@db.example.com:5432/app']) {
+  for (const host of [
+    'replicator:hunter2secret@db.example.com',
+    'postgres://replicator:p@ss/hunter2@db.example.com:5432/app',
+  ]) {
     const detail = hostProblem(host);
     t.regex(detail, /credentials|URL/, host);
     t.false(detail.includes('hunter2'), host);
@@ -89,10 +127,22 @@ test('durations: Go syntax, whole milliseconds, within the declared range', (t) 
 
 test('a requirement on a sibling, and checks on each element of a set', (t) => {
   const missing = validateObject(block, rules, { ...valid, version: 1 });
-  t.deepEqual(missing.map((d) => d.path), [['version']]);
+  t.deepEqual(
+    missing.map((d) => d.path),
+    [['version']],
+  );
   t.regex(missing[0]!.detail!, /version requires secret/);
-  t.deepEqual(validateObject(block, rules, { ...valid, version: 1, secret: UNKNOWN }), [], 'an unknown sibling may still be set');
-  for (const [names, problem] of [[[' '], /starts or ends with a blank/], [['a\nb'], /control character/], [[''], /must not be empty/], [['123456789'], /at most 8 characters/]] as const) {
+  t.deepEqual(
+    validateObject(block, rules, { ...valid, version: 1, secret: UNKNOWN }),
+    [],
+    'an unknown sibling may still be set',
+  );
+  for (const [names, problem] of [
+    [[' '], /starts or ends with a blank/],
+    [['a\nb'], /control character/],
+    [[''], /must not be empty/],
+    [['123456789'], /at most 8 characters/],
+  ] as const) {
     const diagnostics = validateObject(block, rules, { ...valid, names: [...names] });
     t.regex(diagnostics[0]!.detail!, problem);
     t.regex(diagnostics[0]!.detail!, /each element of names/);

@@ -8,7 +8,11 @@ const MODULE = join(__dirname, '../../../src/tfplugin/wire/code-cache.ts');
 
 /** In a fresh node, as the plugin executable runs: the script's stdout, once the process has ended. */
 function node(script: string): string {
-  const run = spawnSync(process.execPath, ['--import=tsx', '-e', `const cache = require(${JSON.stringify(MODULE)}); ${script}`], { encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    ['--import=tsx', '-e', `const cache = require(${JSON.stringify(MODULE)}); ${script}`],
+    { encoding: 'utf8' },
+  );
   if (run.status !== 0) throw new Error(run.stderr);
   return run.stdout;
 }
@@ -19,8 +23,12 @@ test('a bundle runs as a CommonJS module; the first start writes the cache outsi
   const bundle = join(dir, 'bundle.js');
   const cacheDir = join(dir, 'cache');
   // Alive past the cache's write, as a provider is while Terraform talks to it.
-  writeFileSync(bundle, "const { basename } = require('node:path');\nmodule.exports = 1;\nprocess.stdout.write(`ran ${basename(__filename)} ${typeof exports}\\n`);\nsetTimeout(() => {}, 600);\n");
-  const start = () => node(`console.log(cache.runWithCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(cacheDir)}))`);
+  writeFileSync(
+    bundle,
+    "const { basename } = require('node:path');\nmodule.exports = 1;\nprocess.stdout.write(`ran ${basename(__filename)} ${typeof exports}\\n`);\nsetTimeout(() => {}, 600);\n",
+  );
+  const start = () =>
+    node(`console.log(cache.runWithCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(cacheDir)}))`);
 
   t.is(start(), 'ran bundle.js object\nnone\n');
   const [file] = readdirSync(cacheDir);

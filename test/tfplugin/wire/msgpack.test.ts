@@ -5,7 +5,12 @@ import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
 import { Unknown, isUnknown } from '../../../src/tfplugin/wire/values';
 
 const block: TerraformBlock = {
-  attributes: { name: { type: 'string' }, port: { type: 'number' }, tags: { type: ['set', 'string'] }, on: { type: 'bool' } },
+  attributes: {
+    name: { type: 'string' },
+    port: { type: 'number' },
+    tags: { type: ['set', 'string'] },
+    on: { type: 'bool' },
+  },
   block_types: {
     items: { nesting_mode: 'list', block: { attributes: { host: { type: 'string' } } } },
     timeouts: { nesting_mode: 'single', block: { attributes: { create: { type: 'string' } } } },
@@ -20,11 +25,18 @@ test('a plain unknown is d4 00 00, and decodes back to an unknown', (t) => {
 
 test('a refined unknown (ext 12) is passed back byte for byte', (t) => {
   const refinement = encode({ 1: true, 2: 'db.' });
-  const raw = Buffer.concat([Buffer.from([0x81, 0xa4]), Buffer.from('name'), Buffer.from([0xc7, refinement.length, 12]), Buffer.from(refinement)]);
+  const raw = Buffer.concat([
+    Buffer.from([0x81, 0xa4]),
+    Buffer.from('name'),
+    Buffer.from([0xc7, refinement.length, 12]),
+    Buffer.from(refinement),
+  ]);
   const value = decodeValue(raw, block)!;
   t.true(isUnknown(value.name));
   const again = encodeValue(value, block);
-  t.true(Buffer.from(again).includes(Buffer.concat([Buffer.from([0xc7, refinement.length, 12]), Buffer.from(refinement)])));
+  t.true(
+    Buffer.from(again).includes(Buffer.concat([Buffer.from([0xc7, refinement.length, 12]), Buffer.from(refinement)])),
+  );
 });
 
 test('every attribute and block is present on the wire; missing ones are null or empty', (t) => {
@@ -36,7 +48,10 @@ test('every attribute and block is present on the wire; missing ones are null or
 });
 
 test('numbers that arrive as strings become numbers; unknown keys are dropped', (t) => {
-  const value = decodeValue(encode({ name: 'a', port: '5432', extra: 1, tags: ['b', 'a'], items: [{ host: 'h', junk: 2 }] }), block)!;
+  const value = decodeValue(
+    encode({ name: 'a', port: '5432', extra: 1, tags: ['b', 'a'], items: [{ host: 'h', junk: 2 }] }),
+    block,
+  )!;
   t.is(value.port, 5432);
   t.false('extra' in value);
   t.deepEqual(value.tags, ['b', 'a']);
@@ -44,12 +59,16 @@ test('numbers that arrive as strings become numbers; unknown keys are dropped', 
 });
 
 test('JSON state is read with the current schema', (t) => {
-  const value = fromJsonState(Buffer.from(JSON.stringify({ name: 'n', port: 1, items: [{ host: 'h' }], timeouts: { create: '1m' } })), block)!;
+  const value = fromJsonState(
+    Buffer.from(JSON.stringify({ name: 'n', port: 1, items: [{ host: 'h' }], timeouts: { create: '1m' } })),
+    block,
+  )!;
   t.deepEqual(value, { name: 'n', port: 1, tags: null, on: null, items: [{ host: 'h' }], timeouts: { create: '1m' } });
 });
 
 test('a value of the wrong type is a ValueTypeError naming where it is and what was expected, never the value', (t) => {
-  const wrong = (value: Record<string, unknown>) => t.throws(() => decodeValue(encode(value), block), { instanceOf: ValueTypeError });
+  const wrong = (value: Record<string, unknown>) =>
+    t.throws(() => decodeValue(encode(value), block), { instanceOf: ValueTypeError });
   const number = wrong({ name: 42 });
   t.deepEqual([number.path, number.expected, number.got], [['name'], 'a string', 'a number']);
   t.deepEqual(wrong({ items: 'db.example.com' }).path, ['items']);
@@ -60,6 +79,10 @@ test('a value of the wrong type is a ValueTypeError naming where it is and what 
   t.deepEqual(wrong({ on: 'yes' }).path, ['on']);
   const extension = wrong({ name: new ExtData(5, new Uint8Array([1])) });
   t.is(extension.got, 'an extension value of an unknown type');
-  t.throws(() => decodeValue(new Uint8Array([0xc1]), block), { instanceOf: ValueTypeError }, 'bytes that are not MessagePack');
+  t.throws(
+    () => decodeValue(new Uint8Array([0xc1]), block),
+    { instanceOf: ValueTypeError },
+    'bytes that are not MessagePack',
+  );
   t.throws(() => decodeValue(encode('a string'), block), { instanceOf: ValueTypeError });
 });

@@ -15,7 +15,10 @@ test('run by hand, the provider says what it is and exits 1', (t) => {
 });
 
 test('offered only protocol 5, it prints a short message line and exits 1', (t) => {
-  const run = spawnSync(PROVIDER, { encoding: 'utf8', env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '5' } });
+  const run = spawnSync(PROVIDER, {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '5' },
+  });
   t.is(run.status, 1);
   t.true(run.stdout.trim().split('|').length < 4);
   t.regex(run.stdout, /protocol 6 only/);
@@ -33,21 +36,36 @@ test('handshake, mutual TLS, GetProviderSchema, then Shutdown exits promptly', a
   t.deepEqual(Object.keys(schema.resource_schemas), ['dodb_online_migration']);
   t.true(schema.server_capabilities.get_provider_schema_optional);
   t.true(schema.server_capabilities.move_resource_state);
-  await provider.call('plugin.GRPCController', 'Shutdown', {}, { types: { request: 'plugin.Empty', response: 'plugin.Empty' } });
+  await provider.call(
+    'plugin.GRPCController',
+    'Shutdown',
+    {},
+    { types: { request: 'plugin.Empty', response: 'plugin.Empty' } },
+  );
   // Nothing else would end it: a provider that lingers after Shutdown fails here.
   t.is(await within('the provider to exit after Shutdown', provider.exited, 10_000), 0);
 });
 
 test('a client presenting another certificate than the one Terraform announced gets no answer', async (t) => {
   const provider = await startProvider(t);
-  const refused = await t.throwsAsync(provider.call('tfplugin6.Provider', 'GetProviderSchema', {}, { as: selfSignedCertificate() }));
+  const refused = await t.throwsAsync(
+    provider.call('tfplugin6.Provider', 'GetProviderSchema', {}, { as: selfSignedCertificate() }),
+  );
   t.regex(refused!.message, /UNAVAILABLE|DEADLINE_EXCEEDED/);
 });
 
 test('Node does not load NODE_EXTRA_CA_CERTS at start-up: the executable hands it on as TFPLUGIN_EXTRA_CA_CERTS', async (t) => {
-  const env = { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6', NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' };
+  const env = {
+    PATH: process.env.PATH,
+    ...COOKIE,
+    PLUGIN_PROTOCOL_VERSIONS: '6',
+    NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem',
+  };
   // Bare Node reads the file before any script runs, and says so when it cannot.
-  t.regex(spawnSync(process.execPath, ['-e', ''], { env, encoding: 'utf8' }).stderr, /Ignoring extra certs from `\/nonexistent\/ca.pem`/);
+  t.regex(
+    spawnSync(process.execPath, ['-e', ''], { env, encoding: 'utf8' }).stderr,
+    /Ignoring extra certs from `\/nonexistent\/ca.pem`/,
+  );
   const child = spawn(PROVIDER, { env: { ...env, TF_LOG_PROVIDER: 'trace' }, stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => child.kill('SIGKILL'));
   // The trace line written after the handshake: anything Node printed at start-up came before it.
@@ -58,7 +76,10 @@ test('Node does not load NODE_EXTRA_CA_CERTS at start-up: the executable hands i
 });
 
 test('a provider whose terraform was killed exits instead of lingering', async (t) => {
-  const parent = spawn('bash', ['-c', `"${PROVIDER}" & echo $!; wait`], { env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const parent = spawn('bash', ['-c', `"${PROVIDER}" & echo $!; wait`], {
+    env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   // The provider's PID from bash, then its handshake line: it runs and knows its parent before the kill.
   let out = '';
   await new Promise<void>((resolve) =>

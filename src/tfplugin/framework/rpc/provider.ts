@@ -7,10 +7,14 @@ import { type ProviderServer, decode } from '../provider-server';
 import { validateObject } from '../validate';
 
 /** The response fields every RPC has: its diagnostics, in the wire's form. */
-export const withDiagnostics = (diagnostics: Diagnostic[] = [], fields: Message = {}): Message => ({ ...fields, diagnostics: diagnostics.map(toProtoDiagnostic) });
+export const withDiagnostics = (diagnostics: Diagnostic[] = [], fields: Message = {}): Message => ({
+  ...fields,
+  diagnostics: diagnostics.map(toProtoDiagnostic),
+});
 
 export async function getProviderSchema(server: ProviderServer): Promise<Message> {
-  const schemas = (types: { typeName: string; schema: Parameters<typeof toProtoSchema>[0] }[]) => Object.fromEntries(types.map((t) => [t.typeName, toProtoSchema(t.schema)]));
+  const schemas = (types: { typeName: string; schema: Parameters<typeof toProtoSchema>[0] }[]) =>
+    Object.fromEntries(types.map((t) => [t.typeName, toProtoSchema(t.schema)]));
   return withDiagnostics([], {
     provider: toProtoSchema(server.definition.schema),
     resource_schemas: schemas(server.allResources()),

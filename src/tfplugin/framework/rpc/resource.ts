@@ -33,7 +33,10 @@ export async function readResource(server: ProviderServer, request: Message): Pr
   if (!state) return withDiagnostics([], unchanged);
   try {
     const read = await type.read({ state, private: decodePrivate(request.private) }, server.context());
-    return withDiagnostics(read.diagnostics, { new_state: encode(read.state, type.schema.block), private: privateBytes(read.private, request.private) });
+    return withDiagnostics(read.diagnostics, {
+      new_state: encode(read.state, type.schema.block),
+      private: privateBytes(read.private, request.private),
+    });
   } catch (thrown) {
     return withDiagnostics([server.failure(thrown)], unchanged);
   }
@@ -47,13 +50,16 @@ export async function planResourceChange(server: ProviderServer, request: Messag
   const type = server.resource(request.type_name);
   const { block } = type.schema;
   const proposed = decode(request.proposed_new_state, block);
-  if (!proposed) return withDiagnostics([], { planned_state: request.proposed_new_state, planned_private: request.prior_private });
+  if (!proposed)
+    return withDiagnostics([], { planned_state: request.proposed_new_state, planned_private: request.prior_private });
   const prior = decode(request.prior_state, block);
   const config = decode(request.config, block) ?? {};
   const problems = server.validate(type, config);
   if (hasErrors(problems)) return withDiagnostics(problems);
   const declared = planObject(block, type.rules, prior, config);
-  const plan: PlanResponse<Record<string, unknown>, object> = type.modifyPlan ? type.modifyPlan({ prior, config, ...declared, private: decodePrivate(request.prior_private) }) : declared;
+  const plan: PlanResponse<Record<string, unknown>, object> = type.modifyPlan
+    ? type.modifyPlan({ prior, config, ...declared, private: decodePrivate(request.prior_private) })
+    : declared;
   const replace = prior !== null && plan.requiresReplace.length > 0;
   return withDiagnostics([...problems, ...(plan.diagnostics ?? [])], {
     planned_state: encode(replace ? replacementPlan(block, type.rules, config) : plan.planned, block),
@@ -83,7 +89,10 @@ export async function applyResourceChange(server: ProviderServer, request: Messa
       : type.update
         ? await type.update({ prior, planned: known, config, private: planPrivate }, ctx)
         : { state: known };
-    return withDiagnostics(applied.diagnostics, { new_state: encode(applied.state, block), private: privateBytes(applied.private, request.planned_private) });
+    return withDiagnostics(applied.diagnostics, {
+      new_state: encode(applied.state, block),
+      private: privateBytes(applied.private, request.planned_private),
+    });
   } catch (thrown) {
     return withDiagnostics([server.failure(thrown)], { new_state: encode(prior, block) });
   }
@@ -107,7 +116,9 @@ export async function importResourceState(server: ProviderServer, request: Messa
 export async function moveResourceState(server: ProviderServer, request: Message): Promise<Message> {
   const type = server.resource(request.target_type_name);
   if (!type.move) {
-    return withDiagnostics([error('Move not supported', `${request.target_type_name} cannot be moved from ${request.source_type_name}.`)]);
+    return withDiagnostics([
+      error('Move not supported', `${request.target_type_name} cannot be moved from ${request.source_type_name}.`),
+    ]);
   }
   const moved = type.move({
     sourceProviderAddress: request.source_provider_address,
@@ -117,5 +128,8 @@ export async function moveResourceState(server: ProviderServer, request: Message
   });
   if (!moved.state || hasErrors(moved.diagnostics)) return withDiagnostics(moved.diagnostics);
   const state = conformObject(moved.state, type.schema.block) as ObjectValue;
-  return withDiagnostics(moved.diagnostics, { target_state: encode(state, type.schema.block), target_private: privateBytes(moved.private, undefined) });
+  return withDiagnostics(moved.diagnostics, {
+    target_state: encode(state, type.schema.block),
+    target_private: privateBytes(moved.private, undefined),
+  });
 }
