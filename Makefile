@@ -8,7 +8,7 @@ TSX := node --import=tsx
 STACK := dodb-example
 STACK_DIR := cdktf.out/stacks/$(STACK)
 
-.PHONY: install generate check-generated typecheck build package-contents provider release synth hcl test demo bench clean
+.PHONY: install generate check-generated typecheck lint build package-contents provider release synth hcl test demo bench clean
 
 # npm runs the package's `prepare` (package-contents) after this install; built files depend on the
 # install only by order, so that the touch below does not make them stale again.
@@ -29,6 +29,11 @@ check-generated: install
 
 typecheck: install
 	npx tsc --noEmit -p .
+
+# The formatter's check (prettier, .prettierrc.json) and the TypeScript-aware linter (eslint.config.mjs).
+lint: install
+	npx prettier --check --log-level=warn .
+	npx eslint .
 
 BUNDLE := npx esbuild --bundle --minify --keep-names --platform=node --target=node20 --format=cjs --log-level=warning
 ESBUILD := $(BUNDLE) "--banner:js=\#!/usr/bin/env node"
@@ -93,7 +98,7 @@ hcl: install
 	TF_CLI_CONFIG_FILE=/dev/null terraform fmt $(STACK_DIR)/cdk.tf >/dev/null
 	@echo "hcl: wrote $(STACK_DIR)/cdk.tf"
 
-test: check-generated typecheck build
+test: check-generated typecheck lint build
 	npx ava $(AVA_FLAGS)
 
 # The main job: the example stack through init, plan, apply and destroy against the embedded simulator.
