@@ -5,6 +5,12 @@ import type { Context, State } from '../tfplugin/framework/provider';
 import { extraCaCertificates } from '../tfplugin/wire/extra-ca';
 import type { Logger } from '../tfplugin/wire/log';
 import { USER_AGENT } from '../version';
+import { providerSchema } from './schema';
+
+const [tokenVariable, ...otherTokenVariables] = providerSchema.rules.token!.env!;
+const NO_TOKEN =
+  `Set the ${tokenVariable} environment variable (or ${otherTokenVariables.join(', ')}), or the provider's ` +
+  '`token` argument, to a token with the database:read, database:update and database:delete scopes.';
 
 /** What ConfigureProvider leaves for the resources. */
 export interface ProviderData {
@@ -30,12 +36,7 @@ export function configureProvider(config: State<ProviderConfig>, env: NodeJS.Pro
   return {
     client() {
       if (!config.token) {
-        throw new DiagnosticError(
-          error(
-            'No DigitalOcean API token',
-            "Set the DIGITALOCEAN_TOKEN environment variable (or DIGITALOCEAN_ACCESS_TOKEN), or the provider's `token` argument, to a token with the database:read, database:update and database:delete scopes.",
-          ),
-        );
+        throw new DiagnosticError(error('No DigitalOcean API token', NO_TOKEN));
       }
       client ??= new DoClient({
         token: config.token,

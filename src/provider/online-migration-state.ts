@@ -1,0 +1,62 @@
+import type { WaitTarget } from '../api/status';
+import type { OnlineMigrationState } from '../../generated/types';
+import { parseDuration } from '../tfplugin/framework/duration';
+import type { ApplyResult, State } from '../tfplugin/framework/provider';
+import { resourceSchema } from './schema';
+
+export type MigrationState = State<OnlineMigrationState>;
+export type MigrationResult = ApplyResult<OnlineMigrationState, MigrationPrivate>;
+
+/**
+ * What this provider keeps beside a migration in state. `adopt`: imported or moved, so the
+ * arguments the API cannot show (the source, disable_ssl, ignore_dbs) were never observed and
+ * the next plan takes them from the configuration, in place. `resumeWait`: the wait after the
+ * start failed while the migration was healthy; an apply of the untainted object waits again.
+ */
+export interface MigrationPrivate {
+  adopt?: true;
+  resumeWait?: true;
+}
+
+export const migrationSchema = resourceSchema('dodb_online_migration');
+
+/** `wait_for` when unset: the schema's default, planned for every configured migration (not for an imported one). */
+export const DEFAULT_WAIT = migrationSchema.rules.wait_for!.default as WaitTarget;
+
+/** Node's timers hold at most 2^31-1 ms (about 24 days). */
+export const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A timeout in ms: the configured one (validation has bounded it), else the schema's fallback. The
+ * clamp only guards a state edited by hand, so that no timer can throw after a start.
+ */
+export function durationOf(state: MigrationState, which: 'create' | 'delete'): number {
+  const fallback = String(migrationSchema.rules[`timeouts.${which}`]!.fallback);
+  const ms = parseDuration(state.timeouts?.[which] ?? fallback) ?? parseDuration(fallback)!;
+  return Math.min(LONGEST_TIMER_MS, ms);
+}
+
+/** A migration this configuration did not start: what the API shows, and nothing it cannot show. */
+export function adopted(
+  clusterId: string,
+  migration: Pick<MigrationState, 'id' | 'status' | 'created_at'>,
+  waitFor: MigrationState['wait_for'],
+): MigrationState {
+  return {
+    ...migration,
+    cluster_id: clusterId,
+    source: [],
+    disable_ssl: null,
+    ignore_dbs: null,
+    wait_for: waitFor,
+    allow_overwrite_after_cutover: null,
+    timeouts: null,
+  };
+}
+
+/** The private state without `resumeWait`, or undefined (keep it as it is) when it has none. */
+export function withoutResume(priv: MigrationPrivate | null): MigrationPrivate | undefined {
+  if (!priv?.resumeWait) return undefined;
+  const { resumeWait: _, ...rest } = priv;
+  return rest;
+}
