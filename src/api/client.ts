@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import type { Response } from 'got';
 import type { Migration, StartMigrationRequest } from '../../generated/types';
-import { DEFAULT_ENDPOINT, DEFAULT_RETRY } from './defaults';
+import { DEFAULT_ENDPOINT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY } from './defaults';
 import { ApiError, type ApiErrorCode, StartRefusedError, isTransient, mayHaveTakenEffect } from './errors';
 import { Call, type LogFn, type Method, Transport } from './http';
 import { type RateLimiter, sharedLimiter } from './limiter';
@@ -77,7 +77,7 @@ export class DoClient {
       token: options.token,
       userAgent: options.userAgent,
       policy: this.policy,
-      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       limiter: options.limiter ?? sharedLimiter(`${this.endpoint} ${tokenKey}`),
       log: this.log,
       certificateAuthorities: options.certificateAuthorities,

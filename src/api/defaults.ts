@@ -6,6 +6,9 @@ const { api_endpoint, http_retry_max, http_retry_wait_min, http_retry_wait_max }
 
 export const DEFAULT_ENDPOINT: string = api_endpoint.fallback;
 
+/** One request's bound, ms: what only the client decides. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 /** http_retry_* as the schema sets them (its waits are in seconds), and what only the client decides. */
 export const DEFAULT_RETRY: RetryPolicy = {
   limit: http_retry_max.fallback,
