@@ -34,6 +34,8 @@ const rpc = (
 const diagnostics: Field = [0, 'Diagnostic', 'repeated'];
 const withId = (field: Field, id: number): Field => [id, field[1], field[2]];
 
+// A protocol table: one line per message reads like the .proto it follows.
+// prettier-ignore
 const tfplugin6 = {
   DynamicValue: message({ msgpack: [1, 'bytes'], json: [2, 'bytes'] }),
   Diagnostic: message(
@@ -57,106 +59,51 @@ const tfplugin6 = {
     { version: [1, 'int64'], block: [2, 'Block'] },
     {
       Block: message({
-        version: [1, 'int64'],
-        attributes: [2, 'Attribute', 'repeated'],
-        block_types: [3, 'NestedBlock', 'repeated'],
-        description: [4, 'string'],
-        description_kind: [5, 'StringKind'],
-        deprecated: [6, 'bool'],
+        version: [1, 'int64'], attributes: [2, 'Attribute', 'repeated'], block_types: [3, 'NestedBlock', 'repeated'],
+        description: [4, 'string'], description_kind: [5, 'StringKind'], deprecated: [6, 'bool'],
       }),
       Attribute: message({
-        name: [1, 'string'],
-        type: [2, 'bytes'],
-        description: [3, 'string'],
-        required: [4, 'bool'],
-        optional: [5, 'bool'],
-        computed: [6, 'bool'],
-        sensitive: [7, 'bool'],
-        description_kind: [8, 'StringKind'],
-        deprecated: [9, 'bool'],
-        write_only: [11, 'bool'],
+        name: [1, 'string'], type: [2, 'bytes'], description: [3, 'string'], required: [4, 'bool'], optional: [5, 'bool'],
+        computed: [6, 'bool'], sensitive: [7, 'bool'], description_kind: [8, 'StringKind'], deprecated: [9, 'bool'], write_only: [11, 'bool'],
       }),
       NestedBlock: message(
-        {
-          type_name: [1, 'string'],
-          block: [2, 'Block'],
-          nesting: [3, 'NestingMode'],
-          min_items: [4, 'int64'],
-          max_items: [5, 'int64'],
-        },
+        { type_name: [1, 'string'], block: [2, 'Block'], nesting: [3, 'NestingMode'], min_items: [4, 'int64'], max_items: [5, 'int64'] },
         { NestingMode: { values: { INVALID: 0, SINGLE: 1, LIST: 2, SET: 3, MAP: 4, GROUP: 5 } } },
       ),
     },
   ),
-  ServerCapabilities: message({
-    plan_destroy: [1, 'bool'],
-    get_provider_schema_optional: [2, 'bool'],
-    move_resource_state: [3, 'bool'],
-  }),
+  ServerCapabilities: message({ plan_destroy: [1, 'bool'], get_provider_schema_optional: [2, 'bool'], move_resource_state: [3, 'bool'] }),
   ClientCapabilities: message({ deferral_allowed: [1, 'bool'], write_only_attributes_allowed: [2, 'bool'] }),
-  GetProviderSchema: rpc(
-    {},
-    {
-      provider: [1, 'Schema'],
-      resource_schemas: [2, 'Schema', 'map<string>'],
-      data_source_schemas: [3, 'Schema', 'map<string>'],
-      diagnostics: withId(diagnostics, 4),
-      provider_meta: [5, 'Schema'],
-      server_capabilities: [6, 'ServerCapabilities'],
-    },
-  ),
+  GetProviderSchema: rpc({}, {
+    provider: [1, 'Schema'], resource_schemas: [2, 'Schema', 'map<string>'], data_source_schemas: [3, 'Schema', 'map<string>'],
+    diagnostics: withId(diagnostics, 4), provider_meta: [5, 'Schema'], server_capabilities: [6, 'ServerCapabilities'],
+  }),
   ValidateProviderConfig: rpc({ config: [1, 'DynamicValue'] }, { diagnostics: withId(diagnostics, 2) }),
   UpgradeResourceState: rpc(
     { type_name: [1, 'string'], version: [2, 'int64'], raw_state: [3, 'RawState'] },
     { upgraded_state: [1, 'DynamicValue'], diagnostics: withId(diagnostics, 2) },
   ),
-  ValidateResourceConfig: rpc(
-    { type_name: [1, 'string'], config: [2, 'DynamicValue'] },
-    { diagnostics: withId(diagnostics, 1) },
-  ),
-  ValidateDataResourceConfig: rpc(
-    { type_name: [1, 'string'], config: [2, 'DynamicValue'] },
-    { diagnostics: withId(diagnostics, 1) },
-  ),
+  ValidateResourceConfig: rpc({ type_name: [1, 'string'], config: [2, 'DynamicValue'] }, { diagnostics: withId(diagnostics, 1) }),
+  ValidateDataResourceConfig: rpc({ type_name: [1, 'string'], config: [2, 'DynamicValue'] }, { diagnostics: withId(diagnostics, 1) }),
   ConfigureProvider: rpc(
     { terraform_version: [1, 'string'], config: [2, 'DynamicValue'], client_capabilities: [3, 'ClientCapabilities'] },
     { diagnostics: withId(diagnostics, 1) },
   ),
   ReadResource: rpc(
-    {
-      type_name: [1, 'string'],
-      current_state: [2, 'DynamicValue'],
-      private: [3, 'bytes'],
-      provider_meta: [4, 'DynamicValue'],
-      client_capabilities: [5, 'ClientCapabilities'],
-    },
+    { type_name: [1, 'string'], current_state: [2, 'DynamicValue'], private: [3, 'bytes'], provider_meta: [4, 'DynamicValue'], client_capabilities: [5, 'ClientCapabilities'] },
     { new_state: [1, 'DynamicValue'], diagnostics: withId(diagnostics, 2), private: [3, 'bytes'] },
   ),
   PlanResourceChange: rpc(
     {
-      type_name: [1, 'string'],
-      prior_state: [2, 'DynamicValue'],
-      proposed_new_state: [3, 'DynamicValue'],
-      config: [4, 'DynamicValue'],
-      prior_private: [5, 'bytes'],
-      provider_meta: [6, 'DynamicValue'],
-      client_capabilities: [7, 'ClientCapabilities'],
+      type_name: [1, 'string'], prior_state: [2, 'DynamicValue'], proposed_new_state: [3, 'DynamicValue'], config: [4, 'DynamicValue'],
+      prior_private: [5, 'bytes'], provider_meta: [6, 'DynamicValue'], client_capabilities: [7, 'ClientCapabilities'],
     },
-    {
-      planned_state: [1, 'DynamicValue'],
-      requires_replace: [2, 'AttributePath', 'repeated'],
-      planned_private: [3, 'bytes'],
-      diagnostics: withId(diagnostics, 4),
-    },
+    { planned_state: [1, 'DynamicValue'], requires_replace: [2, 'AttributePath', 'repeated'], planned_private: [3, 'bytes'], diagnostics: withId(diagnostics, 4) },
   ),
   ApplyResourceChange: rpc(
     {
-      type_name: [1, 'string'],
-      prior_state: [2, 'DynamicValue'],
-      planned_state: [3, 'DynamicValue'],
-      config: [4, 'DynamicValue'],
-      planned_private: [5, 'bytes'],
-      provider_meta: [6, 'DynamicValue'],
+      type_name: [1, 'string'], prior_state: [2, 'DynamicValue'], planned_state: [3, 'DynamicValue'], config: [4, 'DynamicValue'],
+      planned_private: [5, 'bytes'], provider_meta: [6, 'DynamicValue'],
     },
     { new_state: [1, 'DynamicValue'], private: [2, 'bytes'], diagnostics: withId(diagnostics, 3) },
   ),
@@ -167,22 +114,13 @@ const tfplugin6 = {
   ),
   MoveResourceState: rpc(
     {
-      source_provider_address: [1, 'string'],
-      source_type_name: [2, 'string'],
-      source_schema_version: [3, 'int64'],
-      source_state: [4, 'RawState'],
-      target_type_name: [5, 'string'],
-      source_private: [6, 'bytes'],
+      source_provider_address: [1, 'string'], source_type_name: [2, 'string'], source_schema_version: [3, 'int64'],
+      source_state: [4, 'RawState'], target_type_name: [5, 'string'], source_private: [6, 'bytes'],
     },
     { target_state: [1, 'DynamicValue'], diagnostics: withId(diagnostics, 2), target_private: [3, 'bytes'] },
   ),
   ReadDataSource: rpc(
-    {
-      type_name: [1, 'string'],
-      config: [2, 'DynamicValue'],
-      provider_meta: [3, 'DynamicValue'],
-      client_capabilities: [4, 'ClientCapabilities'],
-    },
+    { type_name: [1, 'string'], config: [2, 'DynamicValue'], provider_meta: [3, 'DynamicValue'], client_capabilities: [4, 'ClientCapabilities'] },
     { state: [1, 'DynamicValue'], diagnostics: withId(diagnostics, 2) },
   ),
 };
