@@ -32,6 +32,13 @@ export function rpcClient<C, D>(definition: ProviderDefinition<C, D>, logLines: 
   const parsed = (raw: Uint8Array | undefined) =>
     raw && raw.length > 0 ? JSON.parse(Buffer.from(raw).toString('utf8')) : null;
 
+  /** What ApplyResourceChange and ReadResource answer: the new state, its private state, diagnostics. */
+  const newState = (response: Record<string, any>, block: TerraformBlock) => ({
+    state: value(response.new_state, block),
+    private: parsed(response.private),
+    diagnostics: response.diagnostics as Diagnostic[],
+  });
+
   return {
     async configure(config: ObjectValue): Promise<Diagnostic[]> {
       return (await handlers.ConfigureProvider({ config: dynamic(config, definition.schema.block) })).diagnostics;
@@ -69,11 +76,7 @@ export function rpcClient<C, D>(definition: ProviderDefinition<C, D>, logLines: 
         config: dynamic(config, block),
         planned_private: bytes(plannedPrivate),
       });
-      return {
-        state: value(response.new_state, block),
-        private: parsed(response.private),
-        diagnostics: response.diagnostics as Diagnostic[],
-      };
+      return newState(response, block);
     },
     async read(typeName: string, state: ObjectValue, priv?: object | null) {
       const block = blockOf(typeName);
@@ -82,11 +85,7 @@ export function rpcClient<C, D>(definition: ProviderDefinition<C, D>, logLines: 
         current_state: dynamic(state, block),
         private: bytes(priv),
       });
-      return {
-        state: value(response.new_state, block),
-        private: parsed(response.private),
-        diagnostics: response.diagnostics as Diagnostic[],
-      };
+      return newState(response, block);
     },
     async import(typeName: string, id: string) {
       const block = blockOf(typeName);
