@@ -51,6 +51,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   try {
     if (argv[0] === undefined || argv[0] === 'help' || argv[0] === '--help') return print(io, USAGE);
     const [command, args] = commandOf(argv);
+    // `--help` anywhere among a command's flags asks for its usage, not for the command.
+    if (args.includes('--help') || args.includes('-h')) return print(io, usageOf(command));
     return await command.run(args, io, usageOf(command));
   } catch (error) {
     if (error instanceof UsageError) {

@@ -176,6 +176,15 @@ for (const [args, synopsis] of COMMANDS) {
   });
 }
 
+for (const [args, synopsis] of COMMANDS) {
+  test(`${commandName(args)} --help prints this command's usage and exits 0, doing nothing else`, async (t) => {
+    const run = await dodb([...args.slice(0, args[0] === 'migration' ? 2 : 1), '--help']);
+    t.is(run.code, 0, run.stderr);
+    t.regex(run.stdout, synopsis);
+    t.is(run.stderr, '');
+  });
+}
+
 const misplaced: Array<[string, string[]]> = [
   ['--host', ['migration', 'status', '--cluster', CLUSTER, '--host', 'x']],
   ['--until', ['migration', 'stop', '--cluster', CLUSTER, '--until', 'done']],
