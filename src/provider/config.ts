@@ -30,14 +30,19 @@ export function clientOf(ctx: Context<ProviderData>): DoClient {
 /**
  * The client from the arguments, which the framework has already filled from the environment
  * variables and fallbacks the schema names (the variables the official DigitalOcean provider reads).
+ * Nothing is guessed for an argument known only at apply: an API call before then is an error.
  */
-export function configureProvider(config: State<ProviderConfig>, env: NodeJS.ProcessEnv, logger: Logger): ProviderData {
+export function configureProvider(
+  config: State<ProviderConfig>,
+  unknown: ReadonlySet<string>,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): ProviderData {
   let client: DoClient | undefined;
   return {
     client() {
-      if (!config.token) {
-        throw new DiagnosticError(error('No DigitalOcean API token', NO_TOKEN));
-      }
+      if (unknown.size > 0) throw new DiagnosticError(notKnownYet([...unknown]));
+      if (!config.token) throw new DiagnosticError(error('No DigitalOcean API token', NO_TOKEN));
       client ??= new DoClient({
         token: config.token,
         // The schema's fallbacks fill these: never null here.
@@ -54,4 +59,14 @@ export function configureProvider(config: State<ProviderConfig>, env: NodeJS.Pro
       return client;
     },
   };
+}
+
+function notKnownYet(names: string[]) {
+  const list = names.map((name) => `\`${name}\``).join(', ');
+  return error(
+    'Provider configuration not known yet',
+    `The dodb provider's ${list} will only be known after apply (it comes from another resource), so this ` +
+      'operation cannot call the DigitalOcean API now. Set it from a value known at plan time, such as a ' +
+      'variable or the environment, or apply the resource it comes from first (`terraform apply -target=...`).',
+  );
 }

@@ -28,8 +28,8 @@ export const dodbProvider: ProviderDefinition<ProviderConfig, ProviderData> = {
     }
     return [];
   },
-  async configure(config, ctx) {
-    return { data: configureProvider(config, process.env, ctx.log) };
+  async configure({ config, unknown }, ctx) {
+    return { data: configureProvider(config, unknown, process.env, ctx.log) };
   },
   resources: [onlineMigrationResource],
   dataSources: [onlineMigrationDataSource],

@@ -38,7 +38,7 @@ test('the API client trusts the certificate authorities the plugin executable ha
     http_retry_wait_min: 1,
     http_retry_wait_max: 30,
   };
-  const clientWith = (env: NodeJS.ProcessEnv) => configureProvider(config, env, logger).client();
+  const clientWith = (env: NodeJS.ProcessEnv) => configureProvider(config, new Set(), env, logger).client();
 
   t.is((await clientWith({ TFPLUGIN_EXTRA_CA_CERTS: caFile }).getMigration(CLUSTER)).id, 'm-1');
   const untrusted = await t.throwsAsync(clientWith({}).getMigration(CLUSTER), { instanceOf: ApiError });
@@ -71,7 +71,7 @@ test('the token comes from the configuration, else DIGITALOCEAN_TOKEN, else DIGI
   t.is(resolve({}, emptyFirst).resolved.token, 'dop_v1_access', 'an empty variable is unset');
   const none = resolve({});
   t.is(none.resolved.token, null);
-  const refused = t.throws(() => configureProvider(none.resolved, {}, { log: () => undefined }).client(), {
+  const refused = t.throws(() => configureProvider(none.resolved, new Set(), {}, { log: () => undefined }).client(), {
     instanceOf: DiagnosticError,
   });
   t.like(refused!.diagnostic, { summary: 'No DigitalOcean API token' });
@@ -119,7 +119,12 @@ test('the client uses the fallbacks: http_retry_max 4 retries a 500 four times, 
     },
   };
   const clientWith = (config: ObjectValue) =>
-    configureProvider(resolve({ token: sim.token, api_endpoint: sim.url, ...config }).resolved, {}, log).client();
+    configureProvider(
+      resolve({ token: sim.token, api_endpoint: sim.url, ...config }).resolved,
+      new Set(),
+      {},
+      log,
+    ).client();
 
   // Short waits set, the number of retries left to its fallback.
   const shortWaits = clientWith({ http_retry_wait_min: 0.01, http_retry_wait_max: 0.02 });

@@ -1,9 +1,9 @@
 import test, { type ExecutionContext } from 'ava';
 import { dodbProvider } from '../../src/provider/provider';
 import type { Simulator } from '../../src/simulator/server';
-import { type ObjectValue, isUnknown } from '../../src/tfplugin/wire/values';
+import { type ObjectValue, UNKNOWN, isUnknown } from '../../src/tfplugin/wire/values';
 import { rpcClient } from '../helpers/rpc';
-import { CLUSTER, admin, simulator, writes } from '../helpers/simulator';
+import { CLUSTER, admin, requests, simulator, writes } from '../helpers/simulator';
 
 /**
  * The resource's and data source's logic through the provider's RPC handlers against the simulator:
@@ -37,18 +37,17 @@ const config = (overrides: ObjectValue = {}): ObjectValue => ({
   ...overrides,
 });
 
+const providerConfig = (sim: Simulator): ObjectValue => ({
+  token: sim.token,
+  api_endpoint: sim.url,
+  http_retry_max: 0,
+  http_retry_wait_min: 0,
+  http_retry_wait_max: 0,
+});
+
 async function configured(t: ExecutionContext, sim: Simulator, token: string | null = sim.token) {
   const provider = rpcClient(dodbProvider);
-  t.deepEqual(
-    await provider.configure({
-      token,
-      api_endpoint: sim.url,
-      http_retry_max: 0,
-      http_retry_wait_min: 0,
-      http_retry_wait_max: 0,
-    }),
-    [],
-  );
+  t.deepEqual(await provider.configure({ ...providerConfig(sim), token }), []);
   return provider;
 }
 
@@ -189,4 +188,31 @@ test('the data source reads the latest migration, nulls for a cluster without on
   t.is(missing.diagnostics[0]!.summary, 'Database cluster not found');
   const invalid = await provider.readData(TYPE, { ...wanted, cluster_id: 'pg-target' });
   t.regex(invalid.diagnostics[0]!.summary, /Invalid value for cluster_id/);
+});
+
+test('a provider token known only at apply: an API call says so, keeps the state, and falls back to nothing', async (t) => {
+  const sim = await simulator(t);
+  const provider = rpcClient(dodbProvider);
+  t.deepEqual(await provider.configure({ ...providerConfig(sim), token: UNKNOWN }), []);
+  const read = await provider.read(TYPE, { ...config(), id: 'm-1', status: 'running' });
+  t.is(read.state!.id, 'm-1');
+  t.is(read.diagnostics[0]!.summary, 'Provider configuration not known yet');
+  t.regex(read.diagnostics[0]!.detail, /`token`/);
+  const endpoint = rpcClient(dodbProvider);
+  await endpoint.configure({ ...providerConfig(sim), api_endpoint: UNKNOWN });
+  const data = await endpoint.readData(TYPE, { cluster_id: CLUSTER, id: null, status: null, created_at: null });
+  t.regex(data.diagnostics[0]!.detail, /`api_endpoint`/);
+  t.deepEqual(await requests(sim), [], 'no request, and none to the public API either');
+});
+
+test('an update that fails keeps the private state: the wait promised after a Ctrl-C still happens later', async (t) => {
+  const sim = await simulator(t);
+  const { state } = await create(await configured(t, sim), config({ wait_for: 'none' }));
+  const noToken = await configured(t, sim, null);
+  const resume = { resumeWait: true };
+  const plan = await noToken.plan(TYPE, state, config(), resume);
+  const applied = await noToken.apply(TYPE, state, plan.planned, config(), plan.private);
+  t.is(applied.diagnostics[0]!.summary, 'No DigitalOcean API token');
+  t.deepEqual(applied.private, resume);
+  t.is(applied.state!.id, state!.id);
 });

@@ -106,8 +106,14 @@ export interface ProviderDefinition<C, D> {
   schema: TerraformSchema;
   rules: SchemaRules;
   validate?(config: Planned<C>): Diagnostic[];
-  /** With the environment's values and the rules' fallbacks filled in. */
-  configure(config: State<C>, ctx: Context<D>): Promise<{ data?: D; diagnostics?: Diagnostic[] }>;
+  /**
+   * `config` has the environment's values and the rules' fallbacks filled in; a top-level argument
+   * Terraform will only know at apply is null there and named in `unknown`.
+   */
+  configure(
+    request: { config: State<C>; unknown: ReadonlySet<string> },
+    ctx: Context<D>,
+  ): Promise<{ data?: D; diagnostics?: Diagnostic[] }>;
   resources: AnyResource<D>[];
   dataSources: AnyDataSource<D>[];
 }

@@ -5,6 +5,7 @@ import { type Diagnostic, hasErrors } from '../diagnostics';
 import { resolveProviderConfig } from '../environment';
 import { type ProviderServer, decode } from '../provider-server';
 import { validateObject } from '../validate';
+import { isUnknown } from '../../wire/values';
 
 /** The response fields every RPC has: its diagnostics, in the wire's form. */
 export const withDiagnostics = (diagnostics: Diagnostic[] = [], fields: Message = {}): Message => ({
@@ -35,10 +36,15 @@ export async function validateProviderConfig(server: ProviderServer, request: Me
 
 export async function configureProvider(server: ProviderServer, request: Message): Promise<Message> {
   const { schema, rules, configure } = server.definition;
-  const config = decode(request.config, schema.block) ?? {};
-  const { resolved, problems } = resolveProviderConfig(schema.block, rules, config, process.env);
+  const declared = decode(request.config, schema.block) ?? {};
+  const { resolved, problems } = resolveProviderConfig(schema.block, rules, declared, process.env);
   if (hasErrors(problems)) return withDiagnostics(problems);
-  const configured = await configure(resolved, server.context());
+  // Arguments Terraform cannot know before apply (set from another resource) reach the provider as null, named in `unknown`.
+  const unknown = new Set(Object.keys(resolved).filter((name) => isUnknown(resolved[name])));
+  const config = Object.fromEntries(
+    Object.entries(resolved).map(([name, value]) => [name, isUnknown(value) ? null : value]),
+  );
+  const configured = await configure({ config, unknown }, server.context());
   server.configured(configured.data);
   return withDiagnostics(configured.diagnostics);
 }

@@ -68,7 +68,7 @@ export async function planResourceChange(server: ProviderServer, request: Messag
   });
 }
 
-/** Create, update or delete. Whatever happens, the response carries the state to keep. */
+/** Create, update or delete. Whatever happens, the response carries the state and private state to keep. */
 export async function applyResourceChange(server: ProviderServer, request: Message): Promise<Message> {
   const type = server.resource(request.type_name);
   const { block } = type.schema;
@@ -94,7 +94,11 @@ export async function applyResourceChange(server: ProviderServer, request: Messa
       private: privateBytes(applied.private, request.planned_private),
     });
   } catch (thrown) {
-    return withDiagnostics([server.failure(thrown)], { new_state: encode(prior, block) });
+    // The object and its private state stay as they were: a failed apply changes nothing in state.
+    return withDiagnostics([server.failure(thrown)], {
+      new_state: encode(prior, block),
+      private: request.planned_private,
+    });
   }
 }
 
