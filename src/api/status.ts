@@ -1,7 +1,18 @@
-import type { MigrationStatus } from '../../generated/types';
+import type { MigrationStatus, OnlineMigrationState } from '../../generated/types';
 
-/** Every status the API reports, in the order a migration can move through them. */
-export const MIGRATION_STATUSES: readonly MigrationStatus[] = ['running', 'syncing', 'canceled', 'error', 'done'];
+/**
+ * Every status the API reports, in the order a migration can move through them. Keyed by the
+ * generated type, so a status the schema adds or drops does not compile here until it is placed.
+ */
+const STATUSES: Record<MigrationStatus, true> = {
+  running: true,
+  syncing: true,
+  canceled: true,
+  error: true,
+  done: true,
+};
+
+export const MIGRATION_STATUSES = Object.keys(STATUSES) as readonly MigrationStatus[];
 
 export const isMigrationStatus = (value: unknown): value is MigrationStatus =>
   MIGRATION_STATUSES.includes(value as MigrationStatus);
@@ -10,7 +21,8 @@ export const isMigrationStatus = (value: unknown): value is MigrationStatus =>
 export const isActive = (status: unknown): status is 'running' | 'syncing' =>
   status === 'running' || status === 'syncing';
 
-export type WaitTarget = 'running' | 'syncing' | 'done';
+/** What `wait_for` can wait for: the schema's choices but `none`. */
+export type WaitTarget = Exclude<NonNullable<OnlineMigrationState['wait_for']>, 'none'>;
 
 /** Which statuses count as having reached a target: a migration only moves forward. */
 export const REACHED: Record<WaitTarget, readonly MigrationStatus[]> = {

@@ -334,6 +334,7 @@ test('every bad input fails terraform validate with a diagnostic naming the attr
   });
   accepted.forEach(([what], i) => t.deepEqual(within(all.lines[cases.length + i]!), [], what));
   t.false(result.output.includes('hunter2'), 'a password is not repeated');
+  t.false(result.output.includes('dop_v1_abc'), 'a token is not repeated, not even in a line of configuration');
   t.deepEqual(await requests(sim), [], 'the simulator saw no request');
 });
 

@@ -16,6 +16,9 @@ const TIMEOUT_RULE = MIGRATION.rules['timeouts.create']!;
 
 export const TIMEOUT_FLAG = { timeout: { type: 'string', default: String(TIMEOUT_RULE.fallback) } } as const;
 
+/** `watch` waits, by default, for what the resource's `wait_for` defaults to. */
+export const UNTIL_FLAG = { until: { type: 'string', default: String(MIGRATION.rules.wait_for!.default) } } as const;
+
 export function clusterOf(flags: { cluster?: string }, usage: string): string {
   if (!flags.cluster) throw new UsageError("--cluster is required: the target cluster's UUID", usage);
   checkFlag(MIGRATION, 'cluster_id', '--cluster', flags.cluster, usage);

@@ -1,7 +1,7 @@
 import { REACHED } from '../../api/status';
 import { type Command, parseFlags } from '../command';
 import { CREDENTIALS_HELP, clientFrom } from '../credentials';
-import { MIGRATION_FLAGS, TIMEOUT_FLAG, clusterOf, targetOf, timeoutOf } from './flags';
+import { MIGRATION_FLAGS, TIMEOUT_FLAG, clusterOf, targetOf, timeoutOf, UNTIL_FLAG } from './flags';
 import { waitAndReport } from './progress';
 
 export const watchCommand: Command = {
@@ -14,7 +14,7 @@ export const watchCommand: Command = {
     const flags = parseFlags(usage, args, {
       ...MIGRATION_FLAGS,
       ...TIMEOUT_FLAG,
-      until: { type: 'string', default: 'syncing' },
+      ...UNTIL_FLAG,
     });
     const cluster = clusterOf(flags, usage);
     const timeoutMs = timeoutOf(flags.timeout, usage);

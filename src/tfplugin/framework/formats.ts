@@ -92,6 +92,6 @@ function originProblem(v: string): string | undefined {
   }
   if (url.username || url.password || v.includes('@')) return 'contains credentials';
   if (v.includes('?') || v.includes('#')) return 'has a query or a fragment';
-  if (url.pathname !== '/') return `has the path "${url.pathname}" (the client adds /v2/… itself)`;
+  if (url.pathname !== '/') return `has the path "${url.pathname}" (an API client adds its own paths)`;
   return undefined;
 }

@@ -30,7 +30,7 @@ export function validateObject(
           error(
             'Conflicting attributes',
             `Only one of ${formatPath([...path, name])} and ${formatPath([...path, other])} can be set; remove one of them.`,
-            [...path, name],
+            located([...path, name], attribute.sensitive === true || block.attributes?.[other]?.sensitive === true),
           ),
         );
       }
@@ -90,9 +90,8 @@ function checkAttribute(
       : typeof value === 'number'
         ? numberProblem(checks, value, name)
         : undefined;
-  // With a path, Terraform prints the configuration line under the message: not when it may hold a password.
-  const located = typeof value === 'string' && mayHoldCredentials(value) ? undefined : path;
-  return problem ? [error(`Invalid value for ${name}`, problem, located)] : [];
+  const secret = attribute.sensitive === true || (typeof value === 'string' && mayHoldCredentials(value));
+  return problem ? [error(`Invalid value for ${name}`, problem, located(path, secret))] : [];
 }
 
 /** What is wrong with a string, as a sentence naming the attribute and what is accepted. */
@@ -131,12 +130,21 @@ function numberProblem(checks: ValueChecks, value: number, name: string): string
   const outOfRange =
     (checks.minimum !== undefined && value < checks.minimum) ||
     (checks.maximum !== undefined && value > checks.maximum);
-  if (Number.isNaN(value) || (checks.integer && !Number.isInteger(value)) || outOfRange)
+  if (!Number.isFinite(value) || (checks.integer && !Number.isInteger(value)) || outOfRange)
     return `${name} must be ${kind}${range}; got ${value}.`;
   return undefined;
 }
 
 const mayHoldCredentials = (value: string) => value.includes('@') || value.includes('://');
+
+/**
+ * Where a diagnostic points. With an attribute's path Terraform prints its configuration line under
+ * the message: for a secret, the enclosing block's instead (its header line), or none at the top.
+ */
+function located(path: PathStep[], secret: boolean): PathStep[] | undefined {
+  if (!secret) return path;
+  return path.length > 1 ? path.slice(0, -1) : undefined;
+}
 
 /**
  * The value, for a message: never one that may carry credentials (a URL, anything with an `@`),

@@ -66,8 +66,8 @@ test('each problem names its attribute path and what is accepted', (t) => {
   });
   t.deepEqual(
     diagnostics.map((d) => d.path),
-    [['id'], ['wait'], ['timeout'], undefined, ['source', 0, 'port']],
-    'no path where Terraform would print a line holding a password',
+    [['id'], ['wait'], ['timeout'], ['source', 0], ['source', 0, 'port']],
+    'the block, not the line, where Terraform would print a line holding a password',
   );
   t.regex(diagnostics[0]!.detail!, /id must be a UUID/);
   t.regex(diagnostics[1]!.detail!, /one of "a", "b"; got "c"/);
@@ -154,4 +154,9 @@ test('a sensitive value is never repeated; conflicting attributes are reported o
   t.is(diagnostics.length, 2);
   t.false(JSON.stringify(diagnostics).includes('hunter2'));
   t.regex(diagnostics[1]!.detail!, /Only one of other and secret/);
+  t.deepEqual(
+    diagnostics.map((d) => d.path),
+    [undefined, undefined],
+    'no line of configuration shown for a sensitive attribute, nor for a conflict with one',
+  );
 });
