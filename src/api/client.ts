@@ -193,17 +193,16 @@ export class DoClient {
     }
   }
 
-  /** Stop a migration; a 404 (already gone) counts as stopped. */
-  async stopMigration(clusterId: string, migrationId: string, options: CallOptions = {}): Promise<void> {
+  /** Stop a migration: true when this call stopped it, false when the API answered 404 (nothing to stop: not an error). */
+  async stopMigration(clusterId: string, migrationId: string, options: CallOptions = {}): Promise<boolean> {
     const path = `${migrationPath(clusterId)}/${encodeURIComponent(migrationId)}`;
+    const stopped = await unlessNotFound(
+      this.send('DELETE', path, options).then(() => true),
+      false,
+    );
     // Only a stop seen to work counts as this process's: a 404 may be a migration someone else had already cut over.
-    if (
-      await unlessNotFound(
-        this.send('DELETE', path, options).then(() => true),
-        false,
-      )
-    )
-      stoppedHere.add(migrationId);
+    if (stopped) stoppedHere.add(migrationId);
+    return stopped;
   }
 
   /** A GET or DELETE, which got retries by itself. */

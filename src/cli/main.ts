@@ -49,7 +49,7 @@ function commandOf(argv: string[]): [Command, string[]] {
 
 export async function run(argv: string[], io: Io): Promise<number> {
   try {
-    if (argv[0] === undefined || argv[0] === 'help' || argv[0] === '--help') return print(io, USAGE);
+    if (argv[0] === undefined || ['help', '--help', '-h'].includes(argv[0])) return print(io, USAGE);
     const [command, args] = commandOf(argv);
     // `--help` anywhere among a command's flags asks for its usage, not for the command.
     if (args.includes('--help') || args.includes('-h')) return print(io, usageOf(command));

@@ -185,6 +185,15 @@ for (const [args, synopsis] of COMMANDS) {
   });
 }
 
+test('stop with a migration ID the cluster does not have says nothing was stopped, and exits 1', async (t) => {
+  const sim = await simulator(t);
+  const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
+  const run = await dodb(['migration', 'stop', '--cluster', CLUSTER, '--migration', 'not-an-id'], env);
+  t.is(run.code, 1);
+  t.regex(run.stderr, /no migration not-an-id on cluster .*nothing was stopped/);
+  t.is(run.stdout, '');
+});
+
 const misplaced: Array<[string, string[]]> = [
   ['--host', ['migration', 'status', '--cluster', CLUSTER, '--host', 'x']],
   ['--until', ['migration', 'stop', '--cluster', CLUSTER, '--until', 'done']],

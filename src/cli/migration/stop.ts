@@ -11,7 +11,10 @@ export const stopCommand: Command = {
     const cluster = clusterOf(flags, usage);
     const client = clientFrom(flags, io.env, usage);
     const id = flags.migration ?? (await client.getMigration(cluster)).id;
-    await client.stopMigration(cluster, id);
+    if (!(await client.stopMigration(cluster, id))) {
+      io.stderr.write(`dodb: no migration ${id} on cluster ${cluster} (the API answered 404): nothing was stopped\n`);
+      return 1;
+    }
     return report(
       io,
       flags.json,

@@ -1,0 +1,24 @@
+// The slowest files first: two files run at a time, and a long one started last would run alone at the end.
+const SLOWEST_FIRST = [
+  'test/readme.test.ts',
+  'test/package/',
+  'test/provider/rate-limits.test.ts',
+  'test/provider/data-safety.test.ts',
+  'test/provider/lifecycle.test.ts',
+  'test/demo.test.ts',
+  'test/provider/import-move.test.ts',
+  'test/provider/faults.test.ts',
+];
+const rank = (file) => {
+  const index = SLOWEST_FIRST.findIndex((prefix) => file.includes(prefix));
+  return index === -1 ? SLOWEST_FIRST.length : index;
+};
+
+export default {
+  extensions: { ts: 'commonjs' },
+  nodeArguments: ['--import=tsx'],
+  files: ['test/**/*.test.ts'],
+  timeout: '3m',
+  concurrency: 2,
+  sortTestFiles: (a, b) => rank(a) - rank(b) || a.localeCompare(b),
+};
