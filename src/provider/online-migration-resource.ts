@@ -76,6 +76,8 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     }
   },
 
+  // Every argument but the source's changes in place with no API call; only a wait promised after a
+  // failed or interrupted one (`resumeWait`) makes an update wait again.
   async update({ prior, planned, private: priv }, ctx) {
     const state = { ...planned, status: prior.status };
     if (!priv?.resumeWait || !prior.id) return { state, private: null };

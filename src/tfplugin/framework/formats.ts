@@ -35,7 +35,8 @@ export const FORMATS: Record<string, Format> = {
   },
   host: {
     accepted:
-      'a DNS name (labels of 1 to 63 letters, digits, "-" or "_", 253 characters in all), an IPv4 address, or an IPv6 address (a "%zone" allowed, in balanced brackets or none), with no scheme, port, credentials or path',
+      'a DNS name (labels of 1 to 63 letters, digits, "-" or "_", 253 characters in all), an IPv4 address, ' +
+      'or an IPv6 address (a "%zone" allowed, in balanced brackets or none), with no scheme, port, credentials or path',
     problem: hostProblem,
   },
   name: {

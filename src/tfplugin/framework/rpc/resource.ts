@@ -19,7 +19,9 @@ export async function upgradeResourceState(server: ProviderServer, request: Mess
   const { block, version } = server.resource(request.type_name).schema;
   const stored = Number(request.version ?? 0);
   if (stored > version) {
-    const detail = `This state was written by a ${server.definition.name} provider with schema version ${stored}; this one knows ${version}. Use that provider version or newer.`;
+    const detail =
+      `This state was written by a ${server.definition.name} provider with schema version ${stored}; ` +
+      `this one knows ${version}. Use that provider version or newer.`;
     return withDiagnostics([error('State from a newer provider', detail)]);
   }
   return withDiagnostics([], { upgraded_state: encode(fromJsonState(request.raw_state?.json, block), block) });
