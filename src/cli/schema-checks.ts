@@ -1,9 +1,7 @@
-import planRules from '../../generated/plan-rules.json';
-import providerSchemas from '../../generated/provider-schema.json';
-import { PROVIDER_ADDRESS } from '../release/provider-package';
-import type { ProviderRules, SchemaRules } from '../tfplugin/framework/rules';
+import { providerSchema, resourceSchema } from '../provider/schema';
+import type { SchemaRules } from '../tfplugin/framework/rules';
 import { validateObject } from '../tfplugin/framework/validate';
-import type { TerraformBlock, TerraformProviderSchemas } from '../tfplugin/wire/schema';
+import type { TerraformBlock } from '../tfplugin/wire/schema';
 import type { ObjectValue, Value } from '../tfplugin/wire/values';
 import { UsageError } from './command';
 
@@ -13,17 +11,16 @@ export interface Checked {
   rules: SchemaRules;
 }
 
-const schemas = (providerSchemas as unknown as TerraformProviderSchemas).provider_schemas[PROVIDER_ADDRESS]!;
-const rules = planRules as ProviderRules;
+const checked = ({ schema, rules }: { schema: { block: TerraformBlock }; rules: SchemaRules }): Checked => ({
+  block: schema.block,
+  rules,
+});
 
 /** The provider's own arguments: the token and the endpoint. */
-export const PROVIDER: Checked = { block: schemas.provider.block, rules: rules.provider };
+export const PROVIDER = checked(providerSchema);
 
 /** The online-migration resource, whose arguments the migration commands take as flags. */
-export const MIGRATION: Checked = {
-  block: schemas.resource_schemas!.dodb_online_migration!.block,
-  rules: rules.resources.dodb_online_migration!,
-};
+export const MIGRATION = checked(resourceSchema('dodb_online_migration'));
 
 /**
  * Checks a flag's value by the schema's rules for `attribute` (dotted, such as `source.host`) and

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lockEntry, mergeLockFile } from '../release/lock-file';
-import { PLATFORMS, PROVIDER_ADDRESS, mirrorDir, platformPackages } from '../release/provider-package';
+import { PLATFORMS, mirrorDir, platformPackages } from '../release/provider-package';
+import { PROVIDER_ADDRESS } from '../version';
 import { VERSION } from '../version';
 import { type Command, UsageError, parseFlags, print } from './command';
 

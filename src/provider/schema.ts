@@ -2,10 +2,9 @@ import providerSchemas from '../../generated/provider-schema.json';
 import planRules from '../../generated/plan-rules.json';
 import type { ProviderRules } from '../tfplugin/framework/rules';
 import type { TerraformProviderSchemas } from '../tfplugin/wire/schema';
+import { PROVIDER_ADDRESS } from '../version';
 
-const generated = (providerSchemas as unknown as TerraformProviderSchemas).provider_schemas[
-  'registry.terraform.io/dodb/dodb'
-]!;
+const generated = (providerSchemas as unknown as TerraformProviderSchemas).provider_schemas[PROVIDER_ADDRESS]!;
 const rules = planRules as ProviderRules;
 
 /** The generated schema and rules of the provider, each resource and each data source. */

@@ -1,4 +1,5 @@
-import { PROVIDER_ADDRESS, type PlatformPackage } from './provider-package';
+import { PROVIDER_ADDRESS } from '../version';
+import type { PlatformPackage } from './provider-package';
 
 const HEADER =
   '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROVIDER_ADDRESS, PROVIDER_TYPE, mirrorDir, packageRoot, platformPackages } from './provider-package';
+import { PROVIDER_ADDRESS } from '../version';
+import { PROVIDER_TYPE, mirrorDir, packageRoot, platformPackages } from './provider-package';
 import { VERSION } from '../version';
 
 /**

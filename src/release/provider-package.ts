@@ -1,10 +1,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { type PackageFile, packageHashV1, zipHash } from './dirhash';
+import { PROVIDER_ADDRESS } from '../version';
 import { storedZip } from './zip';
 
-/** The provider's source address; Terraform's mirrors and lock files spell it out in full. */
-export const PROVIDER_ADDRESS = 'registry.terraform.io/dodb/dodb';
 export const PROVIDER_TYPE = 'dodb';
 /** Every platform the mirror and the release hold: the provider is the same Node files on each. */
 export const PLATFORMS = ['darwin_amd64', 'darwin_arm64', 'linux_amd64', 'linux_arm64'] as const;

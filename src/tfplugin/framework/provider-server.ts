@@ -62,8 +62,11 @@ export class ProviderServer {
     return [...this.dataSources.values()];
   }
 
-  /** The declared checks, then the type's own. Null (an unknown whole object) has nothing to check yet. */
-  validate(type: AnyResource | AnyDataSource, config: ObjectValue | null): Diagnostic[] {
+  /**
+   * The declared checks, then the provider's or the type's own. Null (an unknown whole object) has
+   * nothing to check yet.
+   */
+  validate(type: Validated, config: ObjectValue | null): Diagnostic[] {
     if (!config) return [];
     return [...validateObject(type.schema.block, type.rules, config), ...(type.validate ? type.validate(config) : [])];
   }
@@ -93,6 +96,9 @@ export class ProviderServer {
     );
   }
 }
+
+/** What can be checked: the provider itself, a resource type or a data source type. */
+type Validated = Pick<AnyResource, 'schema' | 'rules' | 'validate'>;
 
 export const decode = (value: Message | undefined, block: TerraformBlock): ObjectValue | null =>
   decodeValue(value?.msgpack, block);

@@ -1,10 +1,9 @@
 import { toProtoDiagnostic } from '../../wire/diagnostics';
 import type { Message } from '../../wire/proto';
-import { toProtoSchema } from '../../wire/schema';
+import { type TerraformSchema, toProtoSchema } from '../../wire/schema';
 import { type Diagnostic, hasErrors } from '../diagnostics';
 import { resolveProviderConfig } from '../environment';
 import { type ProviderServer, decode } from '../provider-server';
-import { validateObject } from '../validate';
 import { isUnknown } from '../../wire/values';
 
 /** The response fields every RPC has: its diagnostics, in the wire's form. */
@@ -14,7 +13,7 @@ export const withDiagnostics = (diagnostics: Diagnostic[] = [], fields: Message 
 });
 
 export async function getProviderSchema(server: ProviderServer): Promise<Message> {
-  const schemas = (types: { typeName: string; schema: Parameters<typeof toProtoSchema>[0] }[]) =>
+  const schemas = (types: { typeName: string; schema: TerraformSchema }[]) =>
     Object.fromEntries(types.map((t) => [t.typeName, toProtoSchema(t.schema)]));
   return withDiagnostics([], {
     provider: toProtoSchema(server.definition.schema),
@@ -28,10 +27,8 @@ export async function getProviderSchema(server: ProviderServer): Promise<Message
 }
 
 export async function validateProviderConfig(server: ProviderServer, request: Message): Promise<Message> {
-  const { schema, rules, validate } = server.definition;
-  const config = decode(request.config, schema.block);
-  if (!config) return withDiagnostics();
-  return withDiagnostics([...validateObject(schema.block, rules, config), ...(validate ? validate(config) : [])]);
+  const provider = server.definition;
+  return withDiagnostics(server.validate(provider, decode(request.config, provider.schema.block)));
 }
 
 export async function configureProvider(server: ProviderServer, request: Message): Promise<Message> {
