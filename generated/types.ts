@@ -20,12 +20,14 @@ export interface ApiErrorBody {
   request_id?: string;
 }
 
-// From schema/api/migration.schema.json
+// From schema/api/migration-status.schema.json
 
 /**
  * `running`: initial copy; `syncing`: caught up and replicating; `done`, `canceled` (stopped) or `error`.
  */
 export type MigrationStatus = 'running' | 'syncing' | 'canceled' | 'error' | 'done';
+
+// From schema/api/migration.schema.json
 
 /**
  * An online migration as the API returns it, bare (not wrapped in a key).
@@ -35,6 +37,9 @@ export interface Migration {
    * The migration ID.
    */
   id: string;
+  /**
+   * `running`: initial copy; `syncing`: caught up and replicating; `done`, `canceled` (stopped) or `error`.
+   */
   status: MigrationStatus;
   /**
    * When the migration was started, ISO 8601.
@@ -101,7 +106,7 @@ export interface OnlineMigrationDataState {
   /**
    * Status of that migration.
    */
-  status?: 'running' | 'syncing' | 'canceled' | 'error' | 'done';
+  status?: MigrationStatus;
   /**
    * When that migration was started, in ISO 8601 format.
    */
@@ -148,7 +153,7 @@ export interface OnlineMigrationState {
   /**
    * Status of the migration: `running` (initial copy), `syncing` (caught up, replicating), `canceled`, `error` or `done`. Stopping a `running` migration makes it `canceled`; stopping a `syncing` one is a cutover, and `dodb simulator` models it as `done` (the API documentation does not say, but the API has no other call that finishes a migration, and the target then holds all the data and runs on its own).
    */
-  status?: 'running' | 'syncing' | 'canceled' | 'error' | 'done';
+  status?: MigrationStatus;
   /**
    * When the migration was started, in ISO 8601 format.
    */

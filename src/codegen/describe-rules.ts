@@ -24,6 +24,9 @@ function describeChecks(checks: ValueChecks): string {
   }
   const length = lengthRange(checks.minLength, checks.maxLength);
   if (length) parts.push(length);
+  if (checks.pattern !== undefined) parts.push(`matching the regular expression \`${checks.pattern}\``);
+  const count = countRange(checks.minItems, checks.maxItems);
+  if (count) parts.push(count);
   if (checks.minimum !== undefined || checks.maximum !== undefined) {
     const kind = checks.integer ? 'a whole number' : 'a number';
     parts.push(
@@ -40,6 +43,11 @@ function describeChecks(checks: ValueChecks): string {
 function lengthRange(min: number | undefined, max: number | undefined): string {
   if (max !== undefined) return `${min ?? 0} to ${max} characters`;
   return min !== undefined ? `not empty` : '';
+}
+
+function countRange(min: number | undefined, max: number | undefined): string {
+  if (max !== undefined) return `${min ?? 0} to ${max} elements`;
+  return min !== undefined ? `at least ${min} elements` : '';
 }
 
 const code = (text: string) => `\`${text}\``;

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import { isWholeMilliseconds, parseDuration } from '../tfplugin/framework/duration';
 import { FORMATS } from '../tfplugin/framework/formats';
 
@@ -36,6 +36,24 @@ export class SchemaError extends Error {
 }
 
 const TYPES = new Set(['string', 'integer', 'number', 'boolean', 'array', 'object']);
+/**
+ * The JSON Schema keywords the generator carries through, by the type they apply to: each one is
+ * enforced (by validation, by Terraform's schema or by the generated types) or only describes. Any
+ * other keyword is refused, so that a rule written in schema/ is never silently dropped.
+ */
+const KEYWORDS: Record<string, readonly string[]> = {
+  string: ['enum', 'format', 'minLength', 'maxLength', 'pattern', 'default'],
+  integer: ['minimum', 'maximum', 'default'],
+  number: ['minimum', 'maximum', 'default'],
+  boolean: ['default'],
+  array: ['items', 'minItems', 'maxItems', 'uniqueItems'],
+  object: ['properties', 'required', 'additionalProperties'],
+};
+const ANY_TYPE_KEYWORDS = ['type', 'title', 'description', 'x-terraform'];
+const ROOT_KEYWORDS = ['$schema', '$id', '$defs'];
+/** Beside a `$ref`: what the referring place says of its own (its words, its Terraform behaviour). */
+const REF_KEYWORDS = ['$ref', 'description', 'x-terraform'];
+const COUNT_KEYWORDS = ['minLength', 'maxLength', 'minItems', 'maxItems'];
 const TERRAFORM_KEYS = new Set([
   'kind',
   'typeName',
@@ -57,18 +75,40 @@ const TERRAFORM_KEYS = new Set([
 const TIMER_MAX_MS = 2 ** 31 - 1;
 const KINDS = new Set(['provider', 'resource', 'data-source']);
 
+/** Schema files by their path relative to the schema folder, for references across files. */
+export type SchemaFiles = ReadonlyMap<string, unknown>;
+
+/**
+ * Every schema file, checked, with its references to other files inlined: the later stages see one
+ * file at a time. A referenced schema with a title keeps its name in the generated types (`tsType`).
+ */
 export function loadSchemaDir(dir: string): SchemaFile[] {
-  return listJson(dir).map((path) => {
-    const file = relative(dir, path);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new SchemaError(file, '', `not valid JSON (${(error as Error).message})`);
-    }
-    checkSchema(file, json);
-    return { file, json: json as JsonSchema };
-  });
+  const files = new Map(
+    listJson(dir).map((path) => {
+      const file = relative(dir, path);
+      try {
+        return [file, JSON.parse(readFileSync(path, 'utf8')) as unknown];
+      } catch (error) {
+        throw new SchemaError(file, '', `not valid JSON (${(error as Error).message})`);
+      }
+    }),
+  );
+  for (const [file, json] of files) checkSchema(file, json, files);
+  return [...files].map(([file, json]) => ({ file, json: inlineOtherFiles(file, json, files) as JsonSchema }));
+}
+
+function inlineOtherFiles(file: string, node: unknown, files: SchemaFiles): unknown {
+  if (Array.isArray(node)) return node.map((item) => inlineOtherFiles(file, item, files));
+  if (!isObject(node)) return node;
+  if (typeof node.$ref === 'string' && !node.$ref.startsWith('#')) {
+    const { $ref, ...own } = node;
+    const target: Record<string, unknown> = { ...resolveRef(file, {}, $ref, '', files) };
+    const title = target.title;
+    // What names the other file's root, not the schema of a value.
+    for (const key of [...ROOT_KEYWORDS, 'title']) delete target[key];
+    return { ...target, ...(typeof title === 'string' ? { tsType: title } : {}), ...own };
+  }
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, inlineOtherFiles(file, value, files)]));
 }
 
 function listJson(dir: string): string[] {
@@ -82,7 +122,7 @@ function listJson(dir: string): string[] {
 }
 
 /** Structural checks the later stages rely on, so that they never meet a surprise. */
-export function checkSchema(file: string, root: unknown): void {
+export function checkSchema(file: string, root: unknown, files: SchemaFiles = new Map()): void {
   if (!isObject(root)) throw new SchemaError(file, '', 'a schema must be a JSON object');
   const terraform = root['x-terraform'];
   if (terraform !== undefined) {
@@ -95,18 +135,28 @@ export function checkSchema(file: string, root: unknown): void {
   }
   if (typeof root.title !== 'string')
     throw new SchemaError(file, '/title', 'a root schema needs a title (it names the generated type)');
-  checkNode(file, root, '', root);
+  checkNode(file, root, '', root, files);
   const defs = root.$defs ?? {};
   if (!isObject(defs)) throw new SchemaError(file, '/$defs', 'must be an object of schemas');
   for (const [name, def] of Object.entries(defs)) {
     if (!isObject(def)) throw new SchemaError(file, `/$defs/${escapePointer(name)}`, 'must be a schema object');
-    checkNode(file, def, `/$defs/${escapePointer(name)}`, root);
+    checkNode(file, def, `/$defs/${escapePointer(name)}`, root, files);
   }
 }
 
-function checkNode(file: string, node: Record<string, unknown>, pointer: string, root: Record<string, unknown>): void {
+function checkNode(
+  file: string,
+  node: Record<string, unknown>,
+  pointer: string,
+  root: Record<string, unknown>,
+  files: SchemaFiles,
+): void {
   if (typeof node.$ref === 'string') {
-    resolveRef(file, root, node.$ref, pointer);
+    refuseOtherKeywords(file, node, pointer, REF_KEYWORDS);
+    const target = resolveRef(file, root, node.$ref, pointer, files);
+    if (!node.$ref.startsWith('#') && JSON.stringify(target).includes('"$ref"'))
+      throw new SchemaError(file, `${pointer}/$ref`, `${node.$ref} holds a $ref itself; refer to its target instead`);
+    checkAnnotations(file, { ...target, ...node }, pointer);
     return;
   }
   if (!TYPES.has(String(node.type))) {
@@ -123,20 +173,13 @@ function checkNode(file: string, node: Record<string, unknown>, pointer: string,
       `unknown format ${JSON.stringify(node.format)}; known: ${Object.keys(FORMATS).join(', ')}`,
     );
   }
-  const terraform = node['x-terraform'];
-  if (terraform !== undefined && pointer !== '') {
-    if (!isObject(terraform)) throw new SchemaError(file, `${pointer}/x-terraform`, 'must be an object');
-    for (const key of Object.keys(terraform)) {
-      if (!TERRAFORM_KEYS.has(key)) {
-        throw new SchemaError(
-          file,
-          `${pointer}/x-terraform/${key}`,
-          `unknown annotation; known: ${[...TERRAFORM_KEYS].join(', ')}`,
-        );
-      }
-    }
-    checkDurationRange(file, node, terraform, `${pointer}/x-terraform`);
-  }
+  refuseOtherKeywords(file, node, pointer, [
+    ...ANY_TYPE_KEYWORDS,
+    ...KEYWORDS[String(node.type)]!,
+    ...(pointer === '' ? ROOT_KEYWORDS : []),
+  ]);
+  checkKeywordValues(file, node, pointer);
+  if (pointer !== '') checkAnnotations(file, node, pointer);
   if (node.type === 'object') {
     const properties = node.properties;
     if (!isObject(properties))
@@ -147,8 +190,9 @@ function checkNode(file: string, node: Record<string, unknown>, pointer: string,
       if (typeof child.description !== 'string' && child.$ref === undefined) {
         throw new SchemaError(file, `${at}/description`, 'every property needs a description (it becomes the docs)');
       }
-      checkNode(file, child, at, root);
+      checkNode(file, child, at, root, files);
     }
+    checkSiblingNames(file, properties, pointer);
     const required = node.required ?? [];
     if (!Array.isArray(required))
       throw new SchemaError(file, `${pointer}/required`, 'must be an array of property names');
@@ -164,7 +208,96 @@ function checkNode(file: string, node: Record<string, unknown>, pointer: string,
   }
   if (node.type === 'array') {
     if (!isObject(node.items)) throw new SchemaError(file, `${pointer}/items`, 'an array schema needs items');
-    checkNode(file, node.items, `${pointer}/items`, root);
+    if (node.items.type === 'array')
+      throw new SchemaError(file, `${pointer}/items/type`, 'a list of lists is not supported by the generator');
+    checkNode(file, node.items, `${pointer}/items`, root, files);
+  }
+}
+
+function refuseOtherKeywords(
+  file: string,
+  node: Record<string, unknown>,
+  pointer: string,
+  known: readonly string[],
+): void {
+  for (const key of Object.keys(node)) {
+    if (!known.includes(key)) {
+      const where = typeof node.$ref === 'string' ? 'beside a $ref' : `on type ${JSON.stringify(node.type)}`;
+      throw new SchemaError(
+        file,
+        `${pointer}/${escapePointer(key)}`,
+        `the generator does not support the keyword ${JSON.stringify(key)} ${where}; supported there: ${known.join(', ')}`,
+      );
+    }
+  }
+}
+
+/** The values of the keywords validation enforces, of the kind it reads them as. */
+function checkKeywordValues(file: string, node: Record<string, unknown>, pointer: string): void {
+  for (const key of COUNT_KEYWORDS) {
+    const value = node[key];
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 0))
+      throw new SchemaError(file, `${pointer}/${key}`, 'must be a whole number of at least 0');
+  }
+  for (const key of ['minimum', 'maximum']) {
+    if (node[key] !== undefined && !Number.isFinite(node[key]))
+      throw new SchemaError(file, `${pointer}/${key}`, 'must be a number');
+  }
+  if (node.enum !== undefined && !(Array.isArray(node.enum) && node.enum.every((v) => typeof v === 'string')))
+    throw new SchemaError(file, `${pointer}/enum`, 'must be an array of strings');
+  if (node.uniqueItems !== undefined && typeof node.uniqueItems !== 'boolean')
+    throw new SchemaError(file, `${pointer}/uniqueItems`, 'must be true or false');
+  if (node.additionalProperties !== undefined && node.additionalProperties !== false)
+    throw new SchemaError(
+      file,
+      `${pointer}/additionalProperties`,
+      'must be false (Terraform refuses unknown arguments)',
+    );
+  if (node.pattern !== undefined) {
+    try {
+      new RegExp(String(node.pattern), 'u');
+      if (typeof node.pattern !== 'string') throw new Error('not a string');
+    } catch (error) {
+      throw new SchemaError(file, `${pointer}/pattern`, `must be a regular expression (${(error as Error).message})`);
+    }
+  }
+}
+
+function checkAnnotations(file: string, node: Record<string, unknown>, pointer: string): void {
+  const terraform = node['x-terraform'];
+  if (terraform === undefined) return;
+  if (!isObject(terraform)) throw new SchemaError(file, `${pointer}/x-terraform`, 'must be an object');
+  for (const key of Object.keys(terraform)) {
+    if (!TERRAFORM_KEYS.has(key)) {
+      throw new SchemaError(
+        file,
+        `${pointer}/x-terraform/${key}`,
+        `unknown annotation; known: ${[...TERRAFORM_KEYS].join(', ')}`,
+      );
+    }
+  }
+  checkDurationRange(file, node, terraform, `${pointer}/x-terraform`);
+}
+
+/** `conflictsWith` and `requires` name siblings: a misspelt name would be a rule that never fires. */
+function checkSiblingNames(file: string, properties: Record<string, unknown>, pointer: string): void {
+  for (const [name, child] of Object.entries(properties)) {
+    const terraform = (child as Record<string, unknown>)['x-terraform'];
+    if (!isObject(terraform)) continue;
+    for (const key of ['conflictsWith', 'requires']) {
+      const names = terraform[key];
+      if (names === undefined) continue;
+      const at = `${pointer}/properties/${escapePointer(name)}/x-terraform/${key}`;
+      if (!Array.isArray(names)) throw new SchemaError(file, at, 'must be an array of sibling property names');
+      names.forEach((other, index) => {
+        if (typeof other !== 'string' || !(other in properties) || other === name)
+          throw new SchemaError(
+            file,
+            `${at}/${index}`,
+            `names ${JSON.stringify(other)}, which is not a sibling property`,
+          );
+      });
+    }
   }
 }
 
@@ -196,11 +329,32 @@ function checkDurationRange(
     throw new SchemaError(file, pointer, 'minDuration is longer than maxDuration');
 }
 
-export function resolveRef(file: string, root: Record<string, unknown>, ref: string, pointer: string): JsonSchema {
-  if (!ref.startsWith('#/'))
-    throw new SchemaError(file, `${pointer}/$ref`, 'only local references (#/...) are supported');
+/**
+ * A `#/json/pointer` in the same file, or `other.schema.json#/pointer` (the fragment optional) in
+ * another file of the schema folder, relative to this one, as `$id`s resolve it.
+ */
+export function resolveRef(
+  file: string,
+  root: Record<string, unknown>,
+  ref: string,
+  pointer: string,
+  files: SchemaFiles = new Map(),
+): JsonSchema {
+  const [path = '', fragment = ''] = ref.split('#', 2) as [string, string?];
   let node: unknown = root;
-  for (const part of ref.slice(2).split('/')) {
+  if (path !== '') {
+    const target = posix.normalize(posix.join(posix.dirname(file.split('\\').join('/')), path));
+    if (!files.has(target))
+      throw new SchemaError(
+        file,
+        `${pointer}/$ref`,
+        `${ref} names ${target}, which is not a file of the schema folder`,
+      );
+    node = files.get(target);
+  }
+  if (fragment !== '' && !fragment.startsWith('/'))
+    throw new SchemaError(file, `${pointer}/$ref`, `${ref}: the part after # must be a JSON pointer (#/...)`);
+  for (const part of fragment.split('/').slice(1)) {
     node = isObject(node) ? node[unescapePointer(part)] : undefined;
   }
   if (!isObject(node)) throw new SchemaError(file, `${pointer}/$ref`, `${ref} does not resolve`);

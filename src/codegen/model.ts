@@ -179,6 +179,7 @@ function checksOf(file: string, root: JsonSchema, schema: JsonSchema, at: string
   copy('maximum', schema.maximum);
   copy('minLength', schema.minLength);
   copy('maxLength', schema.maxLength);
+  copy('pattern', schema.pattern);
   copy('minItems', schema.minItems);
   copy('maxItems', schema.maxItems);
   copy('minDuration', schema['x-terraform']?.minDuration);
@@ -211,8 +212,11 @@ function terraformType(file: string, at: string, schema: JsonSchema, root: JsonS
   }
 }
 
+/** The referenced schema, with what the referring place says of its own (description, annotations). */
 function deref(file: string, root: JsonSchema, schema: JsonSchema, at: string): JsonSchema {
-  return schema.$ref ? resolveRef(file, root, schema.$ref, at) : schema;
+  if (!schema.$ref) return schema;
+  const { $ref, ...own } = schema;
+  return { ...resolveRef(file, root, $ref, at), ...own };
 }
 
 function pascal(snake: string): string {

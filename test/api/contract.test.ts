@@ -28,8 +28,10 @@ function closed(schema: unknown): unknown {
   return copy;
 }
 const ajv = new Ajv2020({ strict: true, allErrors: true });
-const contract = (name: string) =>
-  ajv.compile(closed(JSON.parse(readFileSync(join(ROOT, 'schema/api', name), 'utf8'))) as object);
+const read = (name: string) => JSON.parse(readFileSync(join(ROOT, 'schema/api', name), 'utf8')) as object;
+// Referenced from the others by its $id.
+ajv.addSchema(read('migration-status.schema.json'));
+const contract = (name: string) => ajv.compile(closed(read(name)) as object);
 const startRequest = contract('start-request.schema.json');
 const migrationBody = contract('migration.schema.json');
 const errorBody = contract('error.schema.json');

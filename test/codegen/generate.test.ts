@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { generate } from '../../src/codegen/generate';
 import { SchemaError, checkSchema, loadSchemaDir } from '../../src/codegen/load';
 import { buildModel } from '../../src/codegen/model';
+import { emitPlanRules } from '../../src/codegen/emit-terraform-schema';
 import { ROOT, scratchDir } from '../helpers/project';
 
 const tsx = ['--import=tsx', join(ROOT, 'src/codegen/main.ts')];
@@ -96,6 +97,59 @@ const malformed: Array<[string, unknown, RegExp]> = [
     },
     /#\/properties\/a\/x-terraform: minDuration and maxDuration need/,
   ],
+  [
+    'a keyword the generator does not enforce (multipleOf)',
+    { title: 'X', type: 'object', properties: { a: { type: 'integer', multipleOf: 5, description: 'd' } } },
+    /#\/properties\/a\/multipleOf: the generator does not support the keyword "multipleOf" on type "integer"/,
+  ],
+  [
+    'a keyword on a type it does not apply to (minimum on a string)',
+    { title: 'X', type: 'object', properties: { a: { type: 'string', minimum: 1, description: 'd' } } },
+    /#\/properties\/a\/minimum: the generator does not support/,
+  ],
+  [
+    'an enum of numbers, which validation would not check',
+    { title: 'X', type: 'object', properties: { a: { type: 'integer', enum: [1, 2], description: 'd' } } },
+    /#\/properties\/a\/enum: the generator does not support/,
+  ],
+  [
+    'a keyword beside a $ref that the $ref would hide',
+    {
+      title: 'X',
+      type: 'object',
+      properties: { a: { $ref: '#/$defs/b', minLength: 3 } },
+      $defs: { b: { type: 'string', description: 'd' } },
+    },
+    /#\/properties\/a\/minLength: the generator does not support the keyword "minLength" beside a \$ref/,
+  ],
+  [
+    'a pattern that is not a regular expression',
+    { title: 'X', type: 'object', properties: { a: { type: 'string', pattern: '([a-z]', description: 'd' } } },
+    /#\/properties\/a\/pattern: must be a regular expression/,
+  ],
+  [
+    'a conflictsWith naming no sibling',
+    {
+      title: 'X',
+      type: 'object',
+      properties: { a: { type: 'string', description: 'd', 'x-terraform': { conflictsWith: ['c'] } } },
+    },
+    /#\/properties\/a\/x-terraform\/conflictsWith\/0: names "c", which is not a sibling/,
+  ],
+  [
+    'a maxItems that is not a count',
+    {
+      title: 'X',
+      type: 'object',
+      properties: { a: { type: 'array', items: { type: 'string' }, maxItems: -1, description: 'd' } },
+    },
+    /#\/properties\/a\/maxItems: must be a whole number/,
+  ],
+  [
+    'a reference to a file that is not in the schema folder',
+    { title: 'X', type: 'object', properties: { a: { $ref: 'api/nope.schema.json' } } },
+    /#\/properties\/a\/\$ref: api\/nope\.schema\.json names api\/nope\.schema\.json, which is not a file/,
+  ],
 ];
 
 for (const [what, schema, message] of malformed) {
@@ -142,4 +196,33 @@ test('a block nested inside a block is rejected by name, not emitted wrongly', (
     error!.message,
     /online_migration\.resource\.schema\.json#\/properties\/source\/items\/properties\/tls\/x-terraform\/block: a block inside a block/,
   );
+});
+
+test('pattern, minItems and maxItems reach the rules that validation reads, and a $ref reaches another file', (t) => {
+  const dir = scratchDir(t, 'keywords');
+  mkdirSync(join(dir, 'api'));
+  const write = (file: string, json: unknown) => writeFileSync(join(dir, file), JSON.stringify(json));
+  write('api/word.schema.json', { title: 'Word', type: 'string', enum: ['a', 'b'], description: 'A word.' });
+  write('provider.schema.json', {
+    title: 'P',
+    type: 'object',
+    'x-terraform': { kind: 'provider', typeName: 'p' },
+    properties: {
+      slug: { type: 'string', pattern: '^[a-z]+$', description: 'd' },
+      tags: { type: 'array', minItems: 1, maxItems: 3, items: { type: 'string' }, description: 'd' },
+      word: { $ref: 'api/word.schema.json', description: 'Here.', 'x-terraform': { computed: true } },
+    },
+  });
+  const files = loadSchemaDir(dir);
+  const rules = emitPlanRules(buildModel(files, '0.0.0')).provider;
+  t.deepEqual(rules.slug, { checks: { pattern: '^[a-z]+$' } });
+  t.deepEqual(rules.tags, { checks: { minItems: 1, maxItems: 3 } });
+  t.deepEqual(rules.word, { checks: { enum: ['a', 'b'] } });
+  t.deepEqual(files.find((f) => f.file === 'provider.schema.json')!.json.properties!.word, {
+    type: 'string',
+    enum: ['a', 'b'],
+    tsType: 'Word',
+    description: 'Here.',
+    'x-terraform': { computed: true },
+  });
 });

@@ -12,6 +12,8 @@ export interface ValueChecks {
   integer?: boolean;
   minLength?: number;
   maxLength?: number;
+  /** A regular expression (Unicode mode) that the value must match somewhere, as in JSON Schema. */
+  pattern?: string;
   minItems?: number;
   maxItems?: number;
   /** For a Go duration: the shortest and the longest accepted, also Go durations. */

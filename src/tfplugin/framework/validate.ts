@@ -18,6 +18,8 @@ export function validateObject(
 ): Diagnostic[] {
   if (!value) return [];
   const diagnostics: Diagnostic[] = [];
+  // A conflict declared on one side binds both; declared on both, it is reported once.
+  const conflicts = new Set<string>();
   for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
     const rule = rules[prefix + name];
     const current = value[name] ?? null;
@@ -25,12 +27,14 @@ export function validateObject(
     diagnostics.push(...checkAttribute(attribute, rule, current, [...path, name]));
     for (const other of rule.conflictsWith ?? []) {
       const otherValue = value[other] ?? null;
-      if (otherValue !== null && !isUnknown(otherValue) && name < other) {
+      const [first, second] = [name, other].sort() as [string, string];
+      if (otherValue !== null && !isUnknown(otherValue) && !conflicts.has(`${first}\0${second}`)) {
+        conflicts.add(`${first}\0${second}`);
         diagnostics.push(
           error(
             'Conflicting attributes',
-            `Only one of ${formatPath([...path, name])} and ${formatPath([...path, other])} can be set; remove one of them.`,
-            located([...path, name], attribute.sensitive === true || block.attributes?.[other]?.sensitive === true),
+            `Only one of ${formatPath([...path, first])} and ${formatPath([...path, second])} can be set; remove one of them.`,
+            located([...path, first], attribute.sensitive === true || block.attributes?.[other]?.sensitive === true),
           ),
         );
       }
@@ -50,6 +54,14 @@ export function validateObject(
   for (const [name, nested] of Object.entries(block.block_types ?? {})) {
     const current = value[name];
     if (Array.isArray(current)) {
+      const problem = countProblem(
+        current.length,
+        nested.min_items,
+        nested.max_items || undefined,
+        formatPath([...path, name]),
+        'block',
+      );
+      if (problem) diagnostics.push(error(`Wrong number of ${name} blocks`, problem, [...path, name]));
       current.forEach((item, index) =>
         diagnostics.push(
           ...validateObject(nested.block, rules, item as ObjectValue, [...path, name, index], `${prefix}${name}.`),
@@ -74,14 +86,18 @@ function checkAttribute(
   if (!checks) return [];
   const name = formatPath(path);
   if (Array.isArray(value)) {
-    if (!checks.items) return [];
-    const problem = value
-      .map((item) =>
-        typeof item === 'string'
-          ? stringProblem(checks.items!, item, `each element of ${name}`, attribute.sensitive)
-          : undefined,
-      )
-      .find(Boolean);
+    const items = checks.items ?? {};
+    const problem =
+      countProblem(value.length, checks.minItems, checks.maxItems, name, 'element') ??
+      value
+        .map((item) =>
+          typeof item === 'string'
+            ? stringProblem(items, item, `each element of ${name}`, attribute.sensitive)
+            : typeof item === 'number'
+              ? numberProblem(items, item, `each element of ${name}`)
+              : undefined,
+        )
+        .find(Boolean);
     return problem ? [error(`Invalid value for ${name}`, problem, path)] : [];
   }
   const problem =
@@ -109,6 +125,8 @@ function stringProblem(checks: ValueChecks, value: string, name: string, sensiti
   const format = checks.format ? FORMATS[checks.format] : undefined;
   const formatProblem = format?.problem(value);
   if (format && formatProblem) return `${name} must be ${format.accepted}, but it ${formatProblem}${got}.`;
+  if (checks.pattern !== undefined && !new RegExp(checks.pattern, 'u').test(value))
+    return `${name} must match the regular expression ${checks.pattern}${got}.`;
   if (checks.minDuration !== undefined && checks.maxDuration !== undefined) {
     const ms = parseDuration(value)!;
     const range = `from ${checks.minDuration} to ${checks.maxDuration}`;
@@ -118,6 +136,21 @@ function stringProblem(checks: ValueChecks, value: string, name: string, sensiti
   }
   return undefined;
 }
+
+/** Too few or too many elements of a list or set, or blocks of a kind. */
+function countProblem(
+  count: number,
+  min: number | undefined,
+  max: number | undefined,
+  name: string,
+  what: string,
+): string | undefined {
+  if (min !== undefined && count < min) return `${name} needs at least ${plural(min, what)}; it has ${count}.`;
+  if (max !== undefined && count > max) return `${name} takes at most ${plural(max, what)}; it has ${count}.`;
+  return undefined;
+}
+
+const plural = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
 
 function numberProblem(checks: ValueChecks, value: number, name: string): string | undefined {
   const range =

@@ -160,3 +160,65 @@ test('a sensitive value is never repeated; conflicting attributes are reported o
     'no line of configuration shown for a sensitive attribute, nor for a conflict with one',
   );
 });
+
+// Each rule below on its own: a rule that only works alongside another could still be silently dropped.
+const pair: TerraformBlock = { attributes: { a: { type: 'string' }, b: { type: 'string' } } };
+for (const [declaring, other] of [
+  ['a', 'b'],
+  ['b', 'a'],
+] as const) {
+  test(`a conflict declared on ${declaring} alone binds both, whichever name sorts first`, (t) => {
+    const diagnostics = validateObject(pair, { [declaring]: { conflictsWith: [other] } }, { a: 'x', b: 'y' });
+    t.deepEqual(
+      diagnostics.map((d) => [d.summary, d.detail, d.path]),
+      [['Conflicting attributes', 'Only one of a and b can be set; remove one of them.', ['a']]],
+    );
+    t.deepEqual(validateObject(pair, { [declaring]: { conflictsWith: [other] } }, { a: 'x', b: null }), []);
+  });
+}
+
+const listed: TerraformBlock = {
+  attributes: { tags: { type: ['list', 'string'] }, ports: { type: ['set', 'number'] } },
+  block_types: { source: { nesting_mode: 'list', min_items: 1, max_items: 2, block: { attributes: {} } } },
+};
+const listRules: SchemaRules = {
+  tags: { checks: { minItems: 1, maxItems: 2, items: { pattern: '^[a-z]+$' } } },
+  ports: { checks: { items: { minimum: 1, maximum: 65535, integer: true } } },
+};
+const listValid = { tags: ['a'], ports: [5432], source: [{}] };
+const detailOf = (value: Record<string, unknown>) =>
+  validateObject(listed, listRules, { ...listValid, ...value } as never).map((d) => d.detail);
+
+test('minItems on a list attribute is enforced', (t) => {
+  t.deepEqual(detailOf({}), []);
+  t.deepEqual(detailOf({ tags: [] }), ['tags needs at least 1 element; it has 0.']);
+});
+
+test('maxItems on a list attribute is enforced', (t) => {
+  t.deepEqual(detailOf({ tags: ['a', 'b'] }), []);
+  t.deepEqual(detailOf({ tags: ['a', 'b', 'c'] }), ['tags takes at most 2 elements; it has 3.']);
+});
+
+test("a block's min_items and max_items are enforced", (t) => {
+  t.deepEqual(detailOf({ source: [] }), ['source needs at least 1 block; it has 0.']);
+  t.deepEqual(detailOf({ source: [{}, {}] }), []);
+  t.deepEqual(detailOf({ source: [{}, {}, {}] }), ['source takes at most 2 blocks; it has 3.']);
+});
+
+test('pattern is enforced, on a value and on each element', (t) => {
+  const block: TerraformBlock = { attributes: { slug: { type: 'string' }, key: { type: 'string', sensitive: true } } };
+  const patterned: SchemaRules = { slug: { checks: { pattern: '^[a-z]+$' } }, key: { checks: { pattern: '^k-' } } };
+  t.deepEqual(validateObject(block, patterned, { slug: 'abc', key: 'k-1' }), []);
+  t.deepEqual(
+    validateObject(block, patterned, { slug: 'ABC', key: 'hunter2' }).map((d) => d.detail),
+    ['slug must match the regular expression ^[a-z]+$; got "ABC".', 'key must match the regular expression ^k-.'],
+    'a sensitive value is not repeated',
+  );
+  t.deepEqual(detailOf({ tags: ['a', 'B'] }), [
+    'each element of tags must match the regular expression ^[a-z]+$; got "B".',
+  ]);
+});
+
+test('number checks apply to each element of a set of numbers', (t) => {
+  t.deepEqual(detailOf({ ports: [1, 0] }), ['each element of ports must be a whole number from 1 to 65535; got 0.']);
+});
