@@ -3,11 +3,7 @@ import { providerHandlers } from '../../src/tfplugin/framework/server';
 import { decodeValue, encodeValue } from '../../src/tfplugin/wire/msgpack';
 import type { TerraformBlock } from '../../src/tfplugin/wire/schema';
 import type { ObjectValue, PathStep } from '../../src/tfplugin/wire/values';
-
-interface PathStepMessage {
-  attribute_name?: string;
-  element_key_int?: number;
-}
+import type { ResponseOf } from '../../src/tfplugin/wire/proto';
 
 export interface Diagnostic {
   severity: number;
@@ -33,15 +29,16 @@ export function rpcClient<C, D>(definition: ProviderDefinition<C, D>, logLines: 
     raw && raw.length > 0 ? JSON.parse(Buffer.from(raw).toString('utf8')) : null;
 
   /** What ApplyResourceChange and ReadResource answer: the new state, its private state, diagnostics. */
-  const newState = (response: Record<string, any>, block: TerraformBlock) => ({
+  const newState = (response: ResponseOf<'ApplyResourceChange' | 'ReadResource'>, block: TerraformBlock) => ({
     state: value(response.new_state, block),
     private: parsed(response.private),
-    diagnostics: response.diagnostics as Diagnostic[],
+    diagnostics: (response.diagnostics ?? []) as Diagnostic[],
   });
 
   return {
     async configure(config: ObjectValue): Promise<Diagnostic[]> {
-      return (await handlers.ConfigureProvider({ config: dynamic(config, definition.schema.block) })).diagnostics;
+      const response = await handlers.ConfigureProvider({ config: dynamic(config, definition.schema.block) });
+      return (response.diagnostics ?? []) as Diagnostic[];
     },
     async plan(typeName: string, prior: ObjectValue | null, config: ObjectValue, priorPrivate?: object | null) {
       const block = blockOf(typeName);
@@ -54,11 +51,11 @@ export function rpcClient<C, D>(definition: ProviderDefinition<C, D>, logLines: 
       });
       return {
         planned: value(response.planned_state, block),
-        requiresReplace: (response.requires_replace ?? []).map((path: { steps: PathStepMessage[] }) =>
-          path.steps.map((s) => s.attribute_name ?? s.element_key_int),
+        requiresReplace: (response.requires_replace ?? []).map((path) =>
+          (path.steps ?? []).map((s) => s.attribute_name ?? s.element_key_int),
         ) as PathStep[][],
         private: parsed(response.planned_private),
-        diagnostics: response.diagnostics as Diagnostic[],
+        diagnostics: (response.diagnostics ?? []) as Diagnostic[],
       };
     },
     async apply(
@@ -94,17 +91,17 @@ export function rpcClient<C, D>(definition: ProviderDefinition<C, D>, logLines: 
       return {
         state: imported ? value(imported.state, block) : null,
         private: parsed(imported?.private),
-        diagnostics: response.diagnostics as Diagnostic[],
+        diagnostics: (response.diagnostics ?? []) as Diagnostic[],
       };
     },
     async validateData(typeName: string, config: ObjectValue): Promise<Diagnostic[]> {
       const request = { type_name: typeName, config: dynamic(config, dataBlockOf(typeName)) };
-      return (await handlers.ValidateDataResourceConfig(request)).diagnostics;
+      return ((await handlers.ValidateDataResourceConfig(request)).diagnostics ?? []) as Diagnostic[];
     },
     async readData(typeName: string, config: ObjectValue) {
       const block = dataBlockOf(typeName);
       const response = await handlers.ReadDataSource({ type_name: typeName, config: dynamic(config, block) });
-      return { state: value(response.state, block), diagnostics: response.diagnostics as Diagnostic[] };
+      return { state: value(response.state, block), diagnostics: (response.diagnostics ?? []) as Diagnostic[] };
     },
     stop: () => handlers.StopProvider({}),
   };

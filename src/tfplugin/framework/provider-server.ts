@@ -5,7 +5,7 @@ import type { AnyDataSource, AnyResource, Context, ProviderDefinition } from './
 import { validateObject } from './validate';
 import type { Logger } from '../wire/log';
 import { ValueTypeError, decodeValue, encodeValue } from '../wire/msgpack';
-import type { Message } from '../wire/proto';
+import type { MessageOf } from '../wire/proto';
 import type { TerraformBlock } from '../wire/schema';
 import type { ObjectValue } from '../wire/values';
 
@@ -42,14 +42,14 @@ export class ProviderServer {
     this.stop.abort(new Error('Terraform asked the provider to stop'));
   }
 
-  resource(typeName: string): AnyResource {
-    const resource = this.resources.get(typeName);
+  resource(typeName: string | undefined): AnyResource {
+    const resource = this.resources.get(typeName ?? '');
     if (!resource) throw new Error(`unknown resource type ${typeName}`);
     return resource;
   }
 
-  dataSource(typeName: string): AnyDataSource {
-    const dataSource = this.dataSources.get(typeName);
+  dataSource(typeName: string | undefined): AnyDataSource {
+    const dataSource = this.dataSources.get(typeName ?? '');
     if (!dataSource) throw new Error(`unknown data source type ${typeName}`);
     return dataSource;
   }
@@ -100,10 +100,10 @@ export class ProviderServer {
 /** What can be checked: the provider itself, a resource type or a data source type. */
 type Validated = Pick<AnyResource, 'schema' | 'rules' | 'validate'>;
 
-export const decode = (value: Message | undefined, block: TerraformBlock): ObjectValue | null =>
+export const decode = (value: MessageOf<'DynamicValue'> | undefined, block: TerraformBlock): ObjectValue | null =>
   decodeValue(value?.msgpack, block);
 
 /** Write-only values never leave the provider in a planned or new state. */
-export const encode = (value: ObjectValue | null, block: TerraformBlock): Message => ({
+export const encode = (value: ObjectValue | null, block: TerraformBlock): MessageOf<'DynamicValue'> => ({
   msgpack: encodeValue(clearWriteOnly(block, value) as ObjectValue | null, block),
 });

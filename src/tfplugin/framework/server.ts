@@ -1,5 +1,5 @@
 import type { Logger } from '../wire/log';
-import type { Message, ProviderHandlers, ProviderRpc } from '../wire/proto';
+import type { ProviderHandlers, ProviderRpc, RequestOf, ResponseOf } from '../wire/proto';
 import { toProtoDiagnostic } from '../wire/diagnostics';
 import type { ProviderDefinition } from './provider';
 import { ProviderServer } from './provider-server';
@@ -15,7 +15,7 @@ import {
   validateResourceConfig,
 } from './rpc/resource';
 
-const RPCS: Record<ProviderRpc, (server: ProviderServer, request: Message) => Promise<Message>> = {
+const RPCS: { [R in ProviderRpc]: (server: ProviderServer, request: RequestOf<R>) => Promise<ResponseOf<R>> } = {
   GetProviderSchema: getProviderSchema,
   ValidateProviderConfig: validateProviderConfig,
   ValidateResourceConfig: validateResourceConfig,
@@ -37,22 +37,22 @@ const RPCS: Record<ProviderRpc, (server: ProviderServer, request: Message) => Pr
  */
 export function providerHandlers<C, D>(definition: ProviderDefinition<C, D>, log: Logger): ProviderHandlers {
   const server = new ProviderServer(definition as ProviderDefinition<unknown, unknown>, log);
-  const entries = Object.entries(RPCS).map(([rpc, handle]) => [
-    rpc,
-    async (request: Message) => {
+  const handler =
+    <R extends ProviderRpc>(rpc: R) =>
+    async (request: RequestOf<R>): Promise<ResponseOf<R>> => {
       const started = performance.now();
       try {
-        const response = await handle(server, request);
+        const response = await RPCS[rpc](server, request);
         log.log('debug', `${rpc} done`, {
           rpc,
-          type: request.type_name,
+          type: 'type_name' in request ? request.type_name : undefined,
           ms: Math.round((performance.now() - started) * 100) / 100,
         });
         return response;
       } catch (thrown) {
-        return { diagnostics: [toProtoDiagnostic(server.failure(thrown))] };
+        // Every response but StopProvider's (which cannot fail) carries diagnostics.
+        return { diagnostics: [toProtoDiagnostic(server.failure(thrown))] } as unknown as ResponseOf<R>;
       }
-    },
-  ]);
-  return Object.fromEntries(entries) as ProviderHandlers;
+    };
+  return Object.fromEntries(Object.keys(RPCS).map((rpc) => [rpc, handler(rpc as ProviderRpc)])) as ProviderHandlers;
 }

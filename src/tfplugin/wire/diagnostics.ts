@@ -1,4 +1,4 @@
-import type { Message } from './proto';
+import type { MessageOf } from './proto';
 import type { PathStep } from './values';
 
 /** What a user sees: a one-sentence summary, a detail that says what to do, and where. */
@@ -9,7 +9,7 @@ export interface Diagnostic {
   path?: PathStep[];
 }
 
-export function toProtoDiagnostic(d: Diagnostic): Message {
+export function toProtoDiagnostic(d: Diagnostic): MessageOf<'Diagnostic'> {
   return {
     severity: d.severity === 'error' ? 1 : 2,
     summary: d.summary,
@@ -18,7 +18,7 @@ export function toProtoDiagnostic(d: Diagnostic): Message {
   };
 }
 
-export function toProtoPath(path: PathStep[]): Message {
+export function toProtoPath(path: PathStep[]): MessageOf<'AttributePath'> {
   return {
     steps: path.map((step) => (typeof step === 'number' ? { element_key_int: step } : { attribute_name: step })),
   };

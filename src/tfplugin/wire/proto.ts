@@ -1,38 +1,38 @@
 import type { INamespace, Root } from 'protobufjs/light';
 
 /**
- * Our own definitions of the tfplugin6.8 messages this provider uses, and go-plugin's controller,
- * in protobufjs's JSON descriptor form: loading them needs no .proto parsing at start-up.
- * Field names and numbers are the protocol's; messages we never use are left out.
+ * Our own definitions of the tfplugin6.8 messages this provider uses, and go-plugin's controller:
+ * one table from which both protobufjs's JSON descriptors (built at first use, no .proto parsing
+ * at start-up) and the TypeScript types of every request and response are derived. Field names and
+ * numbers are the protocol's (test/tfplugin/wire/proto.test.ts checks them); messages we never use
+ * are left out.
  */
-type Field = [id: number, type: string, rule?: 'repeated' | `map<${string}>`];
-
-function message(
-  fields: Record<string, Field>,
-  nested?: Record<string, unknown>,
-  oneofs?: Record<string, { oneof: string[] }>,
-) {
-  return {
-    fields: Object.fromEntries(
-      Object.entries(fields).map(([name, [id, type, rule]]) => {
-        if (rule?.startsWith('map<')) return [name, { keyType: rule.slice(4, -1), type, id }];
-        return [name, rule ? { rule, type, id } : { type, id }];
-      }),
-    ),
-    ...(nested ? { nested } : {}),
-    ...(oneofs ? { oneofs } : {}),
-  };
+type Field = readonly [id: number, type: string, rule?: 'repeated' | `map<${string}>`];
+type Fields = Readonly<Record<string, Field>>;
+interface MessageSpec {
+  readonly fields: Fields;
+  readonly nested?: Readonly<Record<string, Spec>>;
+  readonly oneofs?: Readonly<Record<string, { oneof: readonly string[] }>>;
 }
+interface EnumSpec {
+  readonly values: Readonly<Record<string, number>>;
+}
+/** A message, an enum, or a message used only as a namespace (an RPC's Request and Response). */
+type Spec = MessageSpec | EnumSpec | { readonly nested: Readonly<Record<string, Spec>> };
 
-const request = (fields: Record<string, Field>) => message(fields);
-const rpc = (
-  requestFields: Record<string, Field>,
-  responseFields: Record<string, Field>,
-  nested: Record<string, unknown> = {},
-) => ({ nested: { Request: request(requestFields), Response: message(responseFields), ...nested } });
+const message = <const F extends Fields, const N extends Readonly<Record<string, Spec>>>(
+  fields: F,
+  nested?: N,
+  oneofs?: MessageSpec['oneofs'],
+) => ({ fields, nested: nested ?? ({} as N), ...(oneofs ? { oneofs } : {}) });
 
-const diagnostics: Field = [0, 'Diagnostic', 'repeated'];
-const withId = (field: Field, id: number): Field => [id, field[1], field[2]];
+const rpc = <const Q extends Fields, const S extends Fields, const N extends Readonly<Record<string, Spec>>>(
+  requestFields: Q,
+  responseFields: S,
+  nested?: N,
+) => ({ nested: { Request: message(requestFields), Response: message(responseFields), ...(nested ?? ({} as N)) } });
+
+const diagnostics = <const I extends number>(id: I) => [id, 'Diagnostic', 'repeated'] as const;
 
 // A protocol table: one line per message reads like the .proto it follows.
 // prettier-ignore
@@ -76,40 +76,40 @@ const tfplugin6 = {
   ClientCapabilities: message({ deferral_allowed: [1, 'bool'], write_only_attributes_allowed: [2, 'bool'] }),
   GetProviderSchema: rpc({}, {
     provider: [1, 'Schema'], resource_schemas: [2, 'Schema', 'map<string>'], data_source_schemas: [3, 'Schema', 'map<string>'],
-    diagnostics: withId(diagnostics, 4), provider_meta: [5, 'Schema'], server_capabilities: [6, 'ServerCapabilities'],
+    diagnostics: diagnostics(4), provider_meta: [5, 'Schema'], server_capabilities: [6, 'ServerCapabilities'],
   }),
-  ValidateProviderConfig: rpc({ config: [1, 'DynamicValue'] }, { diagnostics: withId(diagnostics, 2) }),
+  ValidateProviderConfig: rpc({ config: [1, 'DynamicValue'] }, { diagnostics: diagnostics(2) }),
   UpgradeResourceState: rpc(
     { type_name: [1, 'string'], version: [2, 'int64'], raw_state: [3, 'RawState'] },
-    { upgraded_state: [1, 'DynamicValue'], diagnostics: withId(diagnostics, 2) },
+    { upgraded_state: [1, 'DynamicValue'], diagnostics: diagnostics(2) },
   ),
-  ValidateResourceConfig: rpc({ type_name: [1, 'string'], config: [2, 'DynamicValue'] }, { diagnostics: withId(diagnostics, 1) }),
-  ValidateDataResourceConfig: rpc({ type_name: [1, 'string'], config: [2, 'DynamicValue'] }, { diagnostics: withId(diagnostics, 1) }),
+  ValidateResourceConfig: rpc({ type_name: [1, 'string'], config: [2, 'DynamicValue'] }, { diagnostics: diagnostics(1) }),
+  ValidateDataResourceConfig: rpc({ type_name: [1, 'string'], config: [2, 'DynamicValue'] }, { diagnostics: diagnostics(1) }),
   ConfigureProvider: rpc(
     { terraform_version: [1, 'string'], config: [2, 'DynamicValue'], client_capabilities: [3, 'ClientCapabilities'] },
-    { diagnostics: withId(diagnostics, 1) },
+    { diagnostics: diagnostics(1) },
   ),
   ReadResource: rpc(
     { type_name: [1, 'string'], current_state: [2, 'DynamicValue'], private: [3, 'bytes'], provider_meta: [4, 'DynamicValue'], client_capabilities: [5, 'ClientCapabilities'] },
-    { new_state: [1, 'DynamicValue'], diagnostics: withId(diagnostics, 2), private: [3, 'bytes'] },
+    { new_state: [1, 'DynamicValue'], diagnostics: diagnostics(2), private: [3, 'bytes'] },
   ),
   PlanResourceChange: rpc(
     {
       type_name: [1, 'string'], prior_state: [2, 'DynamicValue'], proposed_new_state: [3, 'DynamicValue'], config: [4, 'DynamicValue'],
       prior_private: [5, 'bytes'], provider_meta: [6, 'DynamicValue'], client_capabilities: [7, 'ClientCapabilities'],
     },
-    { planned_state: [1, 'DynamicValue'], requires_replace: [2, 'AttributePath', 'repeated'], planned_private: [3, 'bytes'], diagnostics: withId(diagnostics, 4) },
+    { planned_state: [1, 'DynamicValue'], requires_replace: [2, 'AttributePath', 'repeated'], planned_private: [3, 'bytes'], diagnostics: diagnostics(4) },
   ),
   ApplyResourceChange: rpc(
     {
       type_name: [1, 'string'], prior_state: [2, 'DynamicValue'], planned_state: [3, 'DynamicValue'], config: [4, 'DynamicValue'],
       planned_private: [5, 'bytes'], provider_meta: [6, 'DynamicValue'],
     },
-    { new_state: [1, 'DynamicValue'], private: [2, 'bytes'], diagnostics: withId(diagnostics, 3) },
+    { new_state: [1, 'DynamicValue'], private: [2, 'bytes'], diagnostics: diagnostics(3) },
   ),
   ImportResourceState: rpc(
     { type_name: [1, 'string'], id: [2, 'string'], client_capabilities: [3, 'ClientCapabilities'] },
-    { imported_resources: [1, 'ImportedResource', 'repeated'], diagnostics: withId(diagnostics, 2) },
+    { imported_resources: [1, 'ImportedResource', 'repeated'], diagnostics: diagnostics(2) },
     { ImportedResource: message({ type_name: [1, 'string'], state: [2, 'DynamicValue'], private: [3, 'bytes'] }) },
   ),
   MoveResourceState: rpc(
@@ -117,11 +117,11 @@ const tfplugin6 = {
       source_provider_address: [1, 'string'], source_type_name: [2, 'string'], source_schema_version: [3, 'int64'],
       source_state: [4, 'RawState'], target_type_name: [5, 'string'], source_private: [6, 'bytes'],
     },
-    { target_state: [1, 'DynamicValue'], diagnostics: withId(diagnostics, 2), target_private: [3, 'bytes'] },
+    { target_state: [1, 'DynamicValue'], diagnostics: diagnostics(2), target_private: [3, 'bytes'] },
   ),
   ReadDataSource: rpc(
     { type_name: [1, 'string'], config: [2, 'DynamicValue'], provider_meta: [3, 'DynamicValue'], client_capabilities: [4, 'ClientCapabilities'] },
-    { state: [1, 'DynamicValue'], diagnostics: withId(diagnostics, 2) },
+    { state: [1, 'DynamicValue'], diagnostics: diagnostics(2) },
   ),
 };
 
@@ -143,13 +143,51 @@ export const PROVIDER_RPCS = [
 ] as const;
 export type ProviderRpc = (typeof PROVIDER_RPCS)[number];
 
+/** The wire's scalars as protobufjs's plain objects hold them (int64 as numbers: `longs: Number`). */
+interface Scalars {
+  string: string;
+  bytes: Uint8Array;
+  int64: number;
+  bool: boolean;
+}
+type Tfplugin6 = typeof tfplugin6;
+/** A type name resolves in the message's own nested types, then outwards; an enum is its numbers. */
+type ValueOf<Name extends string, Scope> = Name extends keyof Scalars
+  ? Scalars[Name]
+  : Name extends keyof Scope
+    ? Scope[Name] extends EnumSpec
+      ? Scope[Name]['values'][keyof Scope[Name]['values']]
+      : Scope[Name] extends MessageSpec
+        ? PlainMessage<Scope[Name], Scope>
+        : never
+    : never;
+type FieldValue<F extends Field, Scope> = F[2] extends 'repeated'
+  ? ValueOf<F[1], Scope>[]
+  : F[2] extends `map<${string}>`
+    ? Record<string, ValueOf<F[1], Scope>>
+    : ValueOf<F[1], Scope>;
 /**
- * Requests and responses as protobufjs plain objects, with the protocol's snake_case names: typed
- * by the message descriptors above at run time, not by TypeScript.
+ * A message as a protobufjs plain object with the protocol's snake_case names. Every field is
+ * optional: proto3 sends no defaults (`defaults: false`), and a response leaves out what it lacks.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Message = Record<string, any>;
-export type ProviderHandlers = Record<ProviderRpc, (request: Message) => Promise<Message>>;
+type PlainMessage<M extends MessageSpec, Scope> = {
+  -readonly [K in keyof M['fields']]?: FieldValue<M['fields'][K], Omit<Scope, keyof NestedOf<M>> & NestedOf<M>>;
+};
+/** A message's nested types, without the index signature of the table's constraint. */
+type NestedOf<M extends { nested?: object }> = KnownKeys<NonNullable<M['nested']>>;
+type KnownKeys<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
+
+/** A top-level message of tfplugin6, such as `DynamicValue` or `Diagnostic`. */
+export type MessageOf<Name extends keyof Tfplugin6> = Tfplugin6[Name] extends MessageSpec
+  ? PlainMessage<Tfplugin6[Name], Tfplugin6>
+  : never;
+type InRpc<R extends ProviderRpc, Part extends 'Request' | 'Response'> = PlainMessage<
+  Tfplugin6[R]['nested'][Part],
+  Omit<Tfplugin6, keyof NestedOf<Tfplugin6[R]>> & NestedOf<Tfplugin6[R]>
+>;
+export type RequestOf<R extends ProviderRpc> = InRpc<R, 'Request'>;
+export type ResponseOf<R extends ProviderRpc> = InRpc<R, 'Response'>;
+export type ProviderHandlers = { [R in ProviderRpc]: (request: RequestOf<R>) => Promise<ResponseOf<R>> };
 
 let root: Root | undefined;
 
@@ -160,9 +198,26 @@ let root: Root | undefined;
 export function protocol(): Root {
   root ??= (require('protobufjs/light') as typeof import('protobufjs/light')).Root.fromJSON(<INamespace>{
     nested: {
-      tfplugin6: { nested: tfplugin6 },
-      plugin: { nested: { Empty: message({}) } },
+      tfplugin6: { nested: descriptors(tfplugin6) },
+      plugin: { nested: { Empty: descriptor(message({})) } },
     },
   });
   return root;
+}
+
+const descriptors = (specs: Readonly<Record<string, Spec>>) =>
+  Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, descriptor(spec)]));
+
+/** One entry of the table in protobufjs's JSON descriptor form. */
+function descriptor(spec: Spec): object {
+  if ('values' in spec) return spec;
+  const nested = spec.nested && Object.keys(spec.nested).length > 0 ? { nested: descriptors(spec.nested) } : {};
+  if (!('fields' in spec)) return nested;
+  const fields = Object.fromEntries(
+    Object.entries(spec.fields).map(([name, [id, type, rule]]) => {
+      if (rule?.startsWith('map<')) return [name, { keyType: rule.slice(4, -1), type, id }];
+      return [name, rule ? { rule, type, id } : { type, id }];
+    }),
+  );
+  return { fields, ...nested, ...(spec.oneofs ? { oneofs: spec.oneofs } : {}) };
 }

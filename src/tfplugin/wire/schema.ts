@@ -1,4 +1,4 @@
-import type { Message } from './proto';
+import type { MessageOf } from './proto';
 
 /** Terraform's own JSON form of a provider schema, as `terraform providers schema -json` prints it. */
 
@@ -49,11 +49,11 @@ export interface TerraformProviderSchemas {
 const NESTING = { single: 1, list: 2, set: 3 } as const;
 
 /** A schema as GetProviderSchema sends it. */
-export function toProtoSchema(schema: TerraformSchema): Message {
+export function toProtoSchema(schema: TerraformSchema): MessageOf<'Schema'> {
   return { version: schema.version, block: toProtoBlock(schema.block) };
 }
 
-function toProtoBlock(block: TerraformBlock): Message {
+function toProtoBlock(block: TerraformBlock): NonNullable<MessageOf<'Schema'>['block']> {
   return {
     attributes: Object.entries(block.attributes ?? {}).map(([name, a]) => ({
       name,

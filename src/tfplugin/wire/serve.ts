@@ -5,7 +5,7 @@ import { selfSignedCertificate } from './certificate';
 import { MAGIC_COOKIE, MAGIC_COOKIE_KEY } from './cookie';
 import { listenGrpc, type UnaryMethod } from './grpc';
 import { type Logger, stderrLogger } from './log';
-import { type Message, PROVIDER_RPCS, type ProviderHandlers, protocol } from './proto';
+import { PROVIDER_RPCS, type ProviderHandlers, type ProviderRpc, type RequestOf, protocol } from './proto';
 
 const TO_OBJECT = { longs: Number, enums: Number, defaults: false, arrays: true, objects: false };
 
@@ -37,10 +37,7 @@ export function serve(name: string, handlersFor: (log: Logger) => ProviderHandle
 
   const handlers = handlersFor(log);
   const methods = new Map<string, UnaryMethod>(
-    PROVIDER_RPCS.map((rpc) => [
-      `/tfplugin6.Provider/${rpc}`,
-      codec(`tfplugin6.${rpc}.Request`, `tfplugin6.${rpc}.Response`, handlers[rpc]),
-    ]),
+    PROVIDER_RPCS.map((rpc) => [`/tfplugin6.Provider/${rpc}`, codec(rpc, handlers)]),
   );
   let server: Http2Server | undefined;
   methods.set('/plugin.GRPCController/Shutdown', async () => {
@@ -87,11 +84,16 @@ export function serve(name: string, handlersFor: (log: Logger) => ProviderHandle
 }
 
 /** protobuf in and out around a handler over plain objects. */
-function codec(requestType: string, responseType: string, handle: (request: Message) => Promise<object>): UnaryMethod {
+function codec<R extends ProviderRpc>(rpc: R, handlers: ProviderHandlers): UnaryMethod {
+  const handle = handlers[rpc];
   let types: [Type, Type] | undefined;
   return async (bytes) => {
-    const [request, response] = (types ??= [protocol().lookupType(requestType), protocol().lookupType(responseType)]);
-    const result = await handle(request.toObject(request.decode(bytes), TO_OBJECT));
+    const [request, response] = (types ??= [
+      protocol().lookupType(`tfplugin6.${rpc}.Request`),
+      protocol().lookupType(`tfplugin6.${rpc}.Response`),
+    ]);
+    // protobufjs decodes by the same table the request type is derived from.
+    const result = await handle(request.toObject(request.decode(bytes), TO_OBJECT) as RequestOf<R>);
     // Handlers build plain objects with the wire's own types (numbers, bytes), so they encode as they are.
     return Buffer.from(response.encode(result).finish());
   };

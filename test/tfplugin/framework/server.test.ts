@@ -51,12 +51,12 @@ test('an exception in a resource becomes an error diagnostic, and the plugin liv
     planned_state: dynamic({ name: 'x' }),
     config: dynamic({ name: 'x' }),
   });
-  t.is(response.diagnostics[0].severity, 1);
-  t.regex(response.diagnostics[0].summary, /Internal error in the fake provider/);
-  t.regex(response.diagnostics[0].detail, /boom[\s\S]*bug in the provider/);
+  t.is(response.diagnostics![0].severity, 1);
+  t.regex(response.diagnostics![0]!.summary!, /Internal error in the fake provider/);
+  t.regex(response.diagnostics![0]!.detail!, /boom[\s\S]*bug in the provider/);
   t.true(lines.some((l) => l.startsWith('error internal error')));
   const schema = await handlers.GetProviderSchema({});
-  t.truthy(schema.resource_schemas.fake_thing, 'later calls still work');
+  t.truthy(schema.resource_schemas!.fake_thing, 'later calls still work');
 });
 
 test('StopProvider cancels the signal handed to operations in flight', async (t) => {
@@ -84,7 +84,7 @@ test('StopProvider cancels the signal handed to operations in flight', async (t)
   const response = await apply;
   t.true(signal!.aborted);
   t.deepEqual(
-    decodeValue(response.new_state.msgpack, block),
+    decodeValue(response.new_state!.msgpack, block),
     { id: 'kept', name: 'x' },
     'the new state comes back with the error',
   );
@@ -102,7 +102,7 @@ test('PlanResourceChange validates known values before planning, with the attrib
     config: dynamic({ name: '' }),
   });
   t.is(response.planned_state, undefined);
-  t.deepEqual(response.diagnostics[0].attribute, { steps: [{ attribute_name: 'name' }] });
+  t.deepEqual(response.diagnostics![0].attribute, { steps: [{ attribute_name: 'name' }] });
 });
 
 test('a resource without update: the plan is the new state, and a computed value planned unknown keeps its prior value', async (t) => {
@@ -117,7 +117,7 @@ test('a resource without update: the plan is the new state, and a computed value
     proposed_new_state: dynamic({ id: null, name: 'y' }),
     config: dynamic({ id: null, name: 'y' }),
   });
-  t.true(isUnknown(decodeValue(plan.planned_state.msgpack, block)!.id), 'id has no keepPrior rule: planned unknown');
+  t.true(isUnknown(decodeValue(plan.planned_state!.msgpack, block)!.id), 'id has no keepPrior rule: planned unknown');
   const response = await handlers.ApplyResourceChange({
     type_name: 'fake_thing',
     prior_state: dynamic(prior),
@@ -125,7 +125,7 @@ test('a resource without update: the plan is the new state, and a computed value
     config: dynamic({ id: null, name: 'y' }),
   });
   t.deepEqual(response.diagnostics, []);
-  t.deepEqual(decodeValue(response.new_state.msgpack, block), { id: 'kept', name: 'y' });
+  t.deepEqual(decodeValue(response.new_state!.msgpack, block), { id: 'kept', name: 'y' });
 });
 
 test('create gets the unknown computed values as null, and a DiagnosticError is reported as it is, with nothing lost', async (t) => {
@@ -145,10 +145,10 @@ test('create gets the unknown computed values as null, and a DiagnosticError is 
   });
   t.is(seen, null);
   t.deepEqual(
-    response.diagnostics.map((d: { summary: string; detail: string }) => [d.summary, d.detail]),
+    response.diagnostics!.map((d) => [d.summary, d.detail]),
     [['Not configured', 'say why']],
   );
-  t.is(decodeValue(response.new_state.msgpack, block), null);
+  t.is(decodeValue(response.new_state!.msgpack, block), null);
   const read = await providerHandlers(
     {
       ...definition(async () => ({ state: null })),
@@ -167,6 +167,6 @@ test('create gets the unknown computed values as null, and a DiagnosticError is 
     },
     log,
   ).ReadResource({ type_name: 'fake_thing', current_state: dynamic({ id: 'kept', name: 'x' }) });
-  t.is(read.diagnostics[0].summary, 'Not configured');
-  t.deepEqual(decodeValue(read.new_state.msgpack, block), { id: 'kept', name: 'x' }, 'a failed read keeps the state');
+  t.is(read.diagnostics![0]!.summary!, 'Not configured');
+  t.deepEqual(decodeValue(read.new_state!.msgpack, block), { id: 'kept', name: 'x' }, 'a failed read keeps the state');
 });

@@ -1,14 +1,20 @@
-import type { Message } from '../../wire/proto';
+import type { RequestOf, ResponseOf } from '../../wire/proto';
 import { hasErrors } from '../diagnostics';
 import { type ProviderServer, decode, encode } from '../provider-server';
 import { withDiagnostics } from './provider';
 
-export async function validateDataResourceConfig(server: ProviderServer, request: Message): Promise<Message> {
+export async function validateDataResourceConfig(
+  server: ProviderServer,
+  request: RequestOf<'ValidateDataResourceConfig'>,
+): Promise<ResponseOf<'ValidateDataResourceConfig'>> {
   const type = server.dataSource(request.type_name);
   return withDiagnostics(server.validate(type, decode(request.config, type.schema.block)));
 }
 
-export async function readDataSource(server: ProviderServer, request: Message): Promise<Message> {
+export async function readDataSource(
+  server: ProviderServer,
+  request: RequestOf<'ReadDataSource'>,
+): Promise<ResponseOf<'ReadDataSource'>> {
   const type = server.dataSource(request.type_name);
   const { block } = type.schema;
   const config = decode(request.config, block) ?? {};

@@ -1,18 +1,22 @@
 import { toProtoDiagnostic } from '../../wire/diagnostics';
-import type { Message } from '../../wire/proto';
+import type { MessageOf, RequestOf, ResponseOf } from '../../wire/proto';
 import { type TerraformSchema, toProtoSchema } from '../../wire/schema';
 import { type Diagnostic, hasErrors } from '../diagnostics';
 import { resolveProviderConfig } from '../environment';
 import { type ProviderServer, decode } from '../provider-server';
 import { isUnknown } from '../../wire/values';
 
-/** The response fields every RPC has: its diagnostics, in the wire's form. */
-export const withDiagnostics = (diagnostics: Diagnostic[] = [], fields: Message = {}): Message => ({
-  ...fields,
-  diagnostics: diagnostics.map(toProtoDiagnostic),
-});
+/**
+ * A response: its fields and its diagnostics, in the wire's form. The response type comes from
+ * where the value goes (the RPC's declared return type), never from the fields, so that a field
+ * the response does not have fails to compile.
+ */
+export const withDiagnostics = <T extends { diagnostics?: MessageOf<'Diagnostic'>[] }>(
+  diagnostics: Diagnostic[] = [],
+  fields?: NoInfer<Omit<T, 'diagnostics'>>,
+): T => ({ ...fields, diagnostics: diagnostics.map(toProtoDiagnostic) }) as T;
 
-export async function getProviderSchema(server: ProviderServer): Promise<Message> {
+export async function getProviderSchema(server: ProviderServer): Promise<ResponseOf<'GetProviderSchema'>> {
   const schemas = (types: { typeName: string; schema: TerraformSchema }[]) =>
     Object.fromEntries(types.map((t) => [t.typeName, toProtoSchema(t.schema)]));
   return withDiagnostics([], {
@@ -26,12 +30,18 @@ export async function getProviderSchema(server: ProviderServer): Promise<Message
   });
 }
 
-export async function validateProviderConfig(server: ProviderServer, request: Message): Promise<Message> {
+export async function validateProviderConfig(
+  server: ProviderServer,
+  request: RequestOf<'ValidateProviderConfig'>,
+): Promise<ResponseOf<'ValidateProviderConfig'>> {
   const provider = server.definition;
   return withDiagnostics(server.validate(provider, decode(request.config, provider.schema.block)));
 }
 
-export async function configureProvider(server: ProviderServer, request: Message): Promise<Message> {
+export async function configureProvider(
+  server: ProviderServer,
+  request: RequestOf<'ConfigureProvider'>,
+): Promise<ResponseOf<'ConfigureProvider'>> {
   const { schema, rules, configure } = server.definition;
   const declared = decode(request.config, schema.block) ?? {};
   const { resolved, problems } = resolveProviderConfig(schema.block, rules, declared, process.env);
@@ -46,7 +56,7 @@ export async function configureProvider(server: ProviderServer, request: Message
   return withDiagnostics(configured.diagnostics);
 }
 
-export async function stopProvider(server: ProviderServer): Promise<Message> {
+export async function stopProvider(server: ProviderServer): Promise<ResponseOf<'StopProvider'>> {
   server.stopAll();
   return {};
 }

@@ -1,6 +1,6 @@
 import { toProtoPath } from '../../wire/diagnostics';
 import { conformObject, fromJsonState } from '../../wire/msgpack';
-import type { Message } from '../../wire/proto';
+import type { RequestOf, ResponseOf } from '../../wire/proto';
 import type { ObjectValue } from '../../wire/values';
 import { error, hasErrors } from '../diagnostics';
 import { planObject, replacementPlan, withoutUnknowns } from '../plan';
@@ -9,13 +9,19 @@ import type { PlanResponse } from '../provider';
 import { type ProviderServer, decode, encode } from '../provider-server';
 import { withDiagnostics } from './provider';
 
-export async function validateResourceConfig(server: ProviderServer, request: Message): Promise<Message> {
+export async function validateResourceConfig(
+  server: ProviderServer,
+  request: RequestOf<'ValidateResourceConfig'>,
+): Promise<ResponseOf<'ValidateResourceConfig'>> {
   const type = server.resource(request.type_name);
   return withDiagnostics(server.validate(type, decode(request.config, type.schema.block)));
 }
 
 /** State written by this schema version or an older one reads as it is: the schema has only grown. */
-export async function upgradeResourceState(server: ProviderServer, request: Message): Promise<Message> {
+export async function upgradeResourceState(
+  server: ProviderServer,
+  request: RequestOf<'UpgradeResourceState'>,
+): Promise<ResponseOf<'UpgradeResourceState'>> {
   const { block, version } = server.resource(request.type_name).schema;
   const stored = Number(request.version ?? 0);
   if (stored > version) {
@@ -28,7 +34,10 @@ export async function upgradeResourceState(server: ProviderServer, request: Mess
 }
 
 /** A failed read keeps the state Terraform sent: only the resource decides that an object is gone. */
-export async function readResource(server: ProviderServer, request: Message): Promise<Message> {
+export async function readResource(
+  server: ProviderServer,
+  request: RequestOf<'ReadResource'>,
+): Promise<ResponseOf<'ReadResource'>> {
   const type = server.resource(request.type_name);
   const state = decode(request.current_state, type.schema.block);
   const unchanged = { new_state: request.current_state, private: request.private };
@@ -48,7 +57,10 @@ export async function readResource(server: ProviderServer, request: Message): Pr
  * The plan the rules declare, then the resource's own adjustments; a replacement plans the new
  * object from the configuration alone, with no private state carried over.
  */
-export async function planResourceChange(server: ProviderServer, request: Message): Promise<Message> {
+export async function planResourceChange(
+  server: ProviderServer,
+  request: RequestOf<'PlanResourceChange'>,
+): Promise<ResponseOf<'PlanResourceChange'>> {
   const type = server.resource(request.type_name);
   const { block } = type.schema;
   const proposed = decode(request.proposed_new_state, block);
@@ -71,7 +83,10 @@ export async function planResourceChange(server: ProviderServer, request: Messag
 }
 
 /** Create, update or delete. Whatever happens, the response carries the state and private state to keep. */
-export async function applyResourceChange(server: ProviderServer, request: Message): Promise<Message> {
+export async function applyResourceChange(
+  server: ProviderServer,
+  request: RequestOf<'ApplyResourceChange'>,
+): Promise<ResponseOf<'ApplyResourceChange'>> {
   const type = server.resource(request.type_name);
   const { block } = type.schema;
   const prior = decode(request.prior_state, block);
@@ -104,11 +119,14 @@ export async function applyResourceChange(server: ProviderServer, request: Messa
   }
 }
 
-export async function importResourceState(server: ProviderServer, request: Message): Promise<Message> {
+export async function importResourceState(
+  server: ProviderServer,
+  request: RequestOf<'ImportResourceState'>,
+): Promise<ResponseOf<'ImportResourceState'>> {
   const type = server.resource(request.type_name);
   if (!type.import) return withDiagnostics([error('Import not supported', `${request.type_name} cannot be imported.`)]);
   try {
-    const imported = await type.import(request.id, server.context());
+    const imported = await type.import(request.id ?? '', server.context());
     if (!imported.state) return withDiagnostics(imported.diagnostics);
     const state = encode(imported.state, type.schema.block);
     return withDiagnostics(imported.diagnostics, {
@@ -119,7 +137,10 @@ export async function importResourceState(server: ProviderServer, request: Messa
   }
 }
 
-export async function moveResourceState(server: ProviderServer, request: Message): Promise<Message> {
+export async function moveResourceState(
+  server: ProviderServer,
+  request: RequestOf<'MoveResourceState'>,
+): Promise<ResponseOf<'MoveResourceState'>> {
   const type = server.resource(request.target_type_name);
   if (!type.move) {
     return withDiagnostics([
@@ -127,8 +148,8 @@ export async function moveResourceState(server: ProviderServer, request: Message
     ]);
   }
   const moved = type.move({
-    sourceProviderAddress: request.source_provider_address,
-    sourceTypeName: request.source_type_name,
+    sourceProviderAddress: request.source_provider_address ?? '',
+    sourceTypeName: request.source_type_name ?? '',
     sourceSchemaVersion: Number(request.source_schema_version ?? 0),
     sourceState: JSON.parse(Buffer.from(request.source_state?.json ?? 'null').toString('utf8')),
   });
