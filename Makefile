@@ -48,10 +48,12 @@ dist/lib/index.js: $(shell find generated/cdktf -type f) tsconfig.json tsconfig.
 	rm -rf dist/lib
 	npx tsc -p tsconfig.package.json
 
+# The provider's identity, from the file src/version.ts reads too: address, type name, platforms.
 VERSION := $(shell node -p "require('./package.json').version")
-PLATFORMS := linux_amd64 linux_arm64 darwin_amd64 darwin_arm64
-PROVIDER_NAME := terraform-provider-dodb_v$(VERSION)
-MIRROR_VERSION_DIR := dist/mirror/registry.terraform.io/dodb/dodb/$(VERSION)
+IDENTITY = $(shell node -p "require('./src/identity.json').$(1)")
+PLATFORMS := $(call IDENTITY,platforms.join(' '))
+PROVIDER_NAME := terraform-provider-$(call IDENTITY,type)_v$(VERSION)
+MIRROR_VERSION_DIR := dist/mirror/$(call IDENTITY,hostname)/$(call IDENTITY,namespace)/$(call IDENTITY,type)/$(VERSION)
 PROVIDER_BIN := dist/provider/$(PROVIDER_NAME)
 # The package: the executable, the launcher it starts, and the bundle.
 PROVIDER_FILES := $(PROVIDER_NAME) launch.js provider.js

@@ -7,6 +7,7 @@ import { CLUSTER, simulator, writes } from './helpers/simulator';
 import { workspace } from './helpers/terraform';
 import { until } from './helpers/until';
 import type { Simulator } from '../src/simulator/server';
+import { PROVIDER_SOURCE, PROVIDER_TYPE } from '../src/version';
 
 // These tests share cdktf.out/ and the demo's state, so they run one after the other.
 const STACK_DIR = join(ROOT, 'cdktf.out/stacks/dodb-example');
@@ -19,7 +20,7 @@ test.serial('make synth writes the example stack with every migration argument',
   t.deepEqual(Object.keys(migration.source).sort(), ['db_name', 'host', 'password', 'port', 'username']);
   t.is(migration.source.password, '${var.source_password}');
   t.true(json.variable.source_password.sensitive);
-  t.is(json.terraform.required_providers.dodb.source, 'dodb/dodb');
+  t.is(json.terraform.required_providers[PROVIDER_TYPE].source, PROVIDER_SOURCE);
   t.truthy(json.data.dodb_online_migration.latest);
 });
 

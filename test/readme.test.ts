@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VERSION } from './helpers/built-provider';
+import { VERSION } from '../src/version';
 import { ROOT, scratchDir, terraformEnv } from './helpers/project';
 import { httpsMirror } from './helpers/https-mirror';
 import { installedCopies, outsideDir, userProject } from './helpers/package';

@@ -1,20 +1,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lockEntry, mergeLockFile } from '../release/lock-file';
-import { PLATFORMS, mirrorDir, platformPackages } from '../release/provider-package';
-import { PROVIDER_ADDRESS } from '../version';
-import { VERSION } from '../version';
+import { mirrorDir, platformPackages } from '../release/provider-package';
+import { PLATFORMS, PROVIDER_ADDRESS, PROVIDER_NAMESPACE, PROVIDER_SOURCE, VERSION } from '../version';
 import { type Command, UsageError, parseFlags, print } from './command';
 
-/** A CLI configuration that installs dodb/dodb from the package's mirror and every other provider as usual. */
+/** A CLI configuration that installs the provider from the package's mirror and every other provider as usual. */
 export function cliConfiguration(mirror: string): string {
   return `provider_installation {
   filesystem_mirror {
     path    = ${JSON.stringify(mirror)}
-    include = ["registry.terraform.io/dodb/*"]
+    include = ["${PROVIDER_NAMESPACE}/*"]
   }
   direct {
-    exclude = ["registry.terraform.io/dodb/*"]
+    exclude = ["${PROVIDER_NAMESPACE}/*"]
   }
 }
 `;
@@ -25,7 +24,7 @@ export const terraformrcCommand: Command = {
   name: 'terraformrc',
   synopsis: ['[--out FILE]'],
   notes: [
-    "terraformrc prints (or writes) a Terraform CLI configuration that installs dodb/dodb from this package's mirror.",
+    `terraformrc prints (or writes) a Terraform CLI configuration that installs ${PROVIDER_SOURCE} from this package's mirror.`,
   ],
   run(args, io, usage) {
     const { out } = parseFlags(usage, args, { out: { type: 'string' } });

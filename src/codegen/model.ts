@@ -1,5 +1,6 @@
 import type { TerraformType } from '../tfplugin/wire/schema';
 import type { AttributeRules, ValueChecks } from '../tfplugin/framework/rules';
+import { PROVIDER_ADDRESS, PROVIDER_SOURCE, PROVIDER_TYPE } from '../version';
 import { type JsonSchema, type SchemaFile, SchemaError, resolveRef } from './load';
 
 export type SchemaKind = 'provider' | 'resource' | 'data-source';
@@ -67,10 +68,20 @@ export function buildModel(files: SchemaFile[], version: string): ProviderModel 
     );
   }
   const provider = providers[0]!;
+  // Terraform finds a resource's provider by the prefix of its type name.
+  for (const schema of schemas) {
+    const expected = schema.kind === 'provider' ? PROVIDER_TYPE : `${PROVIDER_TYPE}_`;
+    if (schema.kind === 'provider' ? schema.typeName !== expected : !schema.typeName.startsWith(expected))
+      throw new SchemaError(
+        schema.file,
+        '/x-terraform/typeName',
+        `must ${schema.kind === 'provider' ? 'be' : 'start with'} "${expected}", the provider's type name in src/identity.json`,
+      );
+  }
   return {
     name: provider.typeName,
-    source: `${provider.typeName}/${provider.typeName}`,
-    address: `registry.terraform.io/${provider.typeName}/${provider.typeName}`,
+    source: PROVIDER_SOURCE,
+    address: PROVIDER_ADDRESS,
     version,
     provider,
     resources: schemas.filter((s) => s.kind === 'resource'),

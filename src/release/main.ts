@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROVIDER_ADDRESS } from '../version';
-import { PROVIDER_TYPE, mirrorDir, packageRoot, platformPackages } from './provider-package';
-import { VERSION } from '../version';
+import { PROVIDER_ADDRESS, VERSION, releaseFile } from '../version';
+import { mirrorDir, packageRoot, platformPackages } from './provider-package';
 
 /**
  * `make release`: what a provider registry or a network mirror serves, from the built filesystem
@@ -22,7 +21,7 @@ function main(): void {
   const networkMirror = join(out, 'mirror', PROVIDER_ADDRESS);
   mkdirSync(networkMirror, { recursive: true });
 
-  const manifestName = `terraform-provider-${PROVIDER_TYPE}_${VERSION}_manifest.json`;
+  const manifestName = releaseFile('manifest.json');
   const artifacts = [
     ...packages.map((p) => ({ name: p.zipName, content: p.zip })),
     { name: manifestName, content: readFileSync(join(root, 'terraform-registry-manifest.json')) },
@@ -30,7 +29,7 @@ function main(): void {
   for (const a of artifacts) writeFileSync(join(out, a.name), a.content);
   for (const p of packages) writeFileSync(join(networkMirror, p.zipName), p.zip);
   const sums = artifacts.map((a) => `${createHash('sha256').update(a.content).digest('hex')}  ${a.name}\n`).join('');
-  writeFileSync(join(out, `terraform-provider-${PROVIDER_TYPE}_${VERSION}_SHA256SUMS`), sums);
+  writeFileSync(join(out, releaseFile('SHA256SUMS')), sums);
 
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   writeFileSync(join(networkMirror, 'index.json'), json({ versions: { [VERSION]: {} } }));

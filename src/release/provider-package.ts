@@ -1,12 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { type PackageFile, packageHashV1, zipHash } from './dirhash';
-import { PROVIDER_ADDRESS } from '../version';
+import { PLATFORMS, PROVIDER_ADDRESS, releaseFile } from '../version';
 import { storedZip } from './zip';
-
-export const PROVIDER_TYPE = 'dodb';
-/** Every platform the mirror and the release hold: the provider is the same Node files on each. */
-export const PLATFORMS = ['darwin_amd64', 'darwin_arm64', 'linux_amd64', 'linux_arm64'] as const;
 
 export interface PlatformPackage {
   platform: string;
@@ -38,8 +34,6 @@ export function packageRoot(from = __dirname): string {
 
 export const mirrorDir = (root = packageRoot()) => join(root, 'dist', 'mirror');
 
-const zipName = (version: string, platform: string) => `terraform-provider-${PROVIDER_TYPE}_${version}_${platform}.zip`;
-
 /** The packages of the given version, read from a filesystem mirror laid out the way Terraform reads one. */
 export function platformPackages(mirrorDir: string, version: string): PlatformPackage[] {
   return PLATFORMS.map((platform) => {
@@ -54,7 +48,14 @@ export function platformPackages(mirrorDir: string, version: string): PlatformPa
       content: readFileSync(path),
     }));
     const zip = storedZip(files);
-    return { platform, files, h1: packageHashV1(files), zipName: zipName(version, platform), zip, zh: zipHash(zip) };
+    return {
+      platform,
+      files,
+      h1: packageHashV1(files),
+      zipName: releaseFile(`${platform}.zip`, version),
+      zip,
+      zh: zipHash(zip),
+    };
   });
 }
 

@@ -226,3 +226,13 @@ test('pattern, minItems and maxItems reach the rules that validation reads, and 
     'x-terraform': { computed: true },
   });
 });
+
+test("a resource type that does not start with the provider's type name is refused", (t) => {
+  const files = loadSchemaDir(join(ROOT, 'schema')).map((f) =>
+    f.file === 'online_migration.resource.schema.json'
+      ? { ...f, json: { ...f.json, 'x-terraform': { ...f.json['x-terraform'], typeName: 'other_online_migration' } } }
+      : f,
+  );
+  const error = t.throws(() => buildModel(files, '0.0.0'), { instanceOf: SchemaError });
+  t.regex(error!.message, /online_migration\.resource\.schema\.json#\/x-terraform\/typeName: must start with "dodb_"/);
+});

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
+import { PROVIDER_SOURCE, PROVIDER_TYPE } from '../../src/version';
 import { ROOT, scratchDir, terraformEnv } from './project';
 
 export interface TfResult {
@@ -23,7 +24,7 @@ export interface Workspace {
 
 export const PROVIDER_BLOCK = `terraform {
   required_providers {
-    dodb = { source = "dodb/dodb" }
+    ${PROVIDER_TYPE} = { source = "${PROVIDER_SOURCE}" }
   }
 }
 `;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ROOT } from '../helpers/project';
 import { NPM_FLAGS, outsideDir, sh } from '../helpers/package';
 
-const PLATFORMS = ['darwin_amd64', 'darwin_arm64', 'linux_amd64', 'linux_arm64'];
+import { PLATFORMS, PROVIDER_ADDRESS, providerBinary } from '../../src/version';
 
 test('installed from git, the package is built on install: bindings, CLI and every platform of the provider', async (t) => {
   t.timeout(10 * 60_000);
@@ -17,12 +17,7 @@ test('installed from git, the package is built on install: bindings, CLI and eve
   const version = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version as string;
   for (const platform of PLATFORMS) {
     t.true(
-      existsSync(
-        join(
-          pkg,
-          `dist/mirror/registry.terraform.io/dodb/dodb/${version}/${platform}/terraform-provider-dodb_v${version}`,
-        ),
-      ),
+      existsSync(join(pkg, `dist/mirror/${PROVIDER_ADDRESS}/${version}/${platform}/${providerBinary(version)}`)),
       platform,
     );
   }

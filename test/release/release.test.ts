@@ -4,10 +4,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MirrorError, platformPackages } from '../../src/release/provider-package';
-import { VERSION } from '../helpers/built-provider';
+import { PLATFORMS, VERSION, releaseFile } from '../../src/version';
 import { ROOT, scratchDir } from '../helpers/project';
-
-const PLATFORMS = ['darwin_amd64', 'darwin_arm64', 'linux_amd64', 'linux_arm64'];
 
 /** `make release`'s script into a scratch folder. */
 function release(t: Parameters<typeof scratchDir>[0]): string {
@@ -20,7 +18,7 @@ const lockHashes = (lock: string) => [...lock.matchAll(/"((?:h1|zh):[^"]+)"/g)].
 
 test('the release holds a zip per platform, SHA256SUMS, the registry manifest and a network-mirror layout', (t) => {
   const out = release(t);
-  const zips = PLATFORMS.map((p) => `terraform-provider-dodb_${VERSION}_${p}.zip`);
+  const zips = PLATFORMS.map((p) => releaseFile(`${p}.zip`));
   t.deepEqual(
     readdirSync(out).sort(),
     [
