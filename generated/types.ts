@@ -135,7 +135,7 @@ export interface OnlineMigrationState {
    */
   source: [OnlineMigrationSourceState];
   /**
-   * Connect to the source without TLS. Defaults to `false`. Changing it starts a new migration.
+   * Connect to the source without TLS. Changing it starts a new migration.
    */
   disable_ssl?: boolean;
   /**
@@ -143,11 +143,11 @@ export interface OnlineMigrationState {
    */
   ignore_dbs?: string[];
   /**
-   * How far `apply` waits after starting the migration: `none` returns at once, `running` once the initial copy has begun, `syncing` (the default) once the target has caught up and replicates, `done` once the migration has finished. Changing it needs no API call.
+   * How far `apply` waits after starting the migration: `none` returns at once, `running` once the initial copy has begun, `syncing` once the target has caught up and replicates, `done` once the migration has finished. Changing it needs no API call.
    */
   wait_for?: 'none' | 'running' | 'syncing' | 'done';
   /**
-   * Allow starting a migration on a cluster whose most recent migration is `done`, that is, a cluster that was cut over: the new migration replicates the source again over whatever was written to the cluster since. Defaults to `false`, which refuses such a start with an error and no API call that changes anything. A migration that this same apply stopped in order to replace it does not count as a cutover. Changing it needs no API call.
+   * Allow starting a migration on a cluster whose most recent migration is `done`, that is, a cluster that was cut over: the new migration replicates the source again over whatever was written to the cluster since. Unset or `false`, such a start is refused with an error and no API call that changes anything. A migration that this same apply stopped in order to replace it does not count as a cutover. Changing it needs no API call.
    */
   allow_overwrite_after_cutover?: boolean;
   /**
@@ -195,11 +195,11 @@ export interface OnlineMigrationSourceState {
  */
 export interface OnlineMigrationTimeoutsState {
   /**
-   * Longest wait for the migration to reach `wait_for`, as a Go duration such as `30m` or `1h30m`. Defaults to `30m`.
+   * Longest wait for the migration to reach `wait_for`, as a Go duration such as `30m` or `1h30m`.
    */
   create?: string;
   /**
-   * Longest time to stop the migration, as a Go duration. Defaults to `5m`.
+   * Longest time to stop the migration, as a Go duration.
    */
   delete?: string;
 }
@@ -211,23 +211,23 @@ export interface OnlineMigrationTimeoutsState {
  */
 export interface ProviderConfig {
   /**
-   * DigitalOcean API token with the `database:read`, `database:update` and `database:delete` scopes. Defaults to the `DIGITALOCEAN_TOKEN` environment variable, then `DIGITALOCEAN_ACCESS_TOKEN`.
+   * DigitalOcean API token with the `database:read`, `database:update` and `database:delete` scopes.
    */
   token?: string;
   /**
-   * Origin of the DigitalOcean API (scheme, host and port; the client adds `/v2/...`). Defaults to the `DIGITALOCEAN_API_URL` environment variable, then `https://api.digitalocean.com`. Point it at `dodb simulator` for tests.
+   * Origin of the DigitalOcean API (scheme, host and port; the client adds `/v2/...`). Point it at `dodb simulator` for tests.
    */
   api_endpoint?: string;
   /**
-   * How many times a request is retried after a 5xx or a network error. Defaults to `4`. A 429 (rate limited) is retried, honouring `retry-after`, for as long as the operation's timeout allows (`timeouts` of the resource; 60 seconds for a refresh, a read or an import).
+   * How many times a request is retried after a 5xx or a network error. A 429 (rate limited) is retried, honouring `retry-after`, for as long as the operation's timeout allows (`timeouts` of the resource; 60 seconds for a refresh, a read or an import).
    */
   http_retry_max?: number;
   /**
-   * Shortest wait before a retry, in seconds. Defaults to `1`.
+   * Shortest wait before a retry, in seconds.
    */
   http_retry_wait_min?: number;
   /**
-   * Longest wait before a retry, in seconds. Defaults to `30`.
+   * Longest wait before a retry, in seconds.
    */
   http_retry_wait_max?: number;
 }

@@ -15,6 +15,19 @@ export function describeRules(rules: AttributeRules): string {
   return sentences.join(' ');
 }
 
+/**
+ * Where an unset attribute's value comes from, for its description: its environment variables in
+ * order, then its default or fallback. Written here from the schema, never by hand.
+ */
+export function describeDefault(rules: AttributeRules): string {
+  const value = rules.default ?? rules.fallback;
+  const sources = [
+    ...(rules.env ?? []).map((name) => `the ${code(name)} environment variable`),
+    ...(value === undefined ? [] : [code(String(value))]),
+  ];
+  return sources.length > 0 ? `Defaults to ${sources.join(', then ')}.` : '';
+}
+
 function describeChecks(checks: ValueChecks): string {
   const parts: string[] = [];
   if (checks.format) parts.push(FORMATS[checks.format]!.accepted);

@@ -190,6 +190,12 @@ function checkNode(
       if (typeof child.description !== 'string' && child.$ref === undefined) {
         throw new SchemaError(file, `${at}/description`, 'every property needs a description (it becomes the docs)');
       }
+      if (/\bdefaults to\b|\(the default\)/i.test(String(child.description ?? '')))
+        throw new SchemaError(
+          file,
+          `${at}/description`,
+          'says its default by hand; the generator writes "Defaults to ..." from default, fallback and env',
+        );
       checkNode(file, child, at, root, files);
     }
     checkSiblingNames(file, properties, pointer);

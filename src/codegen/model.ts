@@ -1,6 +1,7 @@
 import type { TerraformType } from '../tfplugin/wire/schema';
 import type { AttributeRules, ValueChecks } from '../tfplugin/framework/rules';
 import { PROVIDER_ADDRESS, PROVIDER_SOURCE, PROVIDER_TYPE } from '../version';
+import { describeDefault } from './describe-rules';
 import { type JsonSchema, type SchemaFile, SchemaError, resolveRef } from './load';
 
 export type SchemaKind = 'provider' | 'resource' | 'data-source';
@@ -149,20 +150,21 @@ function buildBlock(
     }
     const computed = terraform.computed === true || schema.default !== undefined;
     const isRequired = required.has(name);
+    const rules: AttributeRules = {
+      ...pickRules(terraform),
+      ...(schema.default !== undefined ? { default: schema.default } : {}),
+      ...checksOf(file, root, schema, at),
+    };
     attributes.push({
       name,
       type: terraformType(file, at, schema, root),
-      description: schema.description ?? '',
+      description: [schema.description ?? '', describeDefault(rules)].filter(Boolean).join(' '),
       required: isRequired,
       optional: !isRequired && !(terraform.computed === true),
       computed,
       sensitive: terraform.sensitive === true,
       writeOnly: terraform.writeOnly === true,
-      rules: {
-        ...pickRules(terraform),
-        ...(schema.default !== undefined ? { default: schema.default } : {}),
-        ...checksOf(file, root, schema, at),
-      },
+      rules,
     });
   }
   return { attributes, blocks };

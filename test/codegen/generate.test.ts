@@ -146,6 +146,15 @@ const malformed: Array<[string, unknown, RegExp]> = [
     /#\/properties\/a\/maxItems: must be a whole number/,
   ],
   [
+    'a default written by hand in a description',
+    {
+      title: 'X',
+      type: 'object',
+      properties: { a: { type: 'boolean', default: false, description: 'On or off. Defaults to `false`.' } },
+    },
+    /#\/properties\/a\/description: says its default by hand/,
+  ],
+  [
     'a reference to a file that is not in the schema folder',
     { title: 'X', type: 'object', properties: { a: { $ref: 'api/nope.schema.json' } } },
     /#\/properties\/a\/\$ref: api\/nope\.schema\.json names api\/nope\.schema\.json, which is not a file/,
@@ -235,4 +244,22 @@ test("a resource type that does not start with the provider's type name is refus
   );
   const error = t.throws(() => buildModel(files, '0.0.0'), { instanceOf: SchemaError });
   t.regex(error!.message, /online_migration\.resource\.schema\.json#\/x-terraform\/typeName: must start with "dodb_"/);
+});
+
+test('the generator writes where an unset value comes from: environment variables, then the fallback or default', (t) => {
+  const model = buildModel(loadSchemaDir(join(ROOT, 'schema')), '0.0.0');
+  const described = (attributes: { name: string; description: string }[], name: string) =>
+    attributes.find((a) => a.name === name)!.description;
+  t.regex(
+    described(model.provider.block.attributes, 'api_endpoint'),
+    /\. Defaults to the `DIGITALOCEAN_API_URL` environment variable, then `https:\/\/api\.digitalocean\.com`\.$/,
+  );
+  t.regex(described(model.provider.block.attributes, 'http_retry_max'), /\. Defaults to `4`\.$/);
+  const resource = model.resources[0]!.block;
+  t.regex(described(resource.attributes, 'wait_for'), /\. Defaults to `syncing`\.$/);
+  t.regex(
+    described(resource.blocks.find((b) => b.name === 'timeouts')!.block.attributes, 'create'),
+    /Defaults to `30m`\.$/,
+  );
+  t.notRegex(described(resource.attributes, 'status'), /Defaults/);
 });

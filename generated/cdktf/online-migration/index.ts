@@ -6,7 +6,7 @@ import * as cdktf from '../cdk';
 
 export interface OnlineMigrationConfig extends cdktf.TerraformMetaArguments {
   /**
-   * Allow starting a migration on a cluster whose most recent migration is `done`, that is, a cluster that was cut over: the new migration replicates the source again over whatever was written to the cluster since. Defaults to `false`, which refuses such a start with an error and no API call that changes anything. A migration that this same apply stopped in order to replace it does not count as a cutover. Changing it needs no API call.
+   * Allow starting a migration on a cluster whose most recent migration is `done`, that is, a cluster that was cut over: the new migration replicates the source again over whatever was written to the cluster since. Unset or `false`, such a start is refused with an error and no API call that changes anything. A migration that this same apply stopped in order to replace it does not count as a cutover. Changing it needs no API call. Defaults to `false`.
    *
    * Docs: {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs/resources/online_migration#allow_overwrite_after_cutover OnlineMigration#allow_overwrite_after_cutover}
    */
@@ -18,7 +18,7 @@ export interface OnlineMigrationConfig extends cdktf.TerraformMetaArguments {
    */
   readonly clusterId: string;
   /**
-   * Connect to the source without TLS. Defaults to `false`. Changing it starts a new migration.
+   * Connect to the source without TLS. Changing it starts a new migration. Defaults to `false`.
    *
    * Docs: {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs/resources/online_migration#disable_ssl OnlineMigration#disable_ssl}
    */
@@ -30,7 +30,7 @@ export interface OnlineMigrationConfig extends cdktf.TerraformMetaArguments {
    */
   readonly ignoreDbs?: string[];
   /**
-   * How far `apply` waits after starting the migration: `none` returns at once, `running` once the initial copy has begun, `syncing` (the default) once the target has caught up and replicates, `done` once the migration has finished. Changing it needs no API call.
+   * How far `apply` waits after starting the migration: `none` returns at once, `running` once the initial copy has begun, `syncing` once the target has caught up and replicates, `done` once the migration has finished. Changing it needs no API call. Defaults to `syncing`.
    *
    * Docs: {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs/resources/online_migration#wait_for OnlineMigration#wait_for}
    */

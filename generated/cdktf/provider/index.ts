@@ -6,13 +6,13 @@ import * as cdktf from '../cdk';
 
 export interface DodbProviderConfig {
   /**
-   * Origin of the DigitalOcean API (scheme, host and port; the client adds `/v2/...`). Defaults to the `DIGITALOCEAN_API_URL` environment variable, then `https://api.digitalocean.com`. Point it at `dodb simulator` for tests.
+   * Origin of the DigitalOcean API (scheme, host and port; the client adds `/v2/...`). Point it at `dodb simulator` for tests. Defaults to the `DIGITALOCEAN_API_URL` environment variable, then `https://api.digitalocean.com`.
    *
    * Docs: {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs#api_endpoint DodbProvider#api_endpoint}
    */
   readonly apiEndpoint?: string;
   /**
-   * How many times a request is retried after a 5xx or a network error. Defaults to `4`. A 429 (rate limited) is retried, honouring `retry-after`, for as long as the operation's timeout allows (`timeouts` of the resource; 60 seconds for a refresh, a read or an import).
+   * How many times a request is retried after a 5xx or a network error. A 429 (rate limited) is retried, honouring `retry-after`, for as long as the operation's timeout allows (`timeouts` of the resource; 60 seconds for a refresh, a read or an import). Defaults to `4`.
    *
    * Docs: {@link https://registry.terraform.io/providers/dodb/dodb/0.1.0/docs#http_retry_max DodbProvider#http_retry_max}
    */
@@ -30,7 +30,7 @@ export interface DodbProviderConfig {
    */
   readonly httpRetryWaitMin?: number;
   /**
-   * DigitalOcean API token with the `database:read`, `database:update` and `database:delete` scopes. Defaults to the `DIGITALOCEAN_TOKEN` environment variable, then `DIGITALOCEAN_ACCESS_TOKEN`.
+   * DigitalOcean API token with the `database:read`, `database:update` and `database:delete` scopes. Defaults to the `DIGITALOCEAN_TOKEN` environment variable, then the `DIGITALOCEAN_ACCESS_TOKEN` environment variable.
    *
    * Sensitive: Terraform hides this value in plan output; pass it from a sensitive variable, never as a literal.
    *
