@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DoClient } from '../../src/api/client';
-import { DEFAULT_ENDPOINT } from '../../src/api/defaults';
+import { CLIENT_DEFAULTS } from '../../src/provider/config';
 import type { Migration } from '../../generated/types';
 import { SEED_CLUSTERS } from '../../src/simulator/store';
 import { type Simulator, startSimulator } from '../../src/simulator/server';
@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   };
   if (real) {
     say(
-      `Running against the real DigitalOcean API (${env.DIGITALOCEAN_API_URL ?? DEFAULT_ENDPOINT}), cluster ${env.TF_VAR_cluster_id}.`,
+      `Running against the real DigitalOcean API (${env.DIGITALOCEAN_API_URL ?? CLIENT_DEFAULTS.endpoint}), cluster ${env.TF_VAR_cluster_id}.`,
     );
   } else {
     simulator = await startSimulator({ syncDelayMs: 4000 });
@@ -51,7 +51,8 @@ async function main(): Promise<number> {
   const clusterId = env.TF_VAR_cluster_id!;
   const client = new DoClient({
     token: env.DIGITALOCEAN_TOKEN!,
-    endpoint: env.DIGITALOCEAN_API_URL,
+    ...CLIENT_DEFAULTS,
+    endpoint: env.DIGITALOCEAN_API_URL ?? CLIENT_DEFAULTS.endpoint,
     userAgent: 'dodb-demo',
   });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import type { Response } from 'got';
 import type { Migration, StartMigrationRequest } from '../../generated/types';
-import { DEFAULT_ENDPOINT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY } from './defaults';
+import { CLIENT_RETRY, DEFAULT_REQUEST_TIMEOUT_MS, type RetrySettings } from './defaults';
 import { ApiError, type ApiErrorCode, StartRefusedError, isTransient, mayHaveTakenEffect } from './errors';
 import { Call, type LogFn, type Method, Transport } from './http';
 import { type RateLimiter, sharedLimiter } from './limiter';
@@ -13,10 +13,11 @@ export type { LogFn } from './http';
 
 export interface ClientOptions {
   token: string;
-  /** An origin; without one, the provider schema's default for `api_endpoint`. */
-  endpoint?: string;
+  /** An origin. */
+  endpoint: string;
   userAgent: string;
-  retry?: Partial<RetryPolicy>;
+  /** The builder's http_retry_* settings, and any other part of the policy to override. */
+  retry: Pick<RetryPolicy, RetrySettings> & Partial<RetryPolicy>;
   /** Per-request timeout, ms. */
   requestTimeoutMs?: number;
   log?: LogFn;
@@ -68,8 +69,8 @@ export class DoClient {
   readonly endpoint: string;
 
   constructor(options: ClientOptions) {
-    this.endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
-    this.policy = { ...DEFAULT_RETRY, ...options.retry };
+    this.endpoint = options.endpoint.replace(/\/+$/, '');
+    this.policy = { ...CLIENT_RETRY, ...options.retry };
     this.log = options.log ?? (() => {});
     const tokenKey = createHash('sha256').update(options.token).digest('hex').slice(0, 16);
     this.http = new Transport({

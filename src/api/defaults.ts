@@ -1,20 +1,19 @@
-import planRules from '../../generated/plan-rules.json';
 import type { RetryPolicy } from './retry';
 
-// The provider schema's fallbacks are the client's defaults: schema/ is the one place they are written.
-const { api_endpoint, http_retry_max, http_retry_wait_min, http_retry_wait_max } = planRules.provider;
+/**
+ * What only the client decides. The endpoint and the http_retry_* settings come from whoever
+ * builds the client (the provider and the CLI, from the provider schema's arguments and fallbacks).
+ */
 
-export const DEFAULT_ENDPOINT: string = api_endpoint.fallback;
-
-/** One request's bound, ms: what only the client decides. */
+/** One request's bound, ms. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
-/** http_retry_* as the schema sets them (its waits are in seconds), and what only the client decides. */
-export const DEFAULT_RETRY: RetryPolicy = {
-  limit: http_retry_max.fallback,
-  waitMinMs: http_retry_wait_min.fallback * 1000,
-  waitMaxMs: http_retry_wait_max.fallback * 1000,
+/** The parts of the retry policy that no provider argument sets. */
+export const CLIENT_RETRY: Omit<RetryPolicy, RetrySettings> = {
   statusCodes: [429, 500, 502, 503, 504],
   callBoundMs: 60_000,
   logWaitMs: 3000,
 };
+
+/** The parts the builder sets: http_retry_max, http_retry_wait_min and _max. */
+export type RetrySettings = 'limit' | 'waitMinMs' | 'waitMaxMs';

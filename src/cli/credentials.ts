@@ -1,6 +1,9 @@
 import { DoClient } from '../api/client';
 import { resolveProviderConfig } from '../tfplugin/framework/environment';
 import type { ObjectValue } from '../tfplugin/wire/values';
+import type { ProviderConfig } from '../../generated/types';
+import type { State } from '../tfplugin/framework/provider';
+import { retrySettings } from '../provider/config';
 import { USER_AGENT } from '../version';
 import { UsageError } from './command';
 import { PROVIDER, checkFlag } from './schema-checks';
@@ -52,5 +55,10 @@ export function clientFrom(
     throw new UsageError(`no API token: pass --token or set ${PROVIDER.rules.token!.env!.join(' or ')}`, usage);
   }
   if (typeof endpoint !== 'string') throw new Error('the provider schema gives api_endpoint no fallback');
-  return new DoClient({ token, endpoint, userAgent: USER_AGENT });
+  return new DoClient({
+    token,
+    endpoint,
+    userAgent: USER_AGENT,
+    retry: retrySettings(resolved as State<ProviderConfig>),
+  });
 }

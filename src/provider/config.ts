@@ -1,4 +1,4 @@
-import { DoClient } from '../api/client';
+import { type ClientOptions, DoClient } from '../api/client';
 import type { ProviderConfig } from '../../generated/types';
 import { DiagnosticError, error } from '../tfplugin/framework/diagnostics';
 import type { Context, State } from '../tfplugin/framework/provider';
@@ -6,6 +6,30 @@ import { extraCaCertificates } from '../tfplugin/wire/extra-ca';
 import type { Logger } from '../tfplugin/wire/log';
 import { USER_AGENT } from '../version';
 import { providerSchema } from './schema';
+
+/** The http_retry_* arguments as the client's retry settings (the schema's waits are in seconds). */
+export function retrySettings(
+  config: Pick<State<ProviderConfig>, 'http_retry_max' | 'http_retry_wait_min' | 'http_retry_wait_max'>,
+): ClientOptions['retry'] {
+  // The schema's fallbacks fill these: never null here.
+  return {
+    limit: config.http_retry_max!,
+    waitMinMs: config.http_retry_wait_min! * 1000,
+    waitMaxMs: config.http_retry_wait_max! * 1000,
+  };
+}
+
+const fallback = <T>(name: keyof ProviderConfig) => providerSchema.rules[name]!.fallback as T;
+
+/** What an unset provider configuration gives the client: the schema's fallbacks, for clients built outside the provider (tests, the demo). */
+export const CLIENT_DEFAULTS: Pick<ClientOptions, 'endpoint' | 'retry'> = {
+  endpoint: fallback('api_endpoint'),
+  retry: retrySettings({
+    http_retry_max: fallback('http_retry_max'),
+    http_retry_wait_min: fallback('http_retry_wait_min'),
+    http_retry_wait_max: fallback('http_retry_wait_max'),
+  }),
+};
 
 const [tokenVariable, ...otherTokenVariables] = providerSchema.rules.token!.env!;
 const NO_TOKEN =
@@ -50,11 +74,7 @@ export function configureProvider(
         userAgent: USER_AGENT,
         log: (level, message, fields) => logger.log(level, message, fields),
         certificateAuthorities: extraCaCertificates(env, (message) => logger.log('warn', message)),
-        retry: {
-          limit: config.http_retry_max!,
-          waitMinMs: config.http_retry_wait_min! * 1000,
-          waitMaxMs: config.http_retry_wait_max! * 1000,
-        },
+        retry: retrySettings(config),
       });
       return client;
     },

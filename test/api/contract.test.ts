@@ -6,6 +6,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { DoClient } from '../../src/api/client';
 import { RateLimiter } from '../../src/api/limiter';
 import { CLUSTER, SOURCE, injectFaults, simulator } from '../helpers/simulator';
+import { CLIENT_DEFAULTS } from '../../src/provider/config';
 import { ROOT } from '../helpers/project';
 
 /**
@@ -80,6 +81,7 @@ test('every request body the client sends validates against the contract', async
     endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     userAgent: 'test',
     limiter: new RateLimiter(),
+    retry: CLIENT_DEFAULTS.retry,
   });
   await client.startMigration(CLUSTER, { source: SOURCE, disable_ssl: true, ignore_dbs: ['a', 'b'] });
   await client.startMigration(CLUSTER, { source: { host: 'h', port: 6379 } });

@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import { type ClientOptions, DoClient } from '../../src/api/client';
 import { ApiError } from '../../src/api/errors';
 import { RateLimiter } from '../../src/api/limiter';
-import { CLUSTER, SOURCE } from '../helpers/simulator';
+import { CLIENT_DEFAULTS } from '../../src/provider/config';
+import { CLUSTER, type ClientOverrides, SOURCE } from '../helpers/simulator';
 
 type Reply = { status: number; headers?: Record<string, string>; body?: unknown } | 'reset';
 interface Seen {
@@ -47,11 +48,19 @@ interface Logged {
   fields?: Record<string, unknown>;
 }
 
-function client(url: string, options: Partial<ClientOptions> = {}): { client: DoClient; logged: Logged[] } {
+function client(url: string, options: ClientOverrides = {}): { client: DoClient; logged: Logged[] } {
   const logged: Logged[] = [];
   const log: ClientOptions['log'] = (level, message, fields) => logged.push({ level, message, fields });
   return {
-    client: new DoClient({ token: 't', endpoint: url, userAgent: 'test', limiter: new RateLimiter(), log, ...options }),
+    client: new DoClient({
+      token: 't',
+      endpoint: url,
+      userAgent: 'test',
+      limiter: new RateLimiter(),
+      log,
+      ...options,
+      retry: { ...CLIENT_DEFAULTS.retry, ...options.retry },
+    }),
     logged,
   };
 }

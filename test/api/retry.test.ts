@@ -1,9 +1,12 @@
 import test from 'ava';
-import { DEFAULT_RETRY } from '../../src/api/defaults';
-import { retryDelay, serverWaitMs } from '../../src/api/retry';
+import { CLIENT_RETRY } from '../../src/api/defaults';
+import { type RetryPolicy, retryDelay, serverWaitMs } from '../../src/api/retry';
+
+/** The provider's defaults: http_retry_wait_min 1 s and http_retry_wait_max 30 s. */
+const POLICY: RetryPolicy = { ...CLIENT_RETRY, limit: 4, waitMinMs: 1000, waitMaxMs: 30_000 };
 
 const at = (attempt: number, hints: Partial<Parameters<typeof retryDelay>[2]> = {}) =>
-  retryDelay(attempt, DEFAULT_RETRY, { now: 1_700_000_000_000, random: 1, ...hints });
+  retryDelay(attempt, POLICY, { now: 1_700_000_000_000, random: 1, ...hints });
 
 test('backoff doubles from the minimum and stops at the maximum', (t) => {
   t.deepEqual(

@@ -215,7 +215,7 @@ test('pattern, minItems and maxItems reach the rules that validation reads, and 
   write('provider.schema.json', {
     title: 'P',
     type: 'object',
-    'x-terraform': { kind: 'provider', typeName: 'p' },
+    'x-terraform': { kind: 'provider', typeName: 'dodb' },
     properties: {
       slug: { type: 'string', pattern: '^[a-z]+$', description: 'd' },
       tags: { type: 'array', minItems: 1, maxItems: 3, items: { type: 'string' }, description: 'd' },

@@ -1,5 +1,7 @@
 import type { ExecutionContext } from 'ava';
 import { DoClient, type ClientOptions } from '../../src/api/client';
+import type { RetryPolicy } from '../../src/api/retry';
+import { CLIENT_DEFAULTS } from '../../src/provider/config';
 import { RateLimiter } from '../../src/api/limiter';
 import type { Fault, FaultMix } from '../../src/simulator/faults';
 import { type RequestRecord, type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/server';
@@ -20,15 +22,18 @@ export async function simulator(t: ExecutionContext, options: SimulatorOptions =
   return sim;
 }
 
+/** What a test changes of a client's options; `retry` is merged over the provider's defaults. */
+export type ClientOverrides = Partial<Omit<ClientOptions, 'retry'>> & { retry?: Partial<RetryPolicy> };
+
 /** A client with short waits and its own limiter, so tests do not share pacing state. */
-export function clientFor(sim: Simulator, options: Partial<ClientOptions> = {}): DoClient {
+export function clientFor(sim: Simulator, options: ClientOverrides = {}): DoClient {
   return new DoClient({
     token: sim.token,
     endpoint: sim.url,
     userAgent: 'dodb-test',
-    retry: { waitMinMs: 5, waitMaxMs: 40 },
     limiter: new RateLimiter(),
     ...options,
+    retry: { ...CLIENT_DEFAULTS.retry, waitMinMs: 5, waitMaxMs: 40, ...options.retry },
   });
 }
 
