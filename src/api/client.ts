@@ -7,7 +7,7 @@ import { ApiError, type ApiErrorCode, StartRefusedError, isTransient, mayHaveTak
 import { Call, type LogFn, type Method, Transport } from './http';
 import { type RateLimiter, sharedLimiter } from './limiter';
 import type { RetryPolicy } from './retry';
-import { isActive, isMigrationStatus } from './status';
+import { isActive, isMigrationStatus } from '../vocabulary/status';
 
 export type { LogFn } from './http';
 

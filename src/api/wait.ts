@@ -2,7 +2,7 @@ import { setTimeout } from 'node:timers/promises';
 import type { Migration } from '../../generated/types';
 import type { DoClient } from './client';
 import { type ApiError, isTransient } from './errors';
-import { type WaitTarget, hasReached } from './status';
+import { type WaitTarget, hasReached } from '../vocabulary/status';
 
 export type WaitErrorCode = 'timeout' | 'failed' | 'canceled' | 'superseded';
 

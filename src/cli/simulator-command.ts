@@ -1,6 +1,6 @@
 import { SIMULATOR_DEFAULTS, type SimulatorOptions } from '../simulator/config';
 import { startSimulator } from '../simulator/server';
-import { parseDuration } from '../tfplugin/framework/duration';
+import { parseDuration } from '../vocabulary/duration';
 import { type Command, UsageError, parseFlags } from './command';
 import { PROVIDER } from './schema-checks';
 

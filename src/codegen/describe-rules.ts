@@ -1,4 +1,4 @@
-import { FORMATS } from '../tfplugin/framework/formats';
+import { FORMATS } from '../vocabulary/formats';
 import type { AttributeRules, ValueChecks } from '../tfplugin/framework/rules';
 
 /** The checks and constraints of one attribute in words, for the docs: the same rules validation applies. */

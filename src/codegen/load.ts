@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
-import { isWholeMilliseconds, parseDuration } from '../tfplugin/framework/duration';
-import { FORMATS } from '../tfplugin/framework/formats';
+import { isWholeMilliseconds, parseDuration } from '../vocabulary/duration';
+import { FORMATS } from '../vocabulary/formats';
 
 export type JsonSchema = {
   [key: string]: unknown;

@@ -1,4 +1,4 @@
-import { isMigrationStatus } from '../api/status';
+import { isMigrationStatus } from '../vocabulary/status';
 import type { Diagnostic } from '../tfplugin/framework/diagnostics';
 import type { MoveRequest } from '../tfplugin/framework/provider';
 import { moveWithoutCluster, unsupportedMove } from './online-migration-messages';

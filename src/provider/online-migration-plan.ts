@@ -1,4 +1,4 @@
-import { hasReached, isActive } from '../api/status';
+import { hasReached, isActive } from '../vocabulary/status';
 import type { OnlineMigrationState } from '../../generated/types';
 import type { PlanRequest, PlanResponse } from '../tfplugin/framework/provider';
 import { type PathStep, UNKNOWN, known } from '../tfplugin/wire/values';

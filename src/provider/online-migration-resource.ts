@@ -1,7 +1,7 @@
 import { ApiError } from '../api/errors';
-import { hasReached, isActive } from '../api/status';
+import { hasReached, isActive } from '../vocabulary/status';
 import type { OnlineMigrationState, StartMigrationRequest } from '../../generated/types';
-import { isUuid } from '../tfplugin/framework/formats';
+import { isUuid } from '../vocabulary/formats';
 import { defineResource } from '../tfplugin/framework/provider';
 import { apiDiagnostic } from './api-diagnostics';
 import { type ProviderData, clientOf } from './config';

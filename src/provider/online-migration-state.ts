@@ -1,6 +1,6 @@
-import type { WaitTarget } from '../api/status';
+import type { WaitTarget } from '../vocabulary/status';
 import type { OnlineMigrationState } from '../../generated/types';
-import { parseDuration } from '../tfplugin/framework/duration';
+import { parseDuration } from '../vocabulary/duration';
 import type { ApplyResult, State } from '../tfplugin/framework/provider';
 import { resourceSchema } from './schema';
 

@@ -1,5 +1,5 @@
 import type { DoClient } from '../api/client';
-import { isActive } from '../api/status';
+import { isActive } from '../vocabulary/status';
 import { WaitError, waitForStatus } from '../api/wait';
 import type { Context } from '../tfplugin/framework/provider';
 import type { ProviderData } from './config';

@@ -1,5 +1,5 @@
 import type { MigrationStatus } from '../../generated/types';
-import { MIGRATION_STATUSES } from '../api/status';
+import { MIGRATION_STATUSES } from '../vocabulary/status';
 import { publicView } from './api-routes';
 import { tunables } from './config';
 import type { Fault, FaultMix } from './faults';

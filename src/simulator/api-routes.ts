@@ -1,6 +1,6 @@
 import type { MigrationStatus } from '../../generated/types';
-import { isActive } from '../api/status';
-import { isUuid } from '../tfplugin/framework/formats';
+import { isActive } from '../vocabulary/status';
+import { isUuid } from '../vocabulary/formats';
 import { type Reply, apiError, notFound } from './http';
 import { parseStartRequest } from './start-request';
 import type { SimulatorState } from './state';

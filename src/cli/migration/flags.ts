@@ -1,5 +1,5 @@
-import { REACHED, type WaitTarget } from '../../api/status';
-import { parseDuration } from '../../tfplugin/framework/duration';
+import { REACHED, type WaitTarget } from '../../vocabulary/status';
+import { parseDuration } from '../../vocabulary/duration';
 import { type Io, UsageError, print } from '../command';
 import { CREDENTIAL_FLAGS } from '../credentials';
 import { MIGRATION, checkFlag } from '../schema-checks';

@@ -1,6 +1,6 @@
 import type { Migration } from '../../../generated/types';
 import type { DoClient } from '../../api/client';
-import type { WaitTarget } from '../../api/status';
+import type { WaitTarget } from '../../vocabulary/status';
 import { waitForStatus } from '../../api/wait';
 import type { Io } from '../command';
 import { report } from './flags';

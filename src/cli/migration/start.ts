@@ -1,5 +1,5 @@
 import type { StartMigrationRequest } from '../../../generated/types';
-import { REACHED } from '../../api/status';
+import { REACHED } from '../../vocabulary/status';
 import { type Command, UsageError, parseFlags } from '../command';
 import { CREDENTIALS_HELP, clientFrom } from '../credentials';
 import { MIGRATION, checkFlag } from '../schema-checks';

@@ -1,4 +1,4 @@
-import { REACHED } from '../../api/status';
+import { REACHED } from '../../vocabulary/status';
 import { type Command, parseFlags } from '../command';
 import { CREDENTIALS_HELP, clientFrom } from '../credentials';
 import { MIGRATION_FLAGS, TIMEOUT_FLAG, clusterOf, targetOf, timeoutOf, UNTIL_FLAG } from './flags';

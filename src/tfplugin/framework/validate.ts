@@ -1,6 +1,6 @@
 import { type Diagnostic, error, formatPath } from './diagnostics';
-import { isWholeMilliseconds, parseDuration } from './duration';
-import { FORMATS } from './formats';
+import { isWholeMilliseconds, parseDuration } from '../../vocabulary/duration';
+import { FORMATS } from '../../vocabulary/formats';
 import type { TerraformAttribute, TerraformBlock } from '../wire/schema';
 import type { AttributeRules, SchemaRules, ValueChecks } from './rules';
 import { type ObjectValue, type PathStep, type Value, isUnknown } from '../wire/values';

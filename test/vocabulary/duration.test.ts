@@ -1,5 +1,5 @@
 import test from 'ava';
-import { isWholeMilliseconds, parseDuration } from '../../../src/tfplugin/framework/duration';
+import { isWholeMilliseconds, parseDuration } from '../../src/vocabulary/duration';
 
 test('Go duration syntax: signs, fractions, every unit, exact decimal arithmetic', (t) => {
   const cases: Array<[string, number]> = [

@@ -1,4 +1,9 @@
-import type { MigrationStatus, OnlineMigrationState } from '../../generated/types';
+/**
+ * The statuses of a migration and what they mean, from the API's contract alone
+ * (schema/api/migration-status.schema.json): shared by the client, the simulator, the provider and
+ * the CLI, and depending on none of them.
+ */
+import type { MigrationStatus } from '../../generated/types';
 
 /**
  * Every status the API reports, in the order a migration can move through them. Keyed by the
@@ -21,8 +26,8 @@ export const isMigrationStatus = (value: unknown): value is MigrationStatus =>
 export const isActive = (status: unknown): status is 'running' | 'syncing' =>
   status === 'running' || status === 'syncing';
 
-/** What `wait_for` can wait for: the schema's choices but `none`. */
-export type WaitTarget = Exclude<NonNullable<OnlineMigrationState['wait_for']>, 'none'>;
+/** What a wait can wait for: a status on the way to the end, not a failure. */
+export type WaitTarget = Exclude<MigrationStatus, 'canceled' | 'error'>;
 
 /** Which statuses count as having reached a target: a migration only moves forward. */
 export const REACHED: Record<WaitTarget, readonly MigrationStatus[]> = {
