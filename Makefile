@@ -8,7 +8,7 @@ TSX := node --import=tsx
 STACK := dodb-example
 STACK_DIR := cdktf.out/stacks/$(STACK)
 
-.PHONY: install generate check-generated typecheck lint build package-contents provider release synth hcl test demo bench clean
+.PHONY: install generate check-generated typecheck lint build package-contents provider release synth hcl test demo bench clean mutation
 
 # npm runs the package's `prepare` (package-contents) after this install; built files depend on the
 # install only by order, so that the touch below does not make them stale again.
@@ -112,3 +112,9 @@ bench: build
 
 clean:
 	rm -rf dist cdktf.out .tmp
+
+# Mutation testing (StrykerJS, stryker.config.mjs): one module at a time against its fast tests,
+# a score and a run time per module (`make mutation MODULES="status duration"` for some). Minutes of
+# CPU: not part of `make test`.
+mutation: install
+	node test/mutation/run.mjs $(MODULES)

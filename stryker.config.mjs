@@ -1,0 +1,42 @@
+// `make mutation`: StrykerJS per module, each against the small, fast ava subset that covers it
+// (its command runner: no coverage analysis, so a short test run per mutant keeps a module to minutes).
+// test/mutation/run.mjs runs the modules one after the other (all, or those named).
+const AVA = 'node node_modules/ava/entrypoints/cli.mjs --concurrency 1 --fail-fast';
+
+/** Module -> the file it mutates and the tests that must kill its mutants. */
+export const MODULES = {
+  status: { mutate: 'src/vocabulary/status.ts', tests: 'test/vocabulary/status.test.ts' },
+  duration: { mutate: 'src/vocabulary/duration.ts', tests: 'test/vocabulary/duration.test.ts' },
+  formats: { mutate: 'src/vocabulary/formats.ts', tests: 'test/tfplugin/framework/validate.test.ts' },
+  validate: { mutate: 'src/tfplugin/framework/validate.ts', tests: 'test/tfplugin/framework/validate.test.ts' },
+  plan: { mutate: 'src/tfplugin/framework/plan.ts', tests: 'test/tfplugin/framework/plan.test.ts' },
+};
+
+/** Surviving mutants that no test can kill, and why. */
+export const EXPLAINED = {
+  status: [
+    'status.ts STATUSES: `true` -> `false` in each of the five entries. Only the keys are read (the record is keyed by the generated type so that a new status does not compile until placed); the values are never read.',
+  ],
+};
+
+export function optionsFor(name) {
+  const module = MODULES[name];
+  if (!module) throw new Error(`no mutation module ${name}; known: ${Object.keys(MODULES).join(', ')}`);
+  return {
+    testRunner: 'command',
+    commandRunner: { command: `${AVA} ${module.tests}` },
+    mutate: [module.mutate],
+    // A shared two-core machine: one mutant at a time.
+    concurrency: 1,
+    // Only what the tests read is copied to the sandbox.
+    ignorePatterns: ['dist', '.tmp', 'cdktf.out', 'docs', 'bench', 'examples', 'generated/cdktf', 'reports'],
+    reporters: ['clear-text'],
+    clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+    logLevel: 'warn',
+    timeoutMS: 20_000,
+    tempDirName: '.tmp/stryker',
+    cleanTempDir: true,
+  };
+}
+
+export default optionsFor(process.env.MUTATION_MODULE ?? 'status');
