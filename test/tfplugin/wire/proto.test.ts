@@ -79,29 +79,13 @@ const TFPLUGIN6_8: Record<string, string> = {
   'ReadDataSource.Response': 'DynamicValue state = 1; repeated Diagnostic diagnostics = 2; Deferred deferred = 3',
 };
 
-/** The RPCs of `service Provider` in tfplugin6.8. */
-const PROVIDER_SERVICE = [
-  'GetMetadata',
-  'GetProviderSchema',
-  'ValidateProviderConfig',
-  'ValidateResourceConfig',
-  'ValidateDataResourceConfig',
-  'UpgradeResourceState',
-  'ConfigureProvider',
-  'ReadResource',
-  'PlanResourceChange',
-  'ApplyResourceChange',
-  'ImportResourceState',
-  'MoveResourceState',
-  'ReadDataSource',
-  'ValidateEphemeralResourceConfig',
-  'OpenEphemeralResource',
-  'RenewEphemeralResource',
-  'CloseEphemeralResource',
-  'GetFunctions',
-  'CallFunction',
-  'StopProvider',
-];
+/** The RPCs of `service Provider` in tfplugin6.8, in its order. */
+const PROVIDER_SERVICE = (
+  'GetMetadata GetProviderSchema ValidateProviderConfig ValidateResourceConfig ValidateDataResourceConfig ' +
+  'UpgradeResourceState ConfigureProvider ReadResource PlanResourceChange ApplyResourceChange ImportResourceState ' +
+  'MoveResourceState ReadDataSource ValidateEphemeralResourceConfig OpenEphemeralResource RenewEphemeralResource ' +
+  'CloseEphemeralResource GetFunctions CallFunction StopProvider'
+).split(' ');
 
 /** One declaration as written in the .proto: `repeated Step steps = 1`, `map<string, Schema> x = 2`, `ERROR = 1`. */
 function declarations(body: string): Map<string, string> {
