@@ -1,4 +1,4 @@
 import { serveProvider } from '../tfplugin/framework/serve';
 import { dodbProvider } from './provider';
 
-serveProvider(dodbProvider);
+serveProvider(dodbProvider, process.env);

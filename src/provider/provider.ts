@@ -29,7 +29,7 @@ export const dodbProvider: ProviderDefinition<ProviderConfig, ProviderData> = {
     return [];
   },
   async configure({ config, unknown }, ctx) {
-    return { data: configureProvider(config, unknown, process.env, ctx.log) };
+    return { data: configureProvider(config, unknown, ctx.env, ctx.log) };
   },
   resources: [onlineMigrationResource],
   dataSources: [onlineMigrationDataSource],

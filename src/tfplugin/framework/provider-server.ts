@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { type Diagnostic, DiagnosticError, error, formatPath } from './diagnostics';
 import { clearWriteOnly } from './plan';
-import type { AnyDataSource, AnyResource, Context, ProviderDefinition } from './provider';
+import type { AnyDataSource, AnyResource, Context, Environment, ProviderDefinition } from './provider';
 import { validateObject } from './validate';
 import type { Logger } from '../wire/log';
 import { ValueTypeError, decodeValue, encodeValue } from '../wire/msgpack';
@@ -22,6 +22,7 @@ export class ProviderServer {
   constructor(
     readonly definition: ProviderDefinition<unknown, unknown>,
     readonly log: Logger,
+    readonly env: Environment,
   ) {
     // Every request in flight listens on the one stop signal.
     setMaxListeners(0, this.stop.signal);
@@ -30,7 +31,7 @@ export class ProviderServer {
   }
 
   context(): Context<unknown> {
-    return { signal: this.stop.signal, log: this.log, data: this.data };
+    return { signal: this.stop.signal, log: this.log, env: this.env, data: this.data };
   }
 
   configured(data: unknown): void {

@@ -5,9 +5,14 @@ import type { TerraformSchema } from '../wire/schema';
 import type { PathStep, Unknown } from '../wire/values';
 
 /** Per request: cancelled when Terraform sends StopProvider. */
+/** Environment variables, as the provider was started with them. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 export interface Context<D> {
   signal: AbortSignal;
   log: Logger;
+  /** The environment given at start. */
+  env: Environment;
   /** What `configure` returned; undefined before ConfigureProvider. */
   data: D | undefined;
 }

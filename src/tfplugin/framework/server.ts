@@ -1,7 +1,7 @@
 import type { Logger } from '../wire/log';
 import type { ProviderHandlers, ProviderRpc, RequestOf, ResponseOf } from '../wire/proto';
 import { toProtoDiagnostic } from '../wire/diagnostics';
-import type { ProviderDefinition } from './provider';
+import type { Environment, ProviderDefinition } from './provider';
 import { ProviderServer } from './provider-server';
 import { readDataSource, validateDataResourceConfig } from './rpc/data-source';
 import { configureProvider, getProviderSchema, stopProvider, validateProviderConfig } from './rpc/provider';
@@ -33,10 +33,15 @@ const RPCS: { [R in ProviderRpc]: (server: ProviderServer, request: RequestOf<R>
 
 /**
  * A provider definition as the wire's handlers: decode, call the provider's functions, encode.
- * Any exception becomes an error diagnostic, so a bug never kills the plugin.
+ * Any exception becomes an error diagnostic, so a bug never kills the plugin. The environment is
+ * the one the provider was started with (none in a unit test).
  */
-export function providerHandlers<C, D>(definition: ProviderDefinition<C, D>, log: Logger): ProviderHandlers {
-  const server = new ProviderServer(definition as ProviderDefinition<unknown, unknown>, log);
+export function providerHandlers<C, D>(
+  definition: ProviderDefinition<C, D>,
+  log: Logger,
+  env: Environment = {},
+): ProviderHandlers {
+  const server = new ProviderServer(definition as ProviderDefinition<unknown, unknown>, log, env);
   const handler =
     <R extends ProviderRpc>(rpc: R) =>
     async (request: RequestOf<R>): Promise<ResponseOf<R>> => {

@@ -170,3 +170,26 @@ test('create gets the unknown computed values as null, and a DiagnosticError is 
   t.is(read.diagnostics![0]!.summary!, 'Not configured');
   t.deepEqual(decodeValue(read.new_state!.msgpack, block), { id: 'kept', name: 'x' }, 'a failed read keeps the state');
 });
+
+test('the provider reads the environment it was given at start, never process.env in an RPC', async (t) => {
+  const providerBlock: TerraformBlock = { attributes: { token: { type: 'string', optional: true } } };
+  const configured: unknown[] = [];
+  const withEnv: ProviderDefinition<object, null> = {
+    ...definition(async () => ({ state: null })),
+    schema: { version: 0, block: providerBlock },
+    rules: { token: { env: ['FAKE_TOKEN'] } },
+    configure: async ({ config }, ctx) => {
+      configured.push([config, ctx.env.FAKE_TOKEN]);
+      return { data: null };
+    },
+  };
+  process.env.FAKE_TOKEN = 'from-process-env';
+  t.teardown(() => delete process.env.FAKE_TOKEN);
+  const config = { msgpack: encodeValue({ token: null }, providerBlock) };
+  await providerHandlers(withEnv, log, { FAKE_TOKEN: 'given' }).ConfigureProvider({ config });
+  await providerHandlers(withEnv, log, {}).ConfigureProvider({ config });
+  t.deepEqual(configured, [
+    [{ token: 'given' }, 'given'],
+    [{ token: null }, undefined],
+  ]);
+});

@@ -44,7 +44,7 @@ export async function configureProvider(
 ): Promise<ResponseOf<'ConfigureProvider'>> {
   const { schema, rules, configure } = server.definition;
   const declared = decode(request.config, schema.block) ?? {};
-  const { resolved, problems } = resolveProviderConfig(schema.block, rules, declared, process.env);
+  const { resolved, problems } = resolveProviderConfig(schema.block, rules, declared, server.env);
   if (hasErrors(problems)) return withDiagnostics(problems);
   // Arguments Terraform cannot know before apply (set from another resource) reach the provider as null, named in `unknown`.
   const unknown = new Set(Object.keys(resolved).filter((name) => isUnknown(resolved[name])));
