@@ -14,6 +14,9 @@ export const MODULES = {
 
 /** Surviving mutants that no test can kill, and why. */
 export const EXPLAINED = {
+  duration: [
+    "duration.ts durationNs: `whole || '0'` -> `whole || ''`. BigInt('') is 0n as BigInt('0') is: the same value.",
+  ],
   status: [
     'status.ts STATUSES: `true` -> `false` in each of the five entries. Only the keys are read (the record is keyed by the generated type so that a new status does not compile until placed); the values are never read.',
   ],

@@ -17,12 +17,14 @@ test('Go duration syntax: signs, fractions, every unit, exact decimal arithmetic
     ['1000μs', 1],
     ['1000000ns', 1],
     ['2h0m0.001s', 7_200_001],
+    ['10.5s', 10_500],
+    ['.25s', 250],
   ];
   for (const [text, ms] of cases) t.is(parseDuration(text), ms, text);
 });
 
 test('what Go refuses is undefined', (t) => {
-  for (const text of ['', '.', 's', '5', '1x', '5 minutes', '1h 30m', '--1s', '1.2.3s', '0x10s', '1d'])
+  for (const text of ['', '.', 's', '5', '10', '-10', '1x', '5 minutes', '1h 30m', '--1s', '1.2.3s', '0x10s', '1d'])
     t.is(parseDuration(text), undefined, text);
 });
 
@@ -36,6 +38,7 @@ test('whole milliseconds', (t) => {
 
 test('digits beyond a nanosecond are dropped as Go drops them, and a unit may repeat', (t) => {
   t.is(parseDuration('1.0000000009s'), 1000);
+  t.is(parseDuration('1.5000000000000000000s'), 1500, 'more than 18 digits of fraction');
   t.true(isWholeMilliseconds('1.0000000009s'));
   t.is(parseDuration('0.9999999999ms'), 0.999999);
   t.is(parseDuration('1s1s'), 2000);
