@@ -14,6 +14,7 @@ import {
   type MigrationState,
   adopted,
   durationOf,
+  isMigrationPrivate,
   migrationSchema,
   withoutResume,
 } from './online-migration-state';
@@ -25,6 +26,7 @@ import { waitUntil } from './online-migration-wait';
  */
 export const onlineMigrationResource = defineResource<OnlineMigrationState, ProviderData, MigrationPrivate>({
   ...migrationSchema,
+  isPrivate: isMigrationPrivate,
   modifyPlan: planMigration,
 
   async create({ planned, config }, ctx) {

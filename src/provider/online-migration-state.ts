@@ -18,6 +18,10 @@ export interface MigrationPrivate {
   resumeWait?: true;
 }
 
+/** Private state of this shape only: each key one of MigrationPrivate's, each value `true`. */
+export const isMigrationPrivate = (value: object): value is MigrationPrivate =>
+  Object.entries(value).every(([key, flag]) => (key === 'adopt' || key === 'resumeWait') && flag === true);
+
 export const migrationSchema = resourceSchema('dodb_online_migration');
 
 /** `wait_for` when unset: the schema's default, planned for every configured migration (not for an imported one). */

@@ -1,12 +1,16 @@
 /**
- * Private state travels as JSON the provider itself wrote; bytes another provider wrote (or none)
- * read as nothing.
+ * Private state travels as JSON the provider itself wrote; bytes another provider wrote, or of
+ * another shape than the resource declares (`fits`), or none, read as nothing.
  */
-export function decodePrivate(bytes: Uint8Array | undefined): object | null {
+export function decodePrivate<P extends object>(
+  bytes: Uint8Array | undefined,
+  fits: ((value: object) => value is P & object) | undefined,
+): P | null {
   if (!bytes || bytes.length === 0) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : null;
+    const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+    return isObject && (fits === undefined || fits(value)) ? (value as P) : null;
   } catch {
     return null;
   }

@@ -80,6 +80,8 @@ export interface ResourceType<S, D, P = never> {
   schema: TerraformSchema;
   rules: SchemaRules;
   validate?(config: Planned<S>): Diagnostic[];
+  /** The private state's shape: bytes of another shape (another provider's, a newer version's) read as none. */
+  isPrivate?(value: object): value is P & object;
   /** Adjusts the declared plan: run for creates and updates, not destroys. */
   modifyPlan?(request: PlanRequest<S, P>): PlanResponse<S, P>;
   /** The plan's unknown values arrive as null: the resource sets the computed ones it knows. */

@@ -43,7 +43,7 @@ export async function readResource(
   const unchanged = { new_state: request.current_state, private: request.private };
   if (!state) return withDiagnostics([], unchanged);
   try {
-    const read = await type.read({ state, private: decodePrivate(request.private) }, server.context());
+    const read = await type.read({ state, private: decodePrivate(request.private, type.isPrivate) }, server.context());
     return withDiagnostics(read.diagnostics, {
       new_state: encode(read.state, type.schema.block),
       private: privateBytes(read.private, request.private),
@@ -72,7 +72,7 @@ export async function planResourceChange(
   if (hasErrors(problems)) return withDiagnostics(problems);
   const declared = planObject(block, type.rules, prior, config);
   const plan: PlanResponse<Record<string, unknown>, object> = type.modifyPlan
-    ? type.modifyPlan({ prior, config, ...declared, private: decodePrivate(request.prior_private) })
+    ? type.modifyPlan({ prior, config, ...declared, private: decodePrivate(request.prior_private, type.isPrivate) })
     : declared;
   const replace = prior !== null && plan.requiresReplace.length > 0;
   return withDiagnostics([...problems, ...(plan.diagnostics ?? [])], {
@@ -100,7 +100,7 @@ export async function applyResourceChange(
       return withDiagnostics(problems, { new_state: encode(hasErrors(problems) ? prior : null, block) });
     }
     const known = withoutUnknowns(planned, prior) as ObjectValue;
-    const planPrivate = decodePrivate(request.planned_private);
+    const planPrivate = decodePrivate(request.planned_private, type.isPrivate);
     const applied = !prior
       ? await type.create({ planned: known, config }, ctx)
       : type.update
