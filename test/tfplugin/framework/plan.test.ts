@@ -1,5 +1,5 @@
 import test from 'ava';
-import { planObject, replacementPlan } from '../../../src/tfplugin/framework/plan';
+import { clearWriteOnly, planObject, replacementPlan, withoutUnknowns } from '../../../src/tfplugin/framework/plan';
 import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
 import type { SchemaRules } from '../../../src/tfplugin/framework/rules';
 import { UNKNOWN, isUnknown } from '../../../src/tfplugin/wire/values';
@@ -86,4 +86,70 @@ test('requires-replace on a nested attribute names its path; an attribute withou
   const hostChanged = planObject(block, nested, prior, { ...config, source: [{ host: 'h2', secret: null }] });
   t.deepEqual(hostChanged.requiresReplace, [['source', 0, 'host']]);
   t.is(hostChanged.planned.id, 'm1', 'the update plan keeps the prior until the server decides to replace');
+});
+
+test('apply: what was unknown at plan time is the prior value at the same place, null in a new object', (t) => {
+  const planned = {
+    id: UNKNOWN,
+    status: UNKNOWN,
+    target: 't',
+    tags: ['a', UNKNOWN],
+    source: [{ host: UNKNOWN, secret: null }],
+  };
+  t.deepEqual(withoutUnknowns(planned, prior), {
+    id: 'm1',
+    status: 'running',
+    target: 't',
+    tags: ['a', 'a'],
+    source: [{ host: 'h', secret: null }],
+  });
+  t.deepEqual(withoutUnknowns(planned, null), {
+    id: null,
+    status: null,
+    target: 't',
+    tags: ['a', null],
+    source: [{ host: null, secret: null }],
+  });
+  t.deepEqual(
+    withoutUnknowns({ tags: [UNKNOWN, UNKNOWN] }, { tags: ['x'] }),
+    { tags: ['x', null] },
+    'past the prior list',
+  );
+  t.deepEqual(withoutUnknowns({ id: UNKNOWN }, UNKNOWN), { id: null }, 'an unknown prior object has nothing to give');
+  t.deepEqual(withoutUnknowns({ id: UNKNOWN }, ['m1']), { id: null }, 'nor has a list');
+  t.deepEqual(withoutUnknowns({ source: [{ host: UNKNOWN }] }, { source: 'x' }), { source: [{ host: null }] });
+  t.is(withoutUnknowns(UNKNOWN, 'kept'), 'kept');
+  t.is(withoutUnknowns(5, 'x'), 5);
+  t.is(withoutUnknowns(null, 'x'), null);
+});
+
+test('write-only values are cleared at every depth, and nothing else', (t) => {
+  const value = {
+    ...config,
+    source: [
+      { host: 'h', secret: 's3cret' },
+      { host: 'i', secret: 'other' },
+    ],
+  };
+  t.deepEqual(clearWriteOnly(block, value), {
+    ...config,
+    source: [
+      { host: 'h', secret: null },
+      { host: 'i', secret: null },
+    ],
+  });
+  t.is(value.source[0]!.secret, 's3cret', 'the value given is not changed');
+  const single: TerraformBlock = {
+    attributes: { key: { type: 'string', optional: true, write_only: true }, name: { type: 'string', optional: true } },
+    block_types: { inner: { nesting_mode: 'single', block: block.block_types!.source!.block } },
+  };
+  t.deepEqual(clearWriteOnly(single, { key: 'k', name: 'n', inner: { host: 'h', secret: 's' } }), {
+    key: null,
+    name: 'n',
+    inner: { host: 'h', secret: null },
+  });
+  t.deepEqual(clearWriteOnly(single, { key: 'k', name: 'n' }), { key: null, name: 'n', inner: null });
+  t.is(clearWriteOnly(block, null), null);
+  t.is(clearWriteOnly(block, UNKNOWN), UNKNOWN);
+  t.is(clearWriteOnly(block, 'text'), 'text');
 });
