@@ -153,3 +153,49 @@ test('write-only values are cleared at every depth, and nothing else', (t) => {
   t.is(clearWriteOnly(block, UNKNOWN), UNKNOWN);
   t.is(clearWriteOnly(block, 'text'), 'text');
 });
+
+test('a single nested block is planned inside, with its own rules; a list is ordered, a set is not', (t) => {
+  const outer: TerraformBlock = {
+    attributes: {
+      order: { type: ['list', 'string'], optional: true },
+      bag: { type: ['set', 'string'], optional: true },
+    },
+    block_types: {
+      inner: {
+        nesting_mode: 'single',
+        block: {
+          attributes: {
+            host: { type: 'string', optional: true },
+            mode: { type: 'string', optional: true, computed: true },
+          },
+        },
+      },
+    },
+  };
+  const outerRules: SchemaRules = {
+    order: { requiresReplace: true },
+    bag: { requiresReplace: true },
+    'inner.host': { requiresReplace: true },
+    'inner.mode': { default: 'fast' },
+  };
+  const was = { order: ['a', 'b'], bag: ['a', 'b'], inner: { host: 'h', mode: 'fast' } };
+  const same = planObject(outer, outerRules, was, {
+    order: ['a', 'b'],
+    bag: ['b', 'a'],
+    inner: { host: 'h', mode: null },
+  });
+  t.deepEqual(same.planned, { order: ['a', 'b'], bag: ['b', 'a'], inner: { host: 'h', mode: 'fast' } });
+  t.deepEqual(same.requiresReplace, [], 'a set in another order is the same set');
+  const changed = planObject(outer, outerRules, was, {
+    order: ['b', 'a'],
+    bag: ['a'],
+    inner: { host: 'i', mode: null },
+  });
+  t.deepEqual(changed.requiresReplace, [['order'], ['bag'], ['inner', 'host']]);
+  t.deepEqual(planObject(outer, outerRules, null, { order: null, bag: null, inner: null }).planned, {
+    order: null,
+    bag: null,
+    inner: null,
+  });
+  t.deepEqual(planObject(outer, outerRules, null, { order: null, bag: null, inner: UNKNOWN }).planned.inner, UNKNOWN);
+});
