@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import type { Response } from 'got';
 import type { Migration, StartMigrationRequest } from '../../generated/types';
+import { refuseCleartextToken } from './cleartext';
 import { DEFAULT_ENDPOINT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY } from './defaults';
 import { ApiError, type ApiErrorCode, StartRefusedError, isTransient, mayHaveTakenEffect } from './errors';
 import { Call, type LogFn, type Method, Transport } from './http';
@@ -69,6 +70,7 @@ export class DoClient {
 
   constructor(options: ClientOptions) {
     this.endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
+    refuseCleartextToken(this.endpoint);
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     this.log = options.log ?? (() => {});
     const tokenKey = createHash('sha256').update(options.token).digest('hex').slice(0, 16);

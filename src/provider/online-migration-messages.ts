@@ -1,6 +1,7 @@
 import { ApiError, StartRefusedError } from '../api/errors';
 import { WaitError } from '../api/wait';
 import { type Diagnostic, error, warning } from '../tfplugin/framework/diagnostics';
+import { quoted } from '../tfplugin/framework/validate';
 import { apiDiagnostic } from './api-diagnostics';
 
 /** What dodb_online_migration tells its users: each message says what happened, what was kept and what to run. */
@@ -39,7 +40,8 @@ export const ended = (clusterId: string, id: string | null, status: string) =>
 export const invalidImportId = (id: string) =>
   error(
     'Invalid import ID',
-    `Import a migration by its target cluster's UUID, such as 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30; got "${id}".`,
+    "Import a migration by its target cluster's UUID, such as 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30; got " +
+      `${quoted(id) ?? 'a URL or text with an "@", not repeated here'}.`,
   );
 
 export const nothingToImport = (clusterId: string) =>

@@ -96,7 +96,7 @@ test('a bad value from the environment is a problem that names the variable and 
   t.is(endpoint.length, 1);
   t.regex(
     endpoint[0]!.detail!,
-    /api_endpoint must be an http:\/\/ or https:\/\/ origin[\s\S]*DIGITALOCEAN_API_URL environment variable/,
+    /api_endpoint must be an https:\/\/ origin[\s\S]*DIGITALOCEAN_API_URL environment variable/,
   );
   const token = resolve({}, { DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_secret value' }).problems;
   t.is(token.length, 1);
