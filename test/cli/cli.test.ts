@@ -106,6 +106,25 @@ test("API failures exit 1 with the API's message and no secret", async (t) => {
   t.false(unauthorized.stderr.includes('dop_v1_wrong_token'));
 });
 
+test('a password anywhere in --source-uri exits 2, naming the flag and --password-stdin, never the password, before any request', async (t) => {
+  const sim = await simulator(t);
+  const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
+  const password = 'Hunter2-Secret';
+  for (const [uri, what] of [
+    [`postgres://u@h:5432/db?password=${password}`, 'a password (the "password" parameter)'],
+    [`postgres://u@h:5432/db?sslmode=require&PassWord=${password}`, 'a password (the "PassWord" parameter)'],
+    [`postgres://u@h:5432/db?sslpassword=${password}`, 'a password (the "sslpassword" parameter)'],
+    [`mysql://u:${password}@h:3306/db`, 'a password (user:password@)'],
+  ]) {
+    const run = await dodb(['migration', 'start', '--cluster', CLUSTER, '--source-uri', uri!], env);
+    t.is(run.code, 2, uri);
+    t.true(run.stderr.startsWith(`dodb: --source-uri must not contain ${what}: `), run.stderr);
+    t.regex(run.stderr, /pipe the password to --password-stdin/, uri);
+    t.false(run.stderr.includes(password), `${uri}: the password is not repeated`);
+  }
+  t.deepEqual(await requests(sim), [], 'nothing was sent');
+});
+
 const startArgs = ['migration', 'start', '--cluster', CLUSTER];
 const watchArgs = ['migration', 'watch', '--cluster', CLUSTER];
 const usage: Array<[string, string[], RegExp]> = [
@@ -236,11 +255,7 @@ test('the token: --token, else DIGITALOCEAN_TOKEN, else DIGITALOCEAN_ACCESS_TOKE
 const ENDPOINT_VARIABLE = /DIGITALOCEAN_API_URL environment variable/;
 const badEnvironment: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
   ['an endpoint with a path', { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9/v2' }, /has the path "\/v2"/],
-  [
-    'an endpoint that is not http',
-    { DIGITALOCEAN_API_URL: 'ftp://127.0.0.1' },
-    /must be an http:\/\/ or https:\/\/ origin/,
-  ],
+  ['an endpoint that is not http', { DIGITALOCEAN_API_URL: 'ftp://127.0.0.1' }, /must be an https:\/\/ origin/],
   [
     'a token with a blank',
     { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9', DIGITALOCEAN_TOKEN: 'secret token' },
@@ -266,14 +281,43 @@ test("--api-endpoint and --token are checked by the provider schema's rules, nam
   const args = ['migration', 'status', '--cluster', CLUSTER];
   const endpoint = await dodb([...args, '--api-endpoint', 'https://api.example.com/v2', '--token', 't']);
   t.is(endpoint.code, 2);
-  t.regex(
-    endpoint.stderr,
-    /^dodb: --api-endpoint must be an http:\/\/ or https:\/\/ origin .* but it has the path "\/v2"/,
-  );
+  t.regex(endpoint.stderr, /^dodb: --api-endpoint must be an https:\/\/ origin .* but it has the path "\/v2"/);
   const token = await dodb([...args, '--token', 'secret token'], { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9' });
   t.is(token.code, 2);
   t.regex(token.stderr, /^dodb: --token must be one word of printable characters/);
   t.false(token.stderr.includes('secret'));
+});
+
+test('plain http:// to another machine, as --api-endpoint or DIGITALOCEAN_API_URL, exits 2 before any request; loopback is accepted', async (t) => {
+  const sim = await simulator(t);
+  await admin(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
+  const status = ['migration', 'status', '--cluster', CLUSTER];
+  const accepted =
+    /must be an https:\/\/ origin .*, or an http:\/\/ one on a loopback address \(127\.0\.0\.0\/8, \[::1\] or localhost\)/;
+  for (const [url, host] of [
+    ['http://example.com', 'example.com'],
+    ['http://10.0.0.5:8080', '10.0.0.5'],
+    ['http://api.digitalocean.com', 'api.digitalocean.com'],
+  ]) {
+    const flag = await dodb([...status, '--api-endpoint', url], { DIGITALOCEAN_TOKEN: sim.token });
+    t.is(flag.code, 2, url);
+    t.regex(flag.stderr, /^dodb: --api-endpoint must be an https:\/\/ origin/, url);
+    const variable = await dodb(status, { DIGITALOCEAN_API_URL: url, DIGITALOCEAN_TOKEN: sim.token });
+    t.is(variable.code, 2, url);
+    t.regex(variable.stderr, ENDPOINT_VARIABLE, url);
+    for (const run of [flag, variable]) {
+      t.regex(run.stderr, accepted, url);
+      t.true(run.stderr.includes(`is plain http:// to "${host}", which is not a loopback address`), run.stderr);
+      t.false(run.stderr.includes(sim.token), 'the token is not repeated');
+    }
+  }
+  t.deepEqual(await requests(sim), [], 'no request before the refusal');
+  const port = new URL(sim.url).port;
+  for (const url of [`http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
+    const run = await dodb([...status, '--api-endpoint', url], { DIGITALOCEAN_TOKEN: sim.token });
+    t.is(run.code, 0, `${url}: ${run.stderr}`);
+  }
+  t.is((await requests(sim)).length, 2, 'one GET for each loopback endpoint');
 });
 
 test('the help names the environment variables and the fallback the provider schema gives', async (t) => {
