@@ -54,6 +54,28 @@ test('a client presenting another certificate than the one Terraform announced g
   t.regex(refused!.message, /UNAVAILABLE|DEADLINE_EXCEEDED/);
 });
 
+test('with PLUGIN_CLIENT_CERT empty or not a certificate, the provider refuses to serve: one message line, exit 1', (t) => {
+  const garbage = '-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n';
+  for (const [what, value, says] of [
+    ['empty', '', /PLUGIN_CLIENT_CERT is empty/],
+    ['not PEM', 'not a certificate', /PLUGIN_CLIENT_CERT is not a PEM X\.509 certificate/],
+    ['PEM around bytes that are no certificate', garbage, /PLUGIN_CLIENT_CERT is not a PEM X\.509 certificate/],
+  ] as const) {
+    // A provider that serves anyway never exits: the bound turns that into a failure.
+    const run = spawnSync(PROVIDER, {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_CLIENT_CERT: value },
+    });
+    t.is(run.status, 1, what);
+    const lines = run.stdout.trim().split('\n');
+    t.is(lines.length, 1, what);
+    t.true(lines[0]!.split('|').length < 4, `${what}: Terraform shows a line of fewer than 4 fields as the message`);
+    t.regex(lines[0]!, says, what);
+    t.regex(lines[0]!, /will not serve/, what);
+  }
+});
+
 test('Node does not load NODE_EXTRA_CA_CERTS at start-up: the executable hands it on as TFPLUGIN_EXTRA_CA_CERTS', async (t) => {
   const env = {
     PATH: process.env.PATH,
