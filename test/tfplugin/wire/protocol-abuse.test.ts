@@ -229,7 +229,8 @@ const bigRequest = () =>
     config: { msgpack: encode({ cluster_id: 'a'.repeat(BIG_MB * 1024 * 1024 - 100), source: SOURCE }) },
   });
 
-test(`6 concurrent requests of ${BIG_MB} MB are all answered, with the provider's memory bounded`, async (t) => {
+// Serial: each keeps a provider busy with hundreds of megabytes, which the file's other tests need not share.
+test.serial(`6 concurrent requests of ${BIG_MB} MB are all answered, with the provider's memory bounded`, async (t) => {
   t.timeout(180_000);
   const provider = await startProvider(t, { TF_LOG_PROVIDER: 'trace' });
   const usage = written([provider.child.stderr!], /"resource usage"/, 170_000);
@@ -250,7 +251,7 @@ test(`6 concurrent requests of ${BIG_MB} MB are all answered, with the provider'
   t.true(maxRssMb < 4 * BIG_MB + 200, `peak ${Math.round(maxRssMb)} MB`);
 });
 
-test(`a ${BIG_MB} MB request in progress holds back a second one, not 10 small calls in parallel`, async (t) => {
+test.serial(`a ${BIG_MB} MB request in progress holds back a second one, not 10 small calls in parallel`, async (t) => {
   t.timeout(120_000);
   const provider = await startProvider(t);
   const session = mutualTls(provider);
