@@ -210,7 +210,7 @@ export interface ProviderConfig {
    */
   token?: string;
   /**
-   * Origin of the DigitalOcean API (scheme, host and port; the client adds `/v2/...`). Defaults to the `DIGITALOCEAN_API_URL` environment variable, then `https://api.digitalocean.com`. Plain `http://` is accepted only for a loopback address (`127.0.0.0/8`, `[::1]`, `localhost`), such as `dodb simulator` in tests: the token never crosses a network in clear.
+   * Origin of the DigitalOcean API (scheme, host and port; the client adds `/v2/...`). Defaults to the `DIGITALOCEAN_API_URL` environment variable, then `https://api.digitalocean.com`. Point it at `dodb simulator` for tests; plain `http://` is for loopback addresses only, so that the token never crosses a network in clear.
    */
   api_endpoint?: string;
   /**
