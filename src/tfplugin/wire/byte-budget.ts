@@ -15,11 +15,13 @@ export class ByteBudget {
    * back, or withdraws a reservation still waiting; calling it again does nothing.
    */
   reserve(bytes: number, admit: () => void): () => void {
-    const entry = { bytes, admit };
     let state: 'waiting' | 'held' | 'done' = 'waiting';
-    entry.admit = () => {
-      state = 'held';
-      admit();
+    const entry = {
+      bytes,
+      admit: () => {
+        state = 'held';
+        admit();
+      },
     };
     if (this.fits(bytes)) this.take(entry);
     else this.waiting.push(entry);

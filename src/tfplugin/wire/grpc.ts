@@ -24,7 +24,7 @@ export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
  * it. A request that does not fit waits unread (HTTP/2 flow control holds its sender back), so that
  * concurrent large requests cannot together exhaust the memory.
  */
-export const MAX_BUFFERED_BYTES = MAX_MESSAGE_BYTES + 16 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = MAX_MESSAGE_BYTES + 16 * 1024 * 1024;
 
 /** The gRPC message prefix: a compression flag and the message's length. */
 const PREFIX_BYTES = 5;
