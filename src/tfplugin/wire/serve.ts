@@ -33,7 +33,7 @@ export function serve(name: string, handlersFor: (log: Logger) => ProviderHandle
   const expectedClient = clientCert === undefined ? undefined : certificateDer(clientCert);
   if (clientCert !== undefined && !expectedClient) {
     // Terraform names the only client it will connect as. Without that certificate any local process
-    // could call the provider (and read the secrets it is sent): fail closed, as go-plugin does.
+    // could call the provider (and read the secrets it is sent): fail closed instead.
     process.stdout.write(
       `${name} will not serve: PLUGIN_CLIENT_CERT ${clientCert.trim() ? 'is not a PEM X.509 certificate' : 'is empty'}, ` +
         'so no client could be authenticated. Terraform sets it to its own certificate when it starts the plugin\n',
