@@ -7,7 +7,9 @@ import { ApiError, type ApiErrorCode, StartRefusedError, isTransient, mayHaveTak
 import { Call, type LogFn, type Method, Transport } from './http';
 import { type RateLimiter, sharedLimiter } from './limiter';
 import type { RetryPolicy } from './retry';
+import { holdLock, lockAddress } from './start-lock';
 import { isActive, isMigrationStatus } from './status';
+import { mayHaveSuperseded } from './wait';
 
 export type { LogFn } from './http';
 
@@ -49,29 +51,30 @@ export interface StartResult {
 /** After a PUT cancelled in flight, how long to keep asking whether it started anyway, ms. */
 const LOOK_AFTER_CANCEL_MS = 10_000;
 
-/**
- * Per process: the migrations this process stopped (a replacement stops, then starts: the stop
- * is no cutover by someone else), and one start at a time per cluster, so that two starts never
- * both see an idle cluster.
- */
+/** Reads that must all show no new migration before an uncertain PUT counts as having started nothing. */
+const CONFIRMING_READS = 3;
+
+/** Per process: the migrations this process stopped (a replacement stops, then starts: the stop is no cutover by someone else). */
 const stoppedHere = new Set<string>();
-const startsInFlight = new Map<string, Promise<unknown>>();
 
 /**
  * The three online-migration operations. Retries 429, 5xx and network errors with backoff, paces
- * itself on the rate-limit headers (both through got, see http.ts), and never repeats a PUT blindly.
+ * itself on the rate-limit headers (both through got, see http.ts), and never sends a PUT twice.
  */
 export class DoClient {
   private readonly http: Transport;
   private readonly policy: RetryPolicy;
   private readonly log: LogFn;
   readonly endpoint: string;
+  /** Which endpoint and token this client speaks with, as a hash that cannot give the token back. */
+  readonly origin: string;
 
   constructor(options: ClientOptions) {
     this.endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     this.log = options.log ?? (() => {});
     const tokenKey = createHash('sha256').update(options.token).digest('hex').slice(0, 16);
+    this.origin = createHash('sha256').update(`${this.endpoint}\n${options.token}`).digest('hex').slice(0, 16);
     this.http = new Transport({
       endpoint: this.endpoint,
       token: options.token,
@@ -104,33 +107,36 @@ export class DoClient {
   }
 
   /**
-   * Start a migration: read the cluster's most recent migration first and refuse (StartRefusedError,
-   * no PUT) while it is running or syncing, or when it is done unless `afterCutover`; then one PUT.
-   * A PUT that fails in a way that may still have worked (5xx, lost connection, cancelled in
-   * flight, unreadable 2xx) is resolved by looking: a most recent migration other than the one
-   * read first is the one it started. Only when the cluster still shows that one is the PUT sent
-   * again; when the API cannot be asked before the deadline, it throws `start_unknown`. Clocks
-   * play no part.
+   * Start a migration, at most once: while holding this machine's start lock for the cluster (so
+   * no other dodb process here starts one in between), read the cluster's most recent migration and
+   * refuse (StartRefusedError, no PUT) while it is running or syncing, or when it is done unless
+   * `afterCutover`; then one PUT, never sent again; then a look that tells whether another
+   * migration started over it (StartRefusedError `raced`). A PUT that fails in a way that may still
+   * have worked is resolved by looking (`lookForStart`). Clocks play no part.
    */
   async startMigration(
     clusterId: string,
     body: StartMigrationRequest,
     options: StartOptions = {},
   ): Promise<StartResult> {
-    const previous = startsInFlight.get(clusterId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.lookThenStart(clusterId, body, options));
-    startsInFlight.set(clusterId, run);
+    const deadline = options.deadline ?? Date.now() + this.policy.callBoundMs;
+    const release = await holdLock(lockAddress(`${this.endpoint} ${clusterId}`), clusterId, {
+      deadline,
+      signal: options.signal,
+      onWait: () =>
+        this.log('info', 'waiting for another dodb process to finish its start on the cluster', { clusterId }),
+    });
     try {
-      return await run;
+      return await this.lookThenStart(clusterId, body, { ...options, deadline });
     } finally {
-      if (startsInFlight.get(clusterId) === run) startsInFlight.delete(clusterId);
+      await release();
     }
   }
 
   private async lookThenStart(
     clusterId: string,
     body: StartMigrationRequest,
-    options: StartOptions,
+    options: StartOptions & { deadline: number },
   ): Promise<StartResult> {
     const baseline = await this.findMigration(clusterId, options);
     if (baseline && !stoppedHere.has(baseline.id)) {
@@ -138,63 +144,93 @@ export class DoClient {
       if (baseline.status === 'done' && !options.afterCutover)
         throw new StartRefusedError('cutover', clusterId, baseline);
     }
-    const deadline = options.deadline ?? Date.now() + this.policy.callBoundMs;
-    const look = { baselineId: baseline?.id ?? null, deadline, signal: options.signal };
     const path = migrationPath(clusterId);
-    let uncertain = false;
     // Not got's retry, which would send the PUT again at once: a PUT whose answer was lost may have started
-    // the migration, so a resend comes only after a look. got still retries a 429, which the API did not carry out.
-    for (let attempt = 1; ; attempt++) {
-      const call = new Call('PUT', path, deadline, options.signal, attempt);
-      let failure: ApiError;
-      try {
-        return { migration: parseMigration(await this.http.send(call, body), 'PUT', path), adopted: false };
-      } catch (error) {
-        failure = error as ApiError;
-      }
-      if (!uncertain && !mayHaveTakenEffect(failure)) throw failure;
-      uncertain = true;
-      const started = await this.lookForStart(clusterId, look, failure);
-      if (started) {
-        this.log('info', 'the PUT had started a migration: adopted it', { path, migration_id: started.id, attempt });
-        return { migration: started, adopted: true };
-      }
-      if (call.resendInMs === undefined) throw failure;
-      await setTimeout(call.resendInMs, undefined, { signal: options.signal }).catch(() => {
-        throw this.http.canceled(call);
-      });
+    // the migration. got still retries a 429, which the API did not carry out.
+    const call = new Call('PUT', path, options.deadline, options.signal);
+    let started: Migration;
+    try {
+      started = parseMigration(await this.http.send(call, body), 'PUT', path);
+    } catch (error) {
+      if (!mayHaveTakenEffect(error)) throw error;
+      const look = { baselineId: baseline?.id ?? null, deadline: options.deadline, signal: options.signal };
+      const found = await this.lookForStart(clusterId, look, error);
+      this.log('info', 'the PUT had started a migration: adopted it', { path, migration_id: found.id });
+      return { migration: found, adopted: true };
     }
+    await this.lookAfterStart(clusterId, started, baseline?.id ?? null, options);
+    return { migration: started, adopted: false };
   }
 
   /**
-   * The migration an uncertain PUT started, or undefined when the cluster still shows the
-   * baseline. Asks until the deadline (briefly after a cancel, whose signal is spent).
+   * The migration an uncertain PUT started. A new migration seen once is proof (no stale read
+   * shows a migration that does not exist yet); the baseline, or none, is believed only after
+   * CONFIRMING_READS reads, and then the outcome is unknown (`start_unknown`): the PUT is never
+   * sent again. Asks until the deadline (briefly after a cancel, whose signal is spent).
    */
-  private async lookForStart(clusterId: string, look: LookOptions, cause: ApiError): Promise<Migration | undefined> {
+  private async lookForStart(clusterId: string, look: LookOptions, cause: ApiError): Promise<Migration> {
     const { baselineId, deadline, signal } = look;
     const cancelled = signal?.aborted === true;
     const until = cancelled ? Math.min(deadline, Date.now() + LOOK_AFTER_CANCEL_MS) : deadline;
     const bound = AbortSignal.timeout(Math.max(1, until - Date.now()));
     const lookSignal = cancelled || !signal ? bound : AbortSignal.any([signal, bound]);
+    const path = migrationPath(clusterId);
+    const unknown = (asking: string) => {
+      const doMessage = `could not tell whether the migration started (${cause.message}); ${asking}`;
+      return new ApiError({ code: 'start_unknown', method: 'PUT', path, doMessage });
+    };
+    let unchanged = 0;
     for (let poll = 1; ; poll++) {
       try {
         const latest = await this.findMigration(clusterId, { signal: lookSignal });
-        return latest && latest.id !== baselineId ? latest : undefined;
+        if (latest && latest.id !== baselineId) return latest;
+        if (++unchanged >= CONFIRMING_READS)
+          throw unknown(`${unchanged} reads of GET ${path} still showed no new migration`);
       } catch (error) {
-        if (!isTransient(error) || lookSignal.aborted) {
-          const path = migrationPath(clusterId);
-          const asking = `asking GET ${path} failed too: ${(error as Error).message}`;
-          const doMessage = `could not tell whether the migration started (${cause.message}); ${asking}`;
-          throw new ApiError({ code: 'start_unknown', method: 'PUT', path, attempts: poll, doMessage });
-        }
-        const pauseMs = Math.min(this.policy.waitMaxMs, this.policy.waitMinMs * poll);
-        await setTimeout(pauseMs, undefined, { signal: lookSignal }).catch(() => undefined);
+        if (error instanceof ApiError && error.code === 'start_unknown') throw error;
+        if (!isTransient(error) || lookSignal.aborted)
+          throw unknown(`asking GET ${path} failed too: ${(error as Error).message}`);
       }
+      const pauseMs = Math.min(this.policy.waitMaxMs, this.policy.waitMinMs * poll);
+      await setTimeout(pauseMs, undefined, { signal: lookSignal }).catch(() => undefined);
     }
   }
 
-  /** Stop a migration: true when this call stopped it, false when the API answered 404 (nothing to stop: not an error). */
+  /**
+   * After a PUT that answered: the cluster should show the migration it started. Another one that
+   * may supersede it (see `mayHaveSuperseded`), seen on two reads in a row, means another machine
+   * started one at the same moment: StartRefusedError `raced`. A look that fails decides nothing.
+   */
+  private async lookAfterStart(
+    clusterId: string,
+    started: Migration,
+    baselineId: string | null,
+    options: CallOptions,
+  ): Promise<void> {
+    let other: Migration | undefined;
+    for (let read = 1; read <= 2; read++) {
+      const latest = await this.findMigration(clusterId, options).catch(() => undefined);
+      if (!latest || !mayHaveSuperseded(latest, started, baselineId)) return;
+      if (other?.id === latest.id) throw new StartRefusedError('raced', clusterId, latest);
+      other = latest;
+    }
+  }
+
+  /**
+   * Stop a migration, only if the cluster shows it running or syncing now: true when this call
+   * stopped it; false when it has ended, another migration is the cluster's latest, or the API
+   * answered 404 (nothing to stop: not an error). Nothing is stopped that was not seen running.
+   */
   async stopMigration(clusterId: string, migrationId: string, options: CallOptions = {}): Promise<boolean> {
+    const latest = await this.findMigration(clusterId, options);
+    if (latest?.id !== migrationId || !isActive(latest.status)) {
+      this.log('info', 'nothing to stop: the cluster does not show the migration running', {
+        migration_id: migrationId,
+        latest_id: latest?.id,
+        latest_status: latest?.status,
+      });
+      return false;
+    }
     const path = `${migrationPath(clusterId)}/${encodeURIComponent(migrationId)}`;
     const stopped = await unlessNotFound(
       this.send('DELETE', path, options).then(() => true),
