@@ -124,7 +124,9 @@ export class DoClient {
       deadline,
       signal: options.signal,
       onWait: () =>
-        this.log('info', 'waiting for another dodb process to finish its start on the cluster', { clusterId }),
+        this.log('info', 'waiting for another dodb process to finish its start on the cluster', {
+          cluster_id: clusterId,
+        }),
     });
     try {
       return await this.lookThenStart(clusterId, body, { ...options, deadline });

@@ -6,8 +6,9 @@ import type { ExecutionContext } from 'ava';
 /**
  * A proxy on 127.0.0.1 in front of an API (the simulator): what stands between a provider and the
  * real API and that the simulator cannot play itself. Latency (`delayMs` before each request is
- * passed on), stale reads (a GET answered with what an earlier GET got), and another client's
- * request landing right after one of ours (`beforeAnswer`). To be folded into the shared fault
+ * passed on), stale reads (a GET answered with what an earlier GET got), another client's
+ * request landing right after one of ours (`beforeAnswer`), reads from two clients at the same
+ * moment (`gatherReads`). To be folded into the shared fault
  * proxy (test/helpers/fault-proxy.ts) when it lands.
  */
 export interface ApiProxy {
@@ -20,7 +21,16 @@ export interface ApiProxy {
   serveStale(options: { after: string; count: number }): void;
   /** Run `action` once, after the API has answered the next `method` request and before the answer is passed on. */
   beforeAnswer(method: string, action: () => Promise<unknown>): void;
+  /**
+   * Hold the next `count` reads of a migration until all of them have arrived, so that they read
+   * the same moment, or until `release()` (or, as a bound, 30 s).
+   */
+  gatherReads(count: number): void;
+  release(): void;
 }
+
+/** The longest a gathered read is held when neither its companions nor a release come. */
+const GATHER_BOUND_MS = 30_000;
 
 interface Answer {
   status: number;
@@ -39,6 +49,8 @@ export async function apiProxy(
   const lastGet = new Map<string, Answer>();
   let stale: { after: string; count: number; answer?: Map<string, Answer> } | undefined;
   const hooks: Array<{ method: string; action: () => Promise<unknown> }> = [];
+  let gate: { remaining: number; open: Promise<void>; release: () => void } | undefined;
+  const release = () => gate?.release();
 
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -46,6 +58,10 @@ export async function apiProxy(
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
     if (options.delayMs) await sleep(options.delayMs);
+    if (gate && gate.remaining > 0 && method === 'GET' && path.endsWith('/online-migration')) {
+      if (--gate.remaining === 0) gate.release();
+      await gate.open;
+    }
     const frozen = method === 'GET' && stale?.answer && stale.count > 0 ? stale.answer.get(path) : undefined;
     if (frozen) {
       stale!.count--;
@@ -76,6 +92,20 @@ export async function apiProxy(
     token: api.token,
     serveStale: ({ after, count }) => (stale = { after, count }),
     beforeAnswer: (method, action) => hooks.push({ method, action }),
+    gatherReads(count) {
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      const bound = setTimeout(open, GATHER_BOUND_MS);
+      gate = {
+        remaining: count,
+        open: opened,
+        release: () => {
+          clearTimeout(bound);
+          open();
+        },
+      };
+    },
+    release,
   };
 }
 
