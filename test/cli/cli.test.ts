@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import planRules from '../../generated/plan-rules.json';
 import { CLUSTER, SOURCE, admin, requests, simulator } from '../helpers/simulator';
 import { ROOT } from '../helpers/project';
+import { until } from '../helpers/until';
 
 interface Run {
   code: number | null;
@@ -85,10 +86,17 @@ test('start with --source-uri and --password-stdin, then status, watch and stop'
 });
 
 test('watch prints a plain line per status change when not on a terminal', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 2000 });
+  const sim = await simulator(t, { syncDelayMs: 600_000 });
   const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
   t.is((await dodb(['migration', 'start', '--cluster', CLUSTER, '--host', 'db', '--port', '5432'], env)).code, 0);
-  const watch = await dodb(['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing'], env);
+  const afterStart = (await requests(sim)).length;
+  const watching = dodb(['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing'], env);
+  // The migration catches up once the watch has seen it running: no race with how long the processes take to start.
+  await until('the first poll of the watch', async () =>
+    (await requests(sim)).length > afterStart ? true : undefined,
+  );
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
+  const watch = await watching;
   t.is(watch.code, 0);
   t.regex(watch.stderr, /^\d+\.\ds [0-9a-f-]+ running\n\d+\.\ds [0-9a-f-]+ syncing\n$/);
   t.false(watch.stderr.includes('\r'));
