@@ -294,6 +294,11 @@ test('a wait fails on error and canceled, and on time out', async (t) => {
   const timingOut = waitForStatus(client, CLUSTER, next.migration.id, 'syncing', { timeoutMs: 200, pollMinMs: 20 });
   const timedOut = await t.throwsAsync(timingOut, { instanceOf: WaitError });
   t.is(timedOut!.code, 'timeout');
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'canceled' });
+  const canceling = waitForStatus(client, CLUSTER, next.migration.id, 'syncing', { timeoutMs: 30_000, pollMinMs: 20 });
+  const canceled = await t.throwsAsync(canceling, { instanceOf: WaitError });
+  t.is(canceled!.code, 'failed');
+  t.regex(canceled!.message, /ended with status "canceled" before reaching "syncing"/);
 });
 
 test('under a fault mix, 100 start/status/stop cycles: 0 failures but starts left unknown, and 0 duplicates', async (t) => {

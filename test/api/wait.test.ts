@@ -2,7 +2,7 @@ import test from 'ava';
 import { WaitError, waitForStatus } from '../../src/api/wait';
 import { CLUSTER, SOURCE, admin, clientFor, requests, simulator } from '../helpers/simulator';
 
-/** The wait's endings that follow another migration or a canceled one; the others are in client.test.ts. */
+/** The wait's ending when another migration replaced the awaited one; the others are in client.test.ts. */
 
 const reads = async (sim: Parameters<typeof requests>[0]) =>
   (await requests(sim)).filter((r) => r.method === 'GET').length;
@@ -44,15 +44,4 @@ test('a migration created before ours, or a canceled one, never supersedes it: t
     instanceOf: WaitError,
   });
   t.is(canceled!.code, 'timeout');
-});
-
-test('our migration canceled outside the wait ends it as failed, naming the status', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 60_000 });
-  const client = clientFor(sim);
-  const { migration } = await client.startMigration(CLUSTER, { source: SOURCE });
-  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'canceled' });
-  const waiting = waitForStatus(client, CLUSTER, migration.id, 'syncing', { timeoutMs: 30_000, pollMinMs: 10 });
-  const error = await t.throwsAsync(waiting, { instanceOf: WaitError });
-  t.is(error!.code, 'failed');
-  t.regex(error!.message, /ended with status "canceled" before reaching "syncing"/);
 });
