@@ -183,16 +183,17 @@ export class DoClient {
     };
     let unchanged = 0;
     for (let poll = 1; ; poll++) {
-      try {
-        const latest = await this.findMigration(clusterId, { signal: lookSignal });
-        if (latest && latest.id !== baselineId) return latest;
-        if (++unchanged >= CONFIRMING_READS)
-          throw unknown(`${unchanged} reads of GET ${path} still showed no new migration`);
-      } catch (error) {
-        if (error instanceof ApiError && error.code === 'start_unknown') throw error;
-        if (!isTransient(error) || lookSignal.aborted)
+      // undefined: this read failed in a way that may pass, and tells nothing.
+      const read = await this.findMigration(clusterId, { signal: lookSignal }).then(
+        (latest) => ({ latest }),
+        (error: unknown) => {
+          if (isTransient(error) && !lookSignal.aborted) return undefined;
           throw unknown(`asking GET ${path} failed too: ${(error as Error).message}`);
-      }
+        },
+      );
+      if (read?.latest && read.latest.id !== baselineId) return read.latest;
+      if (read && ++unchanged >= CONFIRMING_READS)
+        throw unknown(`${unchanged} reads of GET ${path} still showed no new migration`);
       const pauseMs = Math.min(this.policy.waitMaxMs, this.policy.waitMinMs * poll);
       await setTimeout(pauseMs, undefined, { signal: lookSignal }).catch(() => undefined);
     }

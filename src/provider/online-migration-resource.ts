@@ -63,15 +63,15 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
       if (latest.id !== id) {
         return { state, private: withoutResume(priv), diagnostics: [message.superseded(clusterId, id, latest)] };
       }
-      // The API that shows this migration is the one that follows it (this also stamps a state written before origins).
-      const seen = { ...(withoutResume(priv) ?? priv), origin: client.origin };
       const refreshed = { ...state, status: latest.status, created_at: latest.created_at };
+      const target = state.wait_for ?? DEFAULT_WAIT;
+      const waitOver = !isActive(latest.status) || target === 'none' || hasReached(latest.status, target);
+      // The API that shows this migration is the one that follows it (this also stamps a state written before origins).
+      const seen = { ...(waitOver ? (withoutResume(priv) ?? priv) : priv), origin: client.origin };
       if (!isActive(latest.status)) {
         return { state: refreshed, private: seen, diagnostics: [message.ended(clusterId, id, latest.status)] };
       }
-      const target = state.wait_for ?? DEFAULT_WAIT;
-      const waitOver = target === 'none' || hasReached(latest.status, target);
-      return { state: refreshed, private: waitOver ? seen : { ...priv, origin: client.origin } };
+      return { state: refreshed, private: seen };
     } catch (thrown) {
       return { state, diagnostics: [apiDiagnostic('Could not read the online migration', thrown)] };
     }
