@@ -51,7 +51,7 @@ export interface StartResult {
 /** After a PUT cancelled in flight, how long to keep asking whether it started anyway, ms. */
 const LOOK_AFTER_CANCEL_MS = 10_000;
 
-/** Reads that must all show no new migration before an uncertain PUT counts as having started nothing. */
+/** Reads that must all show no new migration before a failed PUT counts as having started nothing. */
 const CONFIRMING_READS = 3;
 
 /** Per process: the migrations this process stopped (a replacement stops, then starts: the stop is no cutover by someone else). */
@@ -59,7 +59,7 @@ const stoppedHere = new Set<string>();
 
 /**
  * The three online-migration operations. Retries 429, 5xx and network errors with backoff, paces
- * itself on the rate-limit headers (both through got, see http.ts), and never sends a PUT twice.
+ * itself on the rate-limit headers (both through got, see http.ts), and never repeats a PUT blindly.
  */
 export class DoClient {
   private readonly http: Transport;
@@ -110,9 +110,10 @@ export class DoClient {
    * Start a migration, at most once: while holding this machine's start lock for the cluster (so
    * no other dodb process here starts one in between), read the cluster's most recent migration and
    * refuse (StartRefusedError, no PUT) while it is running or syncing, or when it is done unless
-   * `afterCutover`; then one PUT, never sent again; then a look that tells whether another
-   * migration started over it (StartRefusedError `raced`). A PUT that fails in a way that may still
-   * have worked is resolved by looking (`lookForStart`). Clocks play no part.
+   * `afterCutover`; then a PUT; then a look that tells whether another migration started over it
+   * (StartRefusedError `raced`). A PUT that fails in a way that may still have worked is resolved
+   * by looking (`lookForStart`): a PUT whose answer never came is never sent again, one answered
+   * with a 5xx only once several reads agree that it started nothing. Clocks play no part.
    */
   async startMigration(
     clusterId: string,
@@ -147,40 +148,50 @@ export class DoClient {
         throw new StartRefusedError('cutover', clusterId, baseline);
     }
     const path = migrationPath(clusterId);
+    const look = { baselineId: baseline?.id ?? null, deadline: options.deadline, signal: options.signal };
     // Not got's retry, which would send the PUT again at once: a PUT whose answer was lost may have started
     // the migration. got still retries a 429, which the API did not carry out.
-    const call = new Call('PUT', path, options.deadline, options.signal);
-    let started: Migration;
-    try {
-      started = parseMigration(await this.http.send(call, body), 'PUT', path);
-    } catch (error) {
-      if (!mayHaveTakenEffect(error)) throw error;
-      const look = { baselineId: baseline?.id ?? null, deadline: options.deadline, signal: options.signal };
-      const found = await this.lookForStart(clusterId, look, error);
-      this.log('info', 'the PUT had started a migration: adopted it', { path, migration_id: found.id });
-      return { migration: found, adopted: true };
+    for (let attempt = 1; ; attempt++) {
+      const call = new Call('PUT', path, options.deadline, options.signal, attempt);
+      let started: Migration;
+      try {
+        started = parseMigration(await this.http.send(call, body), 'PUT', path);
+      } catch (error) {
+        if (!mayHaveTakenEffect(error)) throw error;
+        const found = await this.lookForStart(clusterId, look, error);
+        if (found) {
+          this.log('info', 'the PUT had started a migration: adopted it', { path, migration_id: found.id, attempt });
+          return { migration: found, adopted: true };
+        }
+        // The reads agree that nothing started. Only a PUT the API answered with a 5xx is sent again; one
+        // whose answer never came (lost, cancelled, unreadable) may have worked: it stays unknown.
+        if (error.code !== 'server_error')
+          throw startUnknown(path, error, `${CONFIRMING_READS} reads of GET ${path} showed no new migration`);
+        if (call.resendInMs === undefined) throw error;
+        await setTimeout(call.resendInMs, undefined, { signal: options.signal }).catch(() => {
+          throw this.http.canceled(call);
+        });
+        continue;
+      }
+      await this.lookAfterStart(clusterId, started, look.baselineId, options);
+      return { migration: started, adopted: false };
     }
-    await this.lookAfterStart(clusterId, started, baseline?.id ?? null, options);
-    return { migration: started, adopted: false };
   }
 
   /**
-   * The migration an uncertain PUT started. A new migration seen once is proof (no stale read
-   * shows a migration that does not exist yet); the baseline, or none, is believed only after
-   * CONFIRMING_READS reads, and then the outcome is unknown (`start_unknown`): the PUT is never
-   * sent again. Asks until the deadline (briefly after a cancel, whose signal is spent).
+   * The migration an uncertain PUT started, or undefined once CONFIRMING_READS reads agree that the
+   * cluster still shows the baseline (or none). A new migration seen once is proof: no stale read
+   * shows a migration that does not exist yet; one read of the baseline proves nothing. Asks
+   * until the deadline (briefly after a cancel, whose signal is spent); when the API cannot be
+   * asked, the outcome is unknown (`start_unknown`).
    */
-  private async lookForStart(clusterId: string, look: LookOptions, cause: ApiError): Promise<Migration> {
+  private async lookForStart(clusterId: string, look: LookOptions, cause: ApiError): Promise<Migration | undefined> {
     const { baselineId, deadline, signal } = look;
     const cancelled = signal?.aborted === true;
     const until = cancelled ? Math.min(deadline, Date.now() + LOOK_AFTER_CANCEL_MS) : deadline;
     const bound = AbortSignal.timeout(Math.max(1, until - Date.now()));
     const lookSignal = cancelled || !signal ? bound : AbortSignal.any([signal, bound]);
     const path = migrationPath(clusterId);
-    const unknown = (asking: string) => {
-      const doMessage = `could not tell whether the migration started (${cause.message}); ${asking}`;
-      return new ApiError({ code: 'start_unknown', method: 'PUT', path, doMessage });
-    };
     let unchanged = 0;
     for (let poll = 1; ; poll++) {
       // undefined: this read failed in a way that may pass, and tells nothing.
@@ -188,12 +199,11 @@ export class DoClient {
         (latest) => ({ latest }),
         (error: unknown) => {
           if (isTransient(error) && !lookSignal.aborted) return undefined;
-          throw unknown(`asking GET ${path} failed too: ${(error as Error).message}`);
+          throw startUnknown(path, cause, `asking GET ${path} failed too: ${(error as Error).message}`);
         },
       );
       if (read?.latest && read.latest.id !== baselineId) return read.latest;
-      if (read && ++unchanged >= CONFIRMING_READS)
-        throw unknown(`${unchanged} reads of GET ${path} still showed no new migration`);
+      if (read && ++unchanged >= CONFIRMING_READS) return undefined;
       const pauseMs = Math.min(this.policy.waitMaxMs, this.policy.waitMinMs * poll);
       await setTimeout(pauseMs, undefined, { signal: lookSignal }).catch(() => undefined);
     }
@@ -256,6 +266,12 @@ interface LookOptions {
   baselineId: string | null;
   deadline: number;
   signal?: AbortSignal;
+}
+
+/** A PUT whose outcome could not be confirmed: `why` says what the looks after it found. */
+function startUnknown(path: string, cause: ApiError, why: string): ApiError {
+  const doMessage = `could not tell whether the migration started (${cause.message}); ${why}`;
+  return new ApiError({ code: 'start_unknown', method: 'PUT', path, doMessage });
 }
 
 /** The call's result, or `fallback` when the API answers 404. */

@@ -87,19 +87,24 @@ test('another machine starts a migration right after our PUT: the look after it 
   t.deepEqual(await writes(sim), { PUT: 1, DELETE: 0 });
 });
 
-test('a PUT whose answer is lost, then one stale GET that still shows the canceled migration: 1 PUT, and the migration it started is adopted', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 500 });
-  const proxy = await apiProxy(t, sim);
-  const previous = await canceledBefore(sim);
-  await injectFaults(sim, [{ kind: 'status', status: 500, after: true, match: { method: 'PUT' } }]);
-  proxy.serveStale({ after: 'PUT', count: 1 });
-  const ws = await folder(t, proxy);
-  const apply = await ws.run(['apply', '-auto-approve']);
-  t.is(apply.code, 0, apply.output);
-  t.deepEqual(await writes(sim), { PUT: 1, DELETE: 0 });
-  const started = (await migrations(sim)).find((m) => m.id !== previous.id)!;
-  t.is(resourceInstance(ws.state())!.attributes.id, started.id);
-});
+for (const [lost, fault] of [
+  ['lost (reset)', { kind: 'reset' }],
+  ['a 500', { kind: 'status', status: 500 }],
+] as const) {
+  test(`a PUT whose answer is ${lost} after it was applied, then one stale GET that still shows the canceled migration: 1 PUT, and the migration it started is adopted`, async (t) => {
+    const sim = await simulator(t, { syncDelayMs: 500 });
+    const proxy = await apiProxy(t, sim);
+    const previous = await canceledBefore(sim);
+    await injectFaults(sim, [{ ...fault, after: true, match: { method: 'PUT' } }]);
+    proxy.serveStale({ after: 'PUT', count: 1 });
+    const ws = await folder(t, proxy);
+    const apply = await ws.run(['apply', '-auto-approve']);
+    t.is(apply.code, 0, apply.output);
+    t.deepEqual(await writes(sim), { PUT: 1, DELETE: 0 });
+    const started = (await migrations(sim)).find((m) => m.id !== previous.id)!;
+    t.is(resourceInstance(ws.state())!.attributes.id, started.id);
+  });
+}
 
 test('stale GETs after the start that show the older, canceled migration supersede nothing: the apply succeeds, 1 PUT, 0 DELETE', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 500 });
