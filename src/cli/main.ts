@@ -1,4 +1,5 @@
 import { ApiError, StartRefusedError } from '../api/errors';
+import { StartLockError } from '../api/start-lock';
 import { WaitError } from '../api/wait';
 import { MirrorError } from '../release/provider-package';
 import { VERSION } from '../version';
@@ -63,6 +64,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       error instanceof ApiError ||
       error instanceof WaitError ||
       error instanceof StartRefusedError ||
+      error instanceof StartLockError ||
       error instanceof MirrorError
     ) {
       io.stderr.write(`dodb: ${error.message}\n`);

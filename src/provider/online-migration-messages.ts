@@ -1,4 +1,5 @@
 import { ApiError, StartRefusedError } from '../api/errors';
+import { StartLockError } from '../api/start-lock';
 import { WaitError } from '../api/wait';
 import { type Diagnostic, error, warning } from '../tfplugin/framework/diagnostics';
 import { quoted } from '../tfplugin/framework/validate';
@@ -18,6 +19,24 @@ export const clusterGone = (clusterId: string, id: string | null) =>
   warning(
     'Database cluster not found',
     `Cluster ${clusterId} no longer exists, so online migration ${id} was removed from the state.`,
+  );
+
+export const notFoundHere = (clusterId: string, id: string | null) =>
+  warning(
+    'Database cluster not found with this endpoint or token',
+    `The API answers that cluster ${clusterId} does not exist, but migration ${id} was started or imported with ` +
+      'another api_endpoint or token (or before dodb recorded which), which may simply not see the cluster, ' +
+      "such as a staging origin or another team's token. The migration stays in the state and nothing is started " +
+      'or stopped. Switch back to the endpoint and token that started it; if the cluster is really gone, remove it ' +
+      'with `terraform state rm`.',
+  );
+
+export const notStopped = (clusterId: string, id: string) =>
+  warning(
+    'Online migration not stopped',
+    `Cluster ${clusterId} does not show migration ${id} running or syncing now (it ended, was cut over, or another ` +
+      'migration replaced it), so nothing was stopped; it was removed from the state. A migration that was cut ' +
+      'over stays a cutover: a new start on the cluster needs `allow_overwrite_after_cutover = true`.',
   );
 
 export const superseded = (clusterId: string, id: string | null, latest: { id: string; status: string }) =>
@@ -98,11 +117,21 @@ export function startFailed(thrown: unknown, clusterId: string): Diagnostic {
       `first (\`dodb migration stop --cluster ${clusterId}\`).`;
     return error('Cluster already has an online migration', detail, ['cluster_id']);
   }
+  if (thrown instanceof StartRefusedError && thrown.reason === 'raced') {
+    const detail =
+      `${capitalize(thrown.message)}. The migration this apply started was replaced by it, so none is kept in the ` +
+      `state and no later apply stops anything. To manage ${thrown.latest.id} with this resource, import it: ` +
+      `\`terraform import <address> ${clusterId}\` (or an \`import\` block).`;
+    return error('Another online migration started on the cluster at the same moment', detail, ['cluster_id']);
+  }
   if (thrown instanceof StartRefusedError) {
     const detail =
       `${capitalize(thrown.message)}. Nothing was started. If replicating the source over the cluster again is ` +
       'what you want, set `allow_overwrite_after_cutover = true`.';
     return error('Cluster was cut over', detail, ['cluster_id']);
+  }
+  if (thrown instanceof StartLockError) {
+    return error('Could not start the online migration', `${capitalize(thrown.message)}.`, ['cluster_id']);
   }
   if (thrown instanceof ApiError && thrown.code === 'start_unknown') {
     const detail =

@@ -15,6 +15,7 @@ import {
   adopted,
   durationOf,
   migrationSchema,
+  withOrigin,
   withoutResume,
 } from './online-migration-state';
 import { waitUntil } from './online-migration-wait';
@@ -44,7 +45,7 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     const { migration, adopted } = started;
     ctx.log.log('info', 'started online migration', { cluster_id: clusterId, migration_id: migration.id, adopted });
     const state = { ...planned, id: migration.id, status: migration.status, created_at: migration.created_at };
-    return waitUntil(client, state, migration.id, deadline, ctx);
+    return withOrigin(await waitUntil(client, state, migration.id, deadline, ctx), client.origin);
   },
 
   async read({ state, private: priv }, ctx) {
@@ -55,22 +56,22 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
       if (!latest) {
         const exists = await client.clusterExists(clusterId, { signal: ctx.signal });
         if (exists) return { state, diagnostics: [message.notShown(clusterId, id)] };
+        // Only the endpoint and token that started it may say so: another one may just not see the cluster.
+        if (priv?.origin !== client.origin) return { state, diagnostics: [message.notFoundHere(clusterId, id)] };
         return { state: null, diagnostics: [message.clusterGone(clusterId, id)] };
       }
       if (latest.id !== id) {
         return { state, private: withoutResume(priv), diagnostics: [message.superseded(clusterId, id, latest)] };
       }
       const refreshed = { ...state, status: latest.status, created_at: latest.created_at };
-      if (!isActive(latest.status)) {
-        return {
-          state: refreshed,
-          private: withoutResume(priv),
-          diagnostics: [message.ended(clusterId, id, latest.status)],
-        };
-      }
       const target = state.wait_for ?? DEFAULT_WAIT;
-      const waitOver = target === 'none' || hasReached(latest.status, target);
-      return { state: refreshed, private: waitOver ? withoutResume(priv) : undefined };
+      const waitOver = !isActive(latest.status) || target === 'none' || hasReached(latest.status, target);
+      // The API that shows this migration is the one that follows it (this also stamps a state written before origins).
+      const seen = { ...(waitOver ? (withoutResume(priv) ?? priv) : priv), origin: client.origin };
+      if (!isActive(latest.status)) {
+        return { state: refreshed, private: seen, diagnostics: [message.ended(clusterId, id, latest.status)] };
+      }
+      return { state: refreshed, private: seen };
     } catch (thrown) {
       return { state, diagnostics: [apiDiagnostic('Could not read the online migration', thrown)] };
     }
@@ -80,11 +81,14 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
   // failed or interrupted one (`resumeWait`) makes an update wait again.
   async update({ prior, planned, private: priv }, ctx) {
     const state = { ...planned, status: prior.status };
-    if (!priv?.resumeWait || !prior.id) return { state, private: null };
+    if (!priv?.resumeWait || !prior.id) return withOrigin({ state, private: null }, priv?.origin);
     ctx.log.log('info', 'waiting again for the online migration', { migration_id: prior.id });
-    return waitUntil(clientOf(ctx), state, prior.id, Date.now() + durationOf(planned, 'create'), ctx);
+    const deadline = Date.now() + durationOf(planned, 'create');
+    return withOrigin(await waitUntil(clientOf(ctx), state, prior.id, deadline, ctx), priv.origin);
   },
 
+  // The client stops only what the cluster shows running now: a state that says "syncing" may be
+  // stale (-refresh=false), and a migration cut over since must not be stopped, nor count as stopped here.
   async delete({ prior }, ctx) {
     if (!prior.id || (prior.status !== null && !isActive(prior.status))) {
       ctx.log.log('info', 'online migration already ended: nothing to stop', {
@@ -96,11 +100,11 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     const client = clientOf(ctx);
     const timeoutMs = durationOf(prior, 'delete');
     try {
-      await client.stopMigration(prior.cluster_id, prior.id, {
+      const stopped = await client.stopMigration(prior.cluster_id, prior.id, {
         signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]),
         deadline: Date.now() + timeoutMs,
       });
-      return [];
+      return stopped ? [] : [message.notStopped(prior.cluster_id, prior.id)];
     } catch (thrown) {
       return [apiDiagnostic('Could not stop the online migration', thrown)];
     }
@@ -111,7 +115,7 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     const client = clientOf(ctx);
     try {
       const migration = await client.getMigration(id, { signal: ctx.signal });
-      return { state: adopted(id, migration, null), private: { adopt: true } };
+      return { state: adopted(id, migration, null), private: { adopt: true, origin: client.origin } };
     } catch (thrown) {
       if (thrown instanceof ApiError && thrown.code === 'not_found') {
         return { state: null, diagnostics: [message.nothingToImport(id)] };

@@ -16,6 +16,11 @@ export type MigrationResult = ApplyResult<OnlineMigrationState, MigrationPrivate
 export interface MigrationPrivate {
   adopt?: true;
   resumeWait?: true;
+  /**
+   * The endpoint and token that started or imported the migration, as DoClient.origin (a hash,
+   * never the token): only they may say that its cluster is gone.
+   */
+  origin?: string;
 }
 
 export const migrationSchema = resourceSchema('dodb_online_migration');
@@ -52,6 +57,12 @@ export function adopted(
     allow_overwrite_after_cutover: null,
     timeouts: null,
   };
+}
+
+/** `result` with the origin kept beside whatever private state it sets. */
+export function withOrigin(result: MigrationResult, origin: string | undefined): MigrationResult {
+  if (!origin) return result;
+  return { ...result, private: { ...result.private, origin } };
 }
 
 /** The private state without `resumeWait`, or undefined (keep it as it is) when it has none. */

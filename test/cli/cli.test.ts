@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import planRules from '../../generated/plan-rules.json';
 import { CLUSTER, SOURCE, admin, requests, simulator } from '../helpers/simulator';
 import { ROOT } from '../helpers/project';
+import { until } from '../helpers/until';
 
 interface Run {
   code: number | null;
@@ -85,10 +86,18 @@ test('start with --source-uri and --password-stdin, then status, watch and stop'
 });
 
 test('watch prints a plain line per status change when not on a terminal', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 2000 });
+  const sim = await simulator(t, { syncDelayMs: 600_000 });
   const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
   t.is((await dodb(['migration', 'start', '--cluster', CLUSTER, '--host', 'db', '--port', '5432'], env)).code, 0);
-  const watch = await dodb(['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing'], env);
+  const afterStart = (await requests(sim)).length;
+  const watching = dodb(['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing'], env);
+  // The migration catches up once the watch has seen it running (its lookup of the ID, then its first poll): no race
+  // with how long the processes take to start.
+  await until('the first poll of the watch', async () =>
+    (await requests(sim)).length >= afterStart + 2 ? true : undefined,
+  );
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
+  const watch = await watching;
   t.is(watch.code, 0);
   t.regex(watch.stderr, /^\d+\.\ds [0-9a-f-]+ running\n\d+\.\ds [0-9a-f-]+ syncing\n$/);
   t.false(watch.stderr.includes('\r'));
@@ -209,8 +218,9 @@ test('stop with a migration ID the cluster does not have says nothing was stoppe
   const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
   const run = await dodb(['migration', 'stop', '--cluster', CLUSTER, '--migration', 'not-an-id'], env);
   t.is(run.code, 1);
-  t.regex(run.stderr, /no migration not-an-id on cluster .*nothing was stopped/);
+  t.regex(run.stderr, /cluster \S+ does not show migration not-an-id running or syncing: nothing was stopped/);
   t.is(run.stdout, '');
+  t.is((await requests(sim)).filter((r) => r.method === 'DELETE').length, 0, 'looked, and stopped nothing');
 });
 
 const misplaced: Array<[string, string[]]> = [

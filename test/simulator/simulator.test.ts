@@ -103,7 +103,7 @@ test('the admin API forces a status, starts a migration out of band and keeps a 
   const log = await admin<Array<{ method: string }>>(sim, 'GET', 'requests');
   t.deepEqual(
     log.map((r) => r.method),
-    ['GET', 'PUT', 'GET', 'GET'],
+    ['GET', 'PUT', 'GET', 'GET', 'GET'],
   );
   const cluster = await admin<{ id: string }>(sim, 'POST', 'clusters', { engine: 'valkey' });
   const database = await fetch(`${sim.url}/v2/databases/${cluster.id}`, {

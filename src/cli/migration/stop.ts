@@ -12,7 +12,9 @@ export const stopCommand: Command = {
     const client = clientFrom(flags, io.env, usage);
     const id = flags.migration ?? (await client.getMigration(cluster)).id;
     if (!(await client.stopMigration(cluster, id))) {
-      io.stderr.write(`dodb: no migration ${id} on cluster ${cluster} (the API answered 404): nothing was stopped\n`);
+      io.stderr.write(
+        `dodb: cluster ${cluster} does not show migration ${id} running or syncing: nothing was stopped\n`,
+      );
       return 1;
     }
     return report(
