@@ -3,11 +3,12 @@ import { setTimeout } from 'node:timers/promises';
 import type { Response } from 'got';
 import type { Migration, StartMigrationRequest } from '../../generated/types';
 import { DEFAULT_ENDPOINT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY } from './defaults';
-import { ApiError, type ApiErrorCode, StartRefusedError, isTransient, mayHaveTakenEffect } from './errors';
+import { ApiError, type ApiErrorCode, isTransient, mayHaveTakenEffect } from './errors';
 import { Call, type LogFn, type Method, Transport } from './http';
 import { type RateLimiter, sharedLimiter } from './limiter';
 import type { RetryPolicy } from './retry';
-import { isActive, isMigrationStatus } from './status';
+import { startRefusal } from './start-rules';
+import { isMigrationStatus } from './status';
 
 export type { LogFn } from './http';
 
@@ -95,10 +96,16 @@ export class DoClient {
     return unlessNotFound(this.getMigration(clusterId, options), undefined);
   }
 
-  /** Whether the database cluster exists (`GET /v2/databases/{id}`). */
+  /** The database cluster (`GET /v2/databases/{id}`): what a start depends on, its engine. */
+  async getCluster(clusterId: string, options: CallOptions = {}): Promise<Cluster> {
+    const path = `/v2/databases/${encodeURIComponent(clusterId)}`;
+    return parseCluster(await this.send('GET', path, options), path);
+  }
+
+  /** Whether the database cluster exists. */
   clusterExists(clusterId: string, options: CallOptions = {}): Promise<boolean> {
     return unlessNotFound(
-      this.send('GET', `/v2/databases/${encodeURIComponent(clusterId)}`, options).then(() => true),
+      this.getCluster(clusterId, options).then(() => true),
       false,
     );
   }
@@ -133,11 +140,8 @@ export class DoClient {
     options: StartOptions,
   ): Promise<StartResult> {
     const baseline = await this.findMigration(clusterId, options);
-    if (baseline && !stoppedHere.has(baseline.id)) {
-      if (isActive(baseline.status)) throw new StartRefusedError('active', clusterId, baseline);
-      if (baseline.status === 'done' && !options.afterCutover)
-        throw new StartRefusedError('cutover', clusterId, baseline);
-    }
+    const refusal = startRefusal(clusterId, baseline, { ...options, stopping: (id) => stoppedHere.has(id) });
+    if (refusal) throw refusal;
     const deadline = options.deadline ?? Date.now() + this.policy.callBoundMs;
     const look = { baselineId: baseline?.id ?? null, deadline, signal: options.signal };
     const path = migrationPath(clusterId);
@@ -231,6 +235,22 @@ async function unlessNotFound<T>(call: Promise<T>, fallback: T): Promise<T> {
 
 function migrationPath(clusterId: string): string {
   return `/v2/databases/${encodeURIComponent(clusterId)}/online-migration`;
+}
+
+/** A database cluster as the client uses it: the API's `database` object has many more fields. */
+export interface Cluster {
+  id: string;
+  name: string;
+  /** A slug such as `pg` or `mongodb` (see start-rules.ts). */
+  engine: string;
+}
+
+function parseCluster(response: Response<unknown>, path: string): Cluster {
+  const database = (response.body as { database?: Partial<Cluster> } | null)?.database;
+  const { id, name, engine } = database ?? {};
+  if (typeof id === 'string' && typeof name === 'string' && typeof engine === 'string') return { id, name, engine };
+  const doMessage = 'expected {"database": {"id", "name", "engine", ...}}';
+  throw new ApiError({ code: 'invalid_response', method: 'GET', path, status: response.statusCode, doMessage });
 }
 
 function parseMigration(response: Response<unknown>, method: Method, path: string): Migration {

@@ -7,7 +7,7 @@ import { apiDiagnostic } from './api-diagnostics';
 import { type ProviderData, clientOf } from './config';
 import * as message from './online-migration-messages';
 import { moveFromOfficialProvider } from './online-migration-move';
-import { planMigration } from './online-migration-plan';
+import { noteInState, planMigration } from './online-migration-plan';
 import {
   DEFAULT_WAIT,
   type MigrationPrivate,
@@ -50,6 +50,7 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
   async read({ state, private: priv }, ctx) {
     const client = clientOf(ctx);
     const { cluster_id: clusterId, id } = state;
+    noteInState(id);
     try {
       const latest = await client.findMigration(clusterId, { signal: ctx.signal });
       if (!latest) {

@@ -59,9 +59,15 @@ export async function planResourceChange(server: ProviderServer, request: Messag
   const problems = server.validate(type, config);
   if (hasErrors(problems)) return withDiagnostics(problems);
   const declared = planObject(block, type.rules, prior, config);
-  const plan: PlanResponse<Record<string, unknown>, object> = type.modifyPlan
-    ? type.modifyPlan({ prior, config, ...declared, private: decodePrivate(request.prior_private) })
-    : declared;
+  let plan: PlanResponse<Record<string, unknown>, object> = declared;
+  try {
+    if (type.modifyPlan) {
+      const asked = { prior, config, ...declared, private: decodePrivate(request.prior_private) };
+      plan = await type.modifyPlan(asked, server.context());
+    }
+  } catch (thrown) {
+    return withDiagnostics([...problems, server.failure(thrown)]);
+  }
   const replace = prior !== null && plan.requiresReplace.length > 0;
   return withDiagnostics([...problems, ...(plan.diagnostics ?? [])], {
     planned_state: encode(replace ? replacementPlan(block, type.rules, config) : plan.planned, block),
