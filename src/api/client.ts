@@ -58,6 +58,9 @@ const LOOK_AFTER_CANCEL_MS = 10_000;
 const stoppedHere = new Set<string>();
 const startsInFlight = new Map<string, Promise<unknown>>();
 
+/** Whether this process stopped the migration: a plan made after the stop (the apply's) counts it as neither running nor a cutover. */
+export const stoppedByThisProcess = (migrationId: string) => stoppedHere.has(migrationId);
+
 /**
  * The three online-migration operations. Retries 429, 5xx and network errors with backoff, paces
  * itself on the rate-limit headers (both through got, see http.ts), and never repeats a PUT blindly.

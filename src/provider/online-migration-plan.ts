@@ -1,3 +1,4 @@
+import { stoppedByThisProcess } from '../api/client';
 import { ApiError } from '../api/errors';
 import { canMigrate, startRefusal } from '../api/start-rules';
 import { hasReached, isActive } from '../api/status';
@@ -98,8 +99,10 @@ async function startChecks(planned: Planned<OnlineMigrationState>, ctx: Context<
     const cluster = await client.getCluster(clusterId, options);
     if (!canMigrate(cluster.engine)) return [message.cannotMigrate(cluster)];
     const latest = await client.findMigration(clusterId, options);
-    // The migration a replacement stops first (see inState); a done one it does not stop.
-    const replaced = latest !== undefined && isActive(latest.status) && inState.has(latest.id);
+    // The migration a replacement stops before its start: still running or syncing in the state at plan (see
+    // inState; a done one is not stopped), or already stopped when the apply plans the start again after the stop.
+    const replaced =
+      latest !== undefined && (stoppedByThisProcess(latest.id) || (isActive(latest.status) && inState.has(latest.id)));
     if (replaced) return latest.status === 'syncing' ? [message.cutoverByReplacement(clusterId, latest.id)] : [];
     const afterCutover = known(planned.allow_overwrite_after_cutover);
     if (latest?.status === 'done' && afterCutover === undefined) {
