@@ -21,10 +21,10 @@ const UNOBSERVED = new Set<PathStep>(['source', 'disable_ssl', 'ignore_dbs']);
 export const PLAN_CHECK_MS = 5000;
 
 /**
- * The migrations this provider process has seen in the state, at refresh or as a plan's prior.
- * A replacement is planned in two halves, and the start half (no prior) sees the cluster still
- * running the migration that the apply stops first: that one is no refusal. For a tainted object
- * Terraform plans only the start half, so the refresh is what tells.
+ * The migrations in the state this provider process serves (Terraform hands it each object before
+ * planning). A replacement is planned in two halves, and the start half (no prior) sees the cluster
+ * still running the migration that the apply stops first: that one is no refusal. For a tainted
+ * object Terraform plans only the start half, so this is all that tells.
  */
 const inState = new Set<string>();
 
@@ -50,7 +50,6 @@ export async function planMigration(
 ): Promise<MigrationPlan> {
   const { prior, planned, requiresReplace, private: priv } = request;
   if (!prior) return { planned, requiresReplace, diagnostics: await startChecks(planned, ctx) };
-  noteInState(prior.id);
   const priorVersion = prior.source[0]?.password_wo_version ?? null;
   const plannedVersion = known(known(planned.source)?.[0] ?? null)?.password_wo_version ?? null;
   const replace = requiresReplace.filter((path) => {

@@ -26,6 +26,7 @@ import { waitUntil } from './online-migration-wait';
 export const onlineMigrationResource = defineResource<OnlineMigrationState, ProviderData, MigrationPrivate>({
   ...migrationSchema,
   modifyPlan: planMigration,
+  loaded: (state) => noteInState(state.id),
 
   async create({ planned, config }, ctx) {
     const client = clientOf(ctx);
@@ -50,7 +51,6 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
   async read({ state, private: priv }, ctx) {
     const client = clientOf(ctx);
     const { cluster_id: clusterId, id } = state;
-    noteInState(id);
     try {
       const latest = await client.findMigration(clusterId, { signal: ctx.signal });
       if (!latest) {

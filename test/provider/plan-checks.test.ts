@@ -153,7 +153,7 @@ test('an API that does not answer: the plan goes on within its bound, with a war
   t.true(sockets.size > 0, 'the plan did try');
 });
 
-test('a replacement of a syncing migration says in the plan that it cuts it over; a tainted one too, without a refusal', async (t) => {
+test('a replacement of a syncing migration says in the plan that it cuts it over; a tainted one too, refreshed or not, without a refusal', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 0 });
   const ws = workspace(t, sim);
   ws.write({ 'main.tf': migrationConfig() });
@@ -173,5 +173,8 @@ test('a replacement of a syncing migration says in the plan that it cuts it over
   t.is(tainted.code, 0, tainted.output);
   t.regex(tainted.stdout, /is tainted, so must be replaced/);
   t.regex(tainted.output, /Warning: This replacement cuts the migration over/);
+  const unrefreshed = await ws.run(['plan', '-refresh=false']);
+  t.is(unrefreshed.code, 0, `without a refresh too: ${unrefreshed.output}`);
+  t.regex(unrefreshed.output, /Warning: This replacement cuts the migration over/);
   t.false((await requests(sim)).filter((r) => r.method !== 'GET').length > 1, 'plans sent nothing but reads');
 });

@@ -16,7 +16,8 @@ export async function validateResourceConfig(server: ProviderServer, request: Me
 
 /** State written by this schema version or an older one reads as it is: the schema has only grown. */
 export async function upgradeResourceState(server: ProviderServer, request: Message): Promise<Message> {
-  const { block, version } = server.resource(request.type_name).schema;
+  const type = server.resource(request.type_name);
+  const { block, version } = type.schema;
   const stored = Number(request.version ?? 0);
   if (stored > version) {
     const detail =
@@ -24,7 +25,9 @@ export async function upgradeResourceState(server: ProviderServer, request: Mess
       `this one knows ${version}. Use that provider version or newer.`;
     return withDiagnostics([error('State from a newer provider', detail)]);
   }
-  return withDiagnostics([], { upgraded_state: encode(fromJsonState(request.raw_state?.json, block), block) });
+  const state = fromJsonState(request.raw_state?.json, block);
+  if (state) type.loaded?.(state);
+  return withDiagnostics([], { upgraded_state: encode(state, block) });
 }
 
 /** A failed read keeps the state Terraform sent: only the resource decides that an object is gone. */
