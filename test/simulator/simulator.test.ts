@@ -133,7 +133,10 @@ test('clusters of any engine the API documents: set through the admin API, shown
   t.is((await api('PUT', `/v2/databases/${CLUSTER}/online-migration`, { source: SOURCE })).status, 200);
   const bad = await fetch(`${sim.url}/_sim/clusters`, { method: 'POST', body: JSON.stringify({ engine: 'postgres' }) });
   t.is(bad.status, 400);
-  t.regex(((await bad.json()) as { message: string }).message, /engine must be one of mysql, pg, redis, valkey, mongodb, .*; got "postgres"/);
+  t.regex(
+    ((await bad.json()) as { message: string }).message,
+    /engine must be one of mysql, pg, redis, valkey, mongodb, .*; got "postgres"/,
+  );
   const missing = await fetch(`${sim.url}/_sim/clusters/c0ffee00-0000-4000-8000-000000000000`, {
     method: 'PATCH',
     body: JSON.stringify({ engine: 'pg' }),
