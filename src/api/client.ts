@@ -9,6 +9,7 @@ import { Call, type LogFn, type Method, Transport } from './http';
 import { type RateLimiter, sharedLimiter } from './limiter';
 import type { RetryPolicy } from './retry';
 import { holdLock, lockAddress } from './start-lock';
+import { startRefusal } from './start-rules';
 import { isActive, isMigrationStatus } from './status';
 import { mayHaveSuperseded } from './wait';
 
@@ -58,6 +59,9 @@ const CONFIRMING_READS = 3;
 /** Per process: the migrations this process stopped (a replacement stops, then starts: the stop is no cutover by someone else). */
 const stoppedHere = new Set<string>();
 
+/** Whether this process stopped the migration: a plan made after the stop (the apply's) counts it as neither running nor a cutover. */
+export const stoppedByThisProcess = (migrationId: string) => stoppedHere.has(migrationId);
+
 /**
  * The three online-migration operations. Retries 429, 5xx and network errors with backoff, paces
  * itself on the rate-limit headers (both through got, see http.ts), and never repeats a PUT blindly.
@@ -100,10 +104,16 @@ export class DoClient {
     return unlessNotFound(this.getMigration(clusterId, options), undefined);
   }
 
-  /** Whether the database cluster exists (`GET /v2/databases/{id}`). */
+  /** The database cluster (`GET /v2/databases/{id}`): what a start depends on, its engine. */
+  async getCluster(clusterId: string, options: CallOptions = {}): Promise<Cluster> {
+    const path = `/v2/databases/${encodeURIComponent(clusterId)}`;
+    return parseCluster(await this.send('GET', path, options), path);
+  }
+
+  /** Whether the database cluster exists. */
   clusterExists(clusterId: string, options: CallOptions = {}): Promise<boolean> {
     return unlessNotFound(
-      this.send('GET', `/v2/databases/${encodeURIComponent(clusterId)}`, options).then(() => true),
+      this.getCluster(clusterId, options).then(() => true),
       false,
     );
   }
@@ -144,11 +154,8 @@ export class DoClient {
     options: StartOptions & { deadline: number },
   ): Promise<StartResult> {
     const baseline = await this.findMigration(clusterId, options);
-    if (baseline && !stoppedHere.has(baseline.id)) {
-      if (isActive(baseline.status)) throw new StartRefusedError('active', clusterId, baseline);
-      if (baseline.status === 'done' && !options.afterCutover)
-        throw new StartRefusedError('cutover', clusterId, baseline);
-    }
+    const refusal = startRefusal(clusterId, baseline, { ...options, stopping: (id) => stoppedHere.has(id) });
+    if (refusal) throw refusal;
     const path = migrationPath(clusterId);
     const look = { baselineId: baseline?.id ?? null, deadline: options.deadline, signal: options.signal };
     // Not got's retry, which would send the PUT again at once: a PUT whose answer was lost may have started
@@ -288,6 +295,22 @@ async function unlessNotFound<T>(call: Promise<T>, fallback: T): Promise<T> {
 
 function migrationPath(clusterId: string): string {
   return `/v2/databases/${encodeURIComponent(clusterId)}/online-migration`;
+}
+
+/** A database cluster as the client uses it: the API's `database` object has many more fields. */
+export interface Cluster {
+  id: string;
+  name: string;
+  /** A slug such as `pg` or `mongodb` (see start-rules.ts). */
+  engine: string;
+}
+
+function parseCluster(response: Response<unknown>, path: string): Cluster {
+  const database = (response.body as { database?: Partial<Cluster> } | null)?.database;
+  const { id, name, engine } = database ?? {};
+  if (typeof id === 'string' && typeof name === 'string' && typeof engine === 'string') return { id, name, engine };
+  const doMessage = 'expected {"database": {"id", "name", "engine", ...}}';
+  throw new ApiError({ code: 'invalid_response', method: 'GET', path, status: response.statusCode, doMessage });
 }
 
 function parseMigration(response: Response<unknown>, method: Method, path: string): Migration {

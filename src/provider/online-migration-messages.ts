@@ -1,5 +1,6 @@
 import { ApiError, StartRefusedError } from '../api/errors';
 import { StartLockError } from '../api/start-lock';
+import { MIGRATABLE_ENGINES } from '../api/start-rules';
 import { WaitError } from '../api/wait';
 import { type Diagnostic, error, warning } from '../tfplugin/framework/diagnostics';
 import { quoted } from '../tfplugin/framework/validate';
@@ -54,6 +55,53 @@ export const ended = (clusterId: string, id: string | null, status: string) =>
     `Migration ${id} on cluster ${clusterId} is "${status}". dodb never restarts a migration by itself, since ` +
       'replicating the old source after a cutover would overwrite new data. To start a new one, run ' +
       '`terraform apply -replace=<address>`; to stop tracking it, `terraform state rm <address>`.',
+  );
+
+export const clusterNotFound = (clusterId: string) =>
+  error(
+    'Database cluster not found',
+    `Cluster ${clusterId} does not exist (GET /v2/databases/${clusterId} answered 404); check \`cluster_id\` ` +
+      "and the token's team: `doctl databases list` lists the clusters with their UUIDs.",
+    ['cluster_id'],
+  );
+
+export const cannotMigrate = (cluster: { id: string; name: string; engine: string }) =>
+  error(
+    'Cluster cannot take an online migration',
+    `Cluster ${cluster.id} ("${cluster.name}") runs the "${cluster.engine}" engine; DigitalOcean's online migration ` +
+      `is only available for ${MIGRATABLE_ENGINES} clusters, so the apply's PUT would be refused. Set ` +
+      '`cluster_id` to a cluster of one of those engines: `doctl databases list` shows each engine.',
+    ['cluster_id'],
+  );
+
+/** Why a plan could not check a start, and that the apply still will. */
+export const notCheckedAtPlan = (reason: string) =>
+  warning(
+    'Cluster not checked at plan',
+    `${reason}\n\nThe plan goes on without the checks; the apply still looks at the cluster before it starts ` +
+      'anything, and refuses there a cluster that does not exist, cannot be migrated, or already has a migration ' +
+      'running, syncing or done.',
+    ['cluster_id'],
+  );
+
+export const cutoverByReplacement = (clusterId: string, id: string | null) =>
+  warning(
+    'This replacement cuts the migration over',
+    `Migration ${id} on cluster ${clusterId} is "syncing". The apply stops it first, and stopping a syncing ` +
+      'migration is the cutover: DigitalOcean reports it "done" and the cluster runs on its own. Only then does ' +
+      'it start a new migration, which replicates the source over the cluster again. To keep the migration ' +
+      'running instead, undo the change that forces the replacement; to cut over on your own schedule, run ' +
+      `\`dodb migration stop --cluster ${clusterId}\` first.`,
+    ['cluster_id'],
+  );
+
+export const overwriteAfterCutover = (clusterId: string, latest: { id: string }) =>
+  warning(
+    'Starting over a cut-over cluster',
+    `The most recent migration on cluster ${clusterId}, ${latest.id}, is "done": the cluster was cut over. With ` +
+      '`allow_overwrite_after_cutover = true` the apply starts a new migration, which replicates the source over ' +
+      'the cluster and overwrites what was written to it since the cutover.',
+    ['cluster_id'],
   );
 
 export const invalidImportId = (id: string) =>

@@ -7,7 +7,7 @@ import { apiDiagnostic } from './api-diagnostics';
 import { type ProviderData, clientOf } from './config';
 import * as message from './online-migration-messages';
 import { moveFromOfficialProvider } from './online-migration-move';
-import { planMigration } from './online-migration-plan';
+import { noteInState, planMigration } from './online-migration-plan';
 import {
   DEFAULT_WAIT,
   type MigrationPrivate,
@@ -27,6 +27,7 @@ import { waitUntil } from './online-migration-wait';
 export const onlineMigrationResource = defineResource<OnlineMigrationState, ProviderData, MigrationPrivate>({
   ...migrationSchema,
   modifyPlan: planMigration,
+  loaded: (state) => noteInState(state.id),
 
   async create({ planned, config }, ctx) {
     const client = clientOf(ctx);

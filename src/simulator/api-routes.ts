@@ -1,4 +1,5 @@
 import type { MigrationStatus } from '../../generated/types';
+import { MIGRATABLE_ENGINES, canMigrate } from '../api/start-rules';
 import { isActive } from '../api/status';
 import { isUuid } from '../tfplugin/framework/formats';
 import { type Reply, apiError, notFound } from './http';
@@ -54,6 +55,11 @@ function getMigration({ state, cluster }: Request): Reply {
 }
 
 function startMigration({ state, cluster, body }: Request): Reply {
+  // Not documented: DigitalOcean documents which engines migrate, not how it refuses the others; a 422 is its answer to a request it will not carry out.
+  if (!canMigrate(cluster.engine)) {
+    const message = `online migration is not available for ${cluster.engine} clusters, only for ${MIGRATABLE_ENGINES} clusters`;
+    return apiError(422, 'unprocessable_entity', message);
+  }
   const request = parseStartRequest(body);
   if (Array.isArray(request)) return request;
   const { store, config } = state;

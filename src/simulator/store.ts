@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { Migration, MigrationStatus } from '../../generated/types';
-
-export type Engine = 'pg' | 'mysql' | 'redis' | 'valkey';
+import type { ClusterEngine, Migration, MigrationStatus } from '../../generated/types';
 
 export interface Cluster {
   id: string;
   name: string;
-  engine: Engine;
+  engine: ClusterEngine;
 }
 
 export interface StoredMigration extends Migration {
@@ -40,7 +38,8 @@ export class Store {
       for (const cluster of snapshot.clusters) this.clusters.set(cluster.id, cluster);
       this.migrations = snapshot.migrations;
     } else {
-      for (const cluster of SEED_CLUSTERS) this.clusters.set(cluster.id, cluster);
+      // Copies: a cluster changes in place (setEngine), and every simulator in a process starts from the same seed.
+      for (const cluster of SEED_CLUSTERS) this.clusters.set(cluster.id, { ...cluster });
       this.save();
     }
   }
@@ -53,9 +52,18 @@ export class Store {
     return [...this.clusters.values()];
   }
 
-  addCluster(engine: Engine = 'pg', id: string = randomUUID()): Cluster {
+  addCluster(engine: ClusterEngine = 'pg', id: string = randomUUID()): Cluster {
     const cluster = { id, name: `${engine}-${id.slice(0, 8)}`, engine };
     this.clusters.set(id, cluster);
+    this.save();
+    return cluster;
+  }
+
+  /** The cluster with another engine (its name and migrations stay), or undefined when there is no such cluster. */
+  setEngine(id: string, engine: ClusterEngine): Cluster | undefined {
+    const cluster = this.clusters.get(id);
+    if (!cluster) return undefined;
+    cluster.engine = engine;
     this.save();
     return cluster;
   }

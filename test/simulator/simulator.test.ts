@@ -112,6 +112,38 @@ test('the admin API forces a status, starts a migration out of band and keeps a 
   t.like(await database.json(), { database: { id: cluster.id, engine: 'valkey', status: 'online' } });
 });
 
+test('clusters of any engine the API documents: set through the admin API, shown by GET, and a PUT on one that cannot migrate is a 422', async (t) => {
+  const sim = await simulator(t);
+  const api = (method: string, path: string, body?: unknown) =>
+    fetch(`${sim.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${sim.token}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const changed = await admin<{ engine: string }>(sim, 'PATCH', `clusters/${CLUSTER}`, { engine: 'opensearch' });
+  t.is(changed.engine, 'opensearch');
+  t.like(await (await api('GET', `/v2/databases/${CLUSTER}`)).json(), {
+    database: { id: CLUSTER, name: 'pg-target', engine: 'opensearch' },
+  });
+  const put = await api('PUT', `/v2/databases/${CLUSTER}/online-migration`, { source: SOURCE });
+  t.is(put.status, 422);
+  t.like(await put.json(), { id: 'unprocessable_entity' });
+  t.deepEqual(await admin(sim, 'GET', 'migrations'), [], 'nothing was started');
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}`, { engine: 'mysql' });
+  t.is((await api('PUT', `/v2/databases/${CLUSTER}/online-migration`, { source: SOURCE })).status, 200);
+  const bad = await fetch(`${sim.url}/_sim/clusters`, { method: 'POST', body: JSON.stringify({ engine: 'postgres' }) });
+  t.is(bad.status, 400);
+  t.regex(
+    ((await bad.json()) as { message: string }).message,
+    /engine must be one of mysql, pg, redis, valkey, mongodb, .*; got "postgres"/,
+  );
+  const missing = await fetch(`${sim.url}/_sim/clusters/c0ffee00-0000-4000-8000-000000000000`, {
+    method: 'PATCH',
+    body: JSON.stringify({ engine: 'pg' }),
+  });
+  t.is(missing.status, 404);
+});
+
 test('routes: 404 for an unknown path or cluster (before the method), 405 for a method the path does not take, admin 404s', async (t) => {
   const sim = await simulator(t);
   const call = async (method: string, path: string) => {

@@ -16,7 +16,8 @@ export async function validateResourceConfig(server: ProviderServer, request: Me
 
 /** State written by this schema version or an older one reads as it is: the schema has only grown. */
 export async function upgradeResourceState(server: ProviderServer, request: Message): Promise<Message> {
-  const { block, version } = server.resource(request.type_name).schema;
+  const type = server.resource(request.type_name);
+  const { block, version } = type.schema;
   const stored = Number(request.version ?? 0);
   if (stored > version) {
     const detail =
@@ -25,7 +26,9 @@ export async function upgradeResourceState(server: ProviderServer, request: Mess
     return withDiagnostics([error('State from a newer provider', detail)]);
   }
   try {
-    return withDiagnostics([], { upgraded_state: encode(fromJsonState(request.raw_state?.json, block), block) });
+    const state = fromJsonState(request.raw_state?.json, block);
+    if (state) type.loaded?.(state);
+    return withDiagnostics([], { upgraded_state: encode(state, block) });
   } catch (thrown) {
     if (!(thrown instanceof UnreadableStateError)) throw thrown;
     const fix =
@@ -77,9 +80,15 @@ export async function planResourceChange(server: ProviderServer, request: Messag
   const problems = server.validate(type, config);
   if (hasErrors(problems)) return withDiagnostics(problems);
   const declared = planObject(block, type.rules, prior, config);
-  const plan: PlanResponse<Record<string, unknown>, object> = type.modifyPlan
-    ? type.modifyPlan({ prior, config, ...declared, private: decodePrivate(request.prior_private) })
-    : declared;
+  let plan: PlanResponse<Record<string, unknown>, object> = declared;
+  try {
+    if (type.modifyPlan) {
+      const asked = { prior, config, ...declared, private: decodePrivate(request.prior_private) };
+      plan = await type.modifyPlan(asked, server.context());
+    }
+  } catch (thrown) {
+    return withDiagnostics([...problems, server.failure(thrown)]);
+  }
   const replace = prior !== null && plan.requiresReplace.length > 0;
   return withDiagnostics([...problems, ...(plan.diagnostics ?? [])], {
     planned_state: encode(replace ? replacementPlan(block, type.rules, config) : plan.planned, block),
