@@ -67,16 +67,13 @@ export async function apiProxy(
       stale!.count--;
       return relay(res, frozen);
     }
-    let answer: Answer;
-    try {
-      answer = await forward(api.url, method, path, req.headers, Buffer.concat(chunks));
-    } catch {
-      return res.destroy();
-    }
-    if (method === 'GET' && !path.startsWith('/_sim/')) lastGet.set(path, answer);
+    // undefined: the API dropped the connection, which the proxy passes on.
+    const answer = await forward(api.url, method, path, req.headers, Buffer.concat(chunks)).catch(() => undefined);
+    if (answer && method === 'GET' && !path.startsWith('/_sim/')) lastGet.set(path, answer);
     const hook = hooks.findIndex((h) => h.method === method);
     if (hook >= 0) await hooks.splice(hook, 1)[0]!.action();
     if (stale && !stale.answer && method === stale.after) stale.answer = new Map(lastGet);
+    if (!answer) return res.destroy();
     relay(res, answer);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
