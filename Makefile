@@ -18,8 +18,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: node_modules/.package-lock.json
 
-# npm's prepare/prepack call `make package-contents INSTALLED=`: node_modules is in place already.
+# npm's prepare and prepack call `make package-contents INSTALLED=$(TSC)`: after an install (`npm ci`,
+# a git dependency) the tools are in place and nothing is installed again; in a fresh clone, where
+# `npm pack /path/to/dodb` runs prepack before anything is installed, the rule below installs them.
 INSTALLED ?= node_modules/.package-lock.json
+
+# The tools are run from node_modules/.bin, never through npx: in a fresh clone npx would fetch an
+# unrelated package named `tsc` from the registry (or refuse to) instead of failing clearly.
+BIN := node_modules/.bin
+TSC := $(BIN)/tsc
+$(TSC):
+	npm ci --no-audit --no-fund
 
 generate: install
 	$(TSX) src/codegen/main.ts
@@ -28,14 +37,14 @@ check-generated: install
 	$(TSX) src/codegen/main.ts --check
 
 typecheck: install
-	npx tsc --noEmit -p .
+	$(TSC) --noEmit -p .
 
 # The formatter's check (prettier, .prettierrc.json) and the TypeScript-aware linter (eslint.config.mjs).
 lint: install
 	npx prettier --check --log-level=warn .
 	npx eslint .
 
-BUNDLE := npx esbuild --bundle --minify --keep-names --platform=node --target=node20 --format=cjs --log-level=warning
+BUNDLE := $(BIN)/esbuild --bundle --minify --keep-names --platform=node --target=node20 --format=cjs --log-level=warning
 ESBUILD := $(BUNDLE) "--banner:js=\#!/usr/bin/env node"
 
 # The CLI and simulator as one file: the `dodb` bin.
@@ -46,7 +55,7 @@ dist/dodb.js: $(shell find src generated schema -type f) package.json package-lo
 # The CDKTF bindings as the package ships them: CommonJS .js with .d.ts, one folder per construct.
 dist/lib/index.js: $(shell find generated/cdktf -type f) tsconfig.json tsconfig.package.json package-lock.json | $(INSTALLED)
 	rm -rf dist/lib
-	npx tsc -p tsconfig.package.json
+	$(TSC) -p tsconfig.package.json
 
 VERSION := $(shell node -p "require('./package.json').version")
 PLATFORMS := linux_amd64 linux_arm64 darwin_amd64 darwin_arm64
