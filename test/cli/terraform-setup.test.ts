@@ -33,6 +33,25 @@ test('terraform init accepts the lock file dodb lock writes, adds nothing and wa
   t.is(readFileSync(join(ws.dir, '.terraform.lock.hcl'), 'utf8'), lock);
 });
 
+test('dodb lock writes the constraint of the configuration in --dir, in the form terraform init keeps as it is', async (t) => {
+  const ws = workspace(t, NO_API);
+  ws.write({ 'main.tf': CONFIG.replace(`version = "${VERSION}"`, 'version = "~> 0.1, < 1.0"') });
+  dodb('lock', '--dir', ws.dir);
+  const lock = readFileSync(join(ws.dir, '.terraform.lock.hcl'), 'utf8');
+  t.regex(lock, /constraints = "~> 0\.1, < 1\.0\.0"/, 'in the normalized form Terraform requires');
+  const init = await ws.run(['init']);
+  t.is(init.code, 0, init.output);
+  t.is(readFileSync(join(ws.dir, '.terraform.lock.hcl'), 'utf8'), lock);
+});
+
+test('dodb lock reads the constraint of a synthesized CDKTF stack (cdk.tf.json)', (t) => {
+  const dir = scratchDir(t, 'lock-json');
+  const stack = { terraform: { required_providers: { dodb: { source: 'dodb/dodb', version: '>= 0.1.0' } } } };
+  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(stack));
+  dodb('lock', '--dir', dir);
+  t.regex(readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8'), /constraints = ">= 0\.1\.0"/);
+});
+
 test('dodb lock keeps the other providers of an existing lock file and replaces its own entry', async (t) => {
   const ws = workspace(t, NO_API);
   ws.write({ 'main.tf': CONFIG });
