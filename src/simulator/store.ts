@@ -40,9 +40,15 @@ export class Store {
       for (const cluster of snapshot.clusters) this.clusters.set(cluster.id, cluster);
       this.migrations = snapshot.migrations;
     } else {
-      for (const cluster of SEED_CLUSTERS) this.clusters.set(cluster.id, cluster);
-      this.save();
+      this.reset();
     }
+  }
+
+  /** Back to the seeded clusters with no migrations, as a simulator with no state file starts. */
+  reset(): void {
+    this.clusters = new Map(SEED_CLUSTERS.map((cluster) => [cluster.id, cluster]));
+    this.migrations = [];
+    this.save();
   }
 
   cluster(id: string): Cluster | undefined {
