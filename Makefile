@@ -93,8 +93,9 @@ build: package-contents provider
 
 # What a registry or a network mirror serves: per-platform zips, SHA256SUMS, the registry manifest,
 # and the network-mirror layout (index.json, <version>.json with zh: hashes).
+# GPG_KEY_ID=<key> signs SHA256SUMS (SHA256SUMS.sig, and the public key as signing-key.asc).
 release: build
-	$(TSX) src/release/main.ts --out dist/release
+	$(TSX) src/release/main.ts --out dist/release $(if $(GPG_KEY_ID),--gpg-key $(GPG_KEY_ID))
 
 synth: install
 	rm -rf $(STACK_DIR)
