@@ -86,3 +86,40 @@ test('without node on the PATH terraform installs the provider but cannot start 
   t.is(validate.code, 1);
   t.regex(validate.output, /Failed to read any lines from plugin's stdout[\s\S]*not compiled for this architecture/);
 });
+
+/** A folder with a `node` that reports an older version than `engines` asks for (the real node underneath). */
+function oldNodeOnPath(t: Parameters<typeof scratchDir>[0]): string {
+  const bin = scratchDir(t, 'old-node');
+  writeFileSync(join(bin, 'pretend-18.js'), "Object.defineProperty(process.versions, 'node', { value: '18.20.8' });\n");
+  writeFileSync(
+    join(bin, 'node'),
+    `#!/bin/sh\nexec ${process.execPath} --require ${join(bin, 'pretend-18.js')} "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  return `${bin}:${process.env.PATH}`;
+}
+
+test('with a node older than engines first on the PATH, terraform shows why the provider cannot start', async (t) => {
+  const ws = workspace(t, NO_API);
+  ws.write({ 'main.tf': `${CONFIG}\nprovider "dodb" {}\n` });
+  dodb('lock', '--dir', ws.dir);
+  t.is((await ws.run(['init'])).code, 0);
+  const validate = await ws.run(['validate'], { PATH: oldNodeOnPath(t) });
+  t.is(validate.code, 1);
+  t.regex(
+    validate.output.replace(/\s+/g, ' '),
+    /Unrecognized remote plugin message: the dodb provider needs Node\.js 20\.19 or later, but the node on the PATH \(.*\) is 18\.20\.8/,
+  );
+});
+
+test('with a node older than engines first on the PATH, the CLI stops at once and says so', (t) => {
+  const run = spawnSync(join(ROOT, 'dist/dodb.js'), ['version'], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: oldNodeOnPath(t) },
+  });
+  t.is(run.status, 1);
+  t.is(run.stdout, '');
+  t.regex(run.stderr, /^dodb: the dodb CLI needs Node\.js 20\.19 or later, but the node on the PATH .* is 18\.20\.8/);
+});
