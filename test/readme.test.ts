@@ -11,7 +11,10 @@ import { CLUSTER, requests, simulator } from './helpers/simulator';
 import { platformPackages } from '../src/release/provider-package';
 import { PROVIDER_BLOCK, initialized, workspace } from './helpers/terraform';
 
-/** Every fenced block of the README, with the kind its `<!-- sample: KIND -->` marker gives. */
+/**
+ * Every fenced block of the README, with the kind its `<!-- sample: KIND -->` marker gives: all of them
+ * run here, in `make test` (what takes minutes more, a fresh clone and other Node versions, is in test/long/).
+ */
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const samples = [...README.matchAll(/(?:<!-- sample: ([a-z-]+) -->\n)?```[a-z]*\n([\s\S]*?)```/g)].map((m, index) => ({
   kind: m[1],
