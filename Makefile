@@ -30,11 +30,14 @@ TSC := $(BIN)/tsc
 $(TSC):
 	npm ci --no-audit --no-fund
 
+# CDK_LIBRARY=cdktn writes the bindings for CDK Terrain under dist/cdktn-src/ (generated/ is cdktf's
+# and stays as committed); the package ships both, compiled (dist/lib/, dist/cdktn/).
+CDK_LIBRARY ?= cdktf
 generate: install
-	$(TSX) src/codegen/main.ts
+	$(TSX) src/codegen/main.ts --cdk-library $(CDK_LIBRARY) $(if $(filter cdktn,$(CDK_LIBRARY)),--out dist/cdktn-src)
 
 check-generated: install
-	$(TSX) src/codegen/main.ts --check
+	$(TSX) src/codegen/main.ts --check --cdk-library cdktf
 
 typecheck: install
 	$(TSC) --noEmit -p .
@@ -56,6 +59,13 @@ dist/dodb.js: $(shell find src generated schema -type f) package.json package-lo
 dist/lib/index.js: $(shell find generated/cdktf -type f) tsconfig.json tsconfig.package.json package-lock.json | $(INSTALLED)
 	rm -rf dist/lib
 	$(TSC) -p tsconfig.package.json
+
+# The same bindings for CDK Terrain (`dodb/cdktn/...`): generated from the same schema with cdktn as
+# the CDK library, compiled the same way.
+dist/cdktn/index.js: $(shell find schema src/codegen -type f) tsconfig.json tsconfig.package.json tsconfig.cdktn.json package-lock.json | $(INSTALLED)
+	rm -rf dist/cdktn dist/cdktn-src
+	$(TSX) src/codegen/main.ts --cdk-library cdktn --out dist/cdktn-src >/dev/null
+	$(TSC) -p tsconfig.cdktn.json
 
 VERSION := $(shell node -p "require('./package.json').version")
 PLATFORMS := linux_amd64 linux_arm64 darwin_amd64 darwin_arm64
@@ -87,7 +97,7 @@ dist/terraformrc: dist/dodb.js $(MIRROR_BINS)
 provider: $(MIRROR_BINS) dist/terraformrc
 
 # What the npm package ships (npm runs it as `prepare` and `prepack`): the bindings, the CLI, the mirror.
-package-contents: dist/lib/index.js dist/dodb.js $(MIRROR_BINS)
+package-contents: dist/lib/index.js dist/cdktn/index.js dist/dodb.js $(MIRROR_BINS)
 
 build: package-contents provider
 

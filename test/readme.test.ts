@@ -6,32 +6,26 @@ import { VERSION } from './helpers/built-provider';
 import { ROOT, scratchDir, terraformEnv } from './helpers/project';
 import { httpsMirror } from './helpers/https-mirror';
 import { runSample } from './helpers/shell-sample';
+import { cdktnApp, checkout, ofKind, only, samples } from './helpers/readme';
 import { USER_TOOLS, installedCopies, outsideDir, userProject } from './helpers/package';
 import { CLUSTER, requests, simulator } from './helpers/simulator';
 import { platformPackages } from '../src/release/provider-package';
 import { PROVIDER_BLOCK, initialized, workspace } from './helpers/terraform';
 
-/**
- * Every fenced block of the README, with the kind its `<!-- sample: KIND -->` marker gives: all of them
- * run here, in `make test` (what takes minutes more, a fresh clone and other Node versions, is in test/long/).
- */
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const samples = [...README.matchAll(/(?:<!-- sample: ([a-z-]+) -->\n)?```[a-z]*\n([\s\S]*?)```/g)].map((m, index) => ({
-  kind: m[1],
-  code: m[2]!,
-  index,
-}));
-const ofKind = (kind: string) => samples.filter((s) => s.kind === kind);
-
+// Every README sample runs here, in `make test`, except install-cdktn and cdktn-get: cdktn-cli needs
+// Node 22.19+, installed from the npm registry in test/long/cdktn.test.ts (`make test-long`); the app
+// they deploy is checked here (the cdktn flavour of the TypeScript sample).
 test('every code sample in the README is marked with the kind of test that runs it', (t) => {
   t.true(samples.length >= 8);
   for (const sample of samples) t.truthy(sample.kind, `sample ${sample.index} has no marker:\n${sample.code}`);
   t.deepEqual([...new Set(samples.map((s) => s.kind))].sort(), [
     'cdktf-get',
     'cdktf-json',
+    'cdktn-get',
     'dodb',
     'hcl',
     'install-cdktf',
+    'install-cdktn',
     'install-hcl',
     'make',
     'netmirror',
@@ -78,6 +72,23 @@ for (const sample of ofKind('typescript')) {
   });
 }
 
+test('the TypeScript sample for CDK Terrain (cdktn, dodb/cdktn/...) synthesizes the same configuration as for cdktf', (t) => {
+  const dir = scratchDir(t, 'readme-app'); // one folder: the local backend's path is in the JSON
+  const synth = (code: string) => {
+    writeFileSync(join(dir, 'app.ts'), code);
+    execFileSync(process.execPath, ['--import=tsx', join(dir, 'app.ts')], { cwd: dir });
+    const { '//': _metadata, ...json } = JSON.parse(
+      readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8'),
+    );
+    return json;
+  };
+  t.true(
+    require.resolve('dodb/cdktn').endsWith('dist/cdktn/index.js'),
+    'the package itself, as a cdktn app imports it',
+  );
+  t.deepEqual(synth(cdktnApp()), synth(only('typescript')));
+});
+
 for (const sample of ofKind('dodb')) {
   test(`CLI sample ${sample.index} runs against the simulator`, async (t) => {
     const sim = await simulator(t, { syncDelayMs: 500 });
@@ -96,13 +107,6 @@ for (const sample of ofKind('dodb')) {
     t.false(output.includes('readme-password'));
   });
 }
-
-const only = (kind: string) => {
-  const [sample, ...more] = ofKind(kind);
-  if (!sample || more.length > 0) throw new Error(`the README needs exactly one ${kind} sample`);
-  return sample.code;
-};
-const checkout = (code: string) => code.replaceAll('/path/to/dodb', ROOT);
 
 test('install for plain HCL: the packed tarball, its CLI configuration and lock file, then terraform init with nothing missing', async (t) => {
   t.timeout(5 * 60_000);
