@@ -100,6 +100,8 @@ test.serial(
     );
     t.regex(run.output, /Destroy complete! Resources: 1 destroyed/);
     t.regex(run.output, /is done\./, 'stopping the syncing migration is the cutover');
+    t.false(run.output.includes('Incomplete lock file information'), 'the demo does what it tells users to do');
+    t.is(run.output.match(/^migration_status = /gm)?.length, 1, 'the outputs once, after the apply');
     t.deepEqual(processesIn(STACK_DIR), []);
   },
 );

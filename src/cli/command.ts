@@ -28,6 +28,8 @@ export interface Command {
   synopsis: string[];
   /** What the usage says after the synopses (where values come from, what it refuses): paragraphs, shared ones said once in the help. */
   notes?: string[];
+  /** What each flag does, for the command's own usage (`dodb <name> --help`), not the overall help. */
+  flags?: Array<[flag: string, what: string]>;
   /** `usage` is the command's own, for the UsageErrors it throws. */
   run(args: string[], io: Io, usage: string): number | Promise<number>;
 }
@@ -43,7 +45,13 @@ export function synopses(commands: Command[]): string {
 }
 
 export function usageOf(command: Command): string {
-  return [`usage:\n${synopses([command])}`, ...(command.notes ?? [])].join('\n\n');
+  const width = Math.max(0, ...(command.flags ?? []).map(([flag]) => flag.length));
+  const flags = (command.flags ?? []).map(([flag, what]) => `  ${flag.padEnd(width)}  ${what}`);
+  return [
+    `usage:\n${synopses([command])}`,
+    ...(flags.length ? [`flags:\n${flags.join('\n')}`] : []),
+    ...(command.notes ?? []),
+  ].join('\n\n');
 }
 
 /**

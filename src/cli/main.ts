@@ -2,6 +2,7 @@ import { ApiError, StartRefusedError } from '../api/errors';
 import { StartLockError } from '../api/start-lock';
 import { WaitError } from '../api/wait';
 import { MirrorError } from '../release/provider-package';
+import { nodeTooOld } from '../node-version';
 import { VERSION } from '../version';
 import { type Command, type Io, UsageError, parseFlags, print, synopses, usageOf } from './command';
 import { startCommand } from './migration/start';
@@ -75,6 +76,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 if (require.main === module) {
+  const tooOld = nodeTooOld('the dodb CLI');
+  if (tooOld) {
+    process.stderr.write(`dodb: ${tooOld}\n`);
+    process.exit(1);
+  }
   run(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

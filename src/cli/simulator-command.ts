@@ -31,6 +31,23 @@ export const simulatorCommand: Command = {
     `[--port N] [--token T] [--state FILE] [--sync-delay ${seconds(syncDelayMs)}] [--rate-limit ${rateLimit}]`,
     `[--rate-window ${seconds(rateWindowMs)}] [--burst-limit N] [--allow-concurrent] [--clock-skew=0s|-10m|10m]`,
   ],
+  flags: [
+    ['--port N', 'the port on 127.0.0.1 (0, the default: a free one, printed in the URL)'],
+    ['--token T', 'the bearer token it accepts (default: a new random one, printed)'],
+    ['--state FILE', 'keep clusters and migrations in FILE across restarts (default: in memory)'],
+    ['--sync-delay D', `how long a new migration stays running before it is syncing (${seconds(syncDelayMs)})`],
+    ['--rate-limit N', `requests per token per window, shown in the ratelimit headers (${rateLimit})`],
+    ['--rate-window D', `the rate-limit window, opened by the token's first request (${seconds(rateWindowMs)})`],
+    ['--burst-limit N', 'requests in any minute, answered 429 with no retry-after beyond it (default: none)'],
+    [
+      '--allow-concurrent',
+      'accept a start while the cluster has a running or syncing migration (DigitalOcean refuses)',
+    ],
+    ['--clock-skew D', "the server clock's offset from this machine's, negative for behind; created_at shows it (0s)"],
+  ],
+  notes: [
+    'simulator serves the online-migration API on 127.0.0.1 and prints its URL, token and seeded clusters; admin routes under /_sim/ reset it, add clusters and inject faults (docs/guides/testing-with-the-simulator.md). Ctrl-C or SIGTERM stops it.',
+  ],
   async run(args, io, usage) {
     const sim = await startSimulator(optionsFrom(parseFlags(usage, args, SIMULATOR_FLAGS), usage));
     const clusters = sim.store.listClusters().map((c) => `cluster ${c.id} ${c.engine} ${c.name}\n`);

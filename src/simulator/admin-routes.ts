@@ -14,14 +14,15 @@ type AdminHandler = (state: SimulatorState, input: Input, params: string[]) => u
 
 const OK = { ok: true };
 
-/** The test-only API under `/_sim/`: no token, no limits, never logged. */
-const ADMIN_ROUTES: Array<[method: string, path: RegExp, handler: AdminHandler]> = [
+/** The test-only API under `/_sim/`: no token, no limits, never logged (each one documented in docs/guides/testing-with-the-simulator.md). */
+export const ADMIN_ROUTES: Array<[method: string, path: RegExp, handler: AdminHandler]> = [
   ['GET', /^\/_sim\/requests$/, (state) => state.log.all()],
   ['DELETE', /^\/_sim\/requests$/, (state) => (state.log.clear(), OK)],
   ['POST', /^\/_sim\/faults$/, addFaults],
   ['DELETE', /^\/_sim\/faults$/, (state) => (state.faults.clear(), OK)],
   ['POST', /^\/_sim\/config$/, configure],
   ['POST', /^\/_sim\/outage$/, startOutage],
+  ['POST', /^\/_sim\/reset$/, reset],
   ['GET', /^\/_sim\/migrations$/, (state) => state.store.all()],
   ['GET', /^\/_sim\/clusters$/, (state) => state.store.listClusters()],
   ['POST', /^\/_sim\/clusters$/, (state, input) => state.store.addCluster(engineOf(input, 'pg'))],
@@ -68,6 +69,18 @@ function configure(state: SimulatorState, input: Input) {
   Object.assign(state.config, tunables(input));
   if ('burstLimit' in input) state.limits.burst.set((input.burstLimit as number | null) ?? undefined);
   return { ...state.config, token: undefined };
+}
+
+/**
+ * The simulator as it started: the seeded clusters and no migrations (a test loop's next run is not
+ * refused as a start after a cutover), no request log, faults or outage. Settings stay as they are.
+ */
+function reset(state: SimulatorState) {
+  state.store.reset();
+  state.log.clear();
+  state.faults.clear();
+  state.outageUntil = 0;
+  return { clusters: state.store.listClusters() };
 }
 
 /** Every API request is dropped for `ms` from now (0 ends an outage). */

@@ -38,10 +38,16 @@ export class Store {
       for (const cluster of snapshot.clusters) this.clusters.set(cluster.id, cluster);
       this.migrations = snapshot.migrations;
     } else {
-      // Copies: a cluster changes in place (setEngine), and every simulator in a process starts from the same seed.
-      for (const cluster of SEED_CLUSTERS) this.clusters.set(cluster.id, { ...cluster });
-      this.save();
+      this.reset();
     }
+  }
+
+  /** Back to the seeded clusters with no migrations, as a simulator with no state file starts. */
+  reset(): void {
+    // Copies: a cluster changes in place (setEngine), and every simulator in a process starts from the same seed.
+    this.clusters = new Map(SEED_CLUSTERS.map((cluster) => [cluster.id, { ...cluster }]));
+    this.migrations = [];
+    this.save();
   }
 
   cluster(id: string): Cluster | undefined {

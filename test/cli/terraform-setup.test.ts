@@ -33,6 +33,25 @@ test('terraform init accepts the lock file dodb lock writes, adds nothing and wa
   t.is(readFileSync(join(ws.dir, '.terraform.lock.hcl'), 'utf8'), lock);
 });
 
+test('dodb lock writes the constraint of the configuration in --dir, in the form terraform init keeps as it is', async (t) => {
+  const ws = workspace(t, NO_API);
+  ws.write({ 'main.tf': CONFIG.replace(`version = "${VERSION}"`, 'version = "~> 0.1, < 1.0"') });
+  dodb('lock', '--dir', ws.dir);
+  const lock = readFileSync(join(ws.dir, '.terraform.lock.hcl'), 'utf8');
+  t.regex(lock, /constraints = "~> 0\.1, < 1\.0\.0"/, 'in the normalized form Terraform requires');
+  const init = await ws.run(['init']);
+  t.is(init.code, 0, init.output);
+  t.is(readFileSync(join(ws.dir, '.terraform.lock.hcl'), 'utf8'), lock);
+});
+
+test('dodb lock reads the constraint of a synthesized CDKTF stack (cdk.tf.json)', (t) => {
+  const dir = scratchDir(t, 'lock-json');
+  const stack = { terraform: { required_providers: { dodb: { source: 'dodb/dodb', version: '>= 0.1.0' } } } };
+  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(stack));
+  dodb('lock', '--dir', dir);
+  t.regex(readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8'), /constraints = ">= 0\.1\.0"/);
+});
+
 test('dodb lock keeps the other providers of an existing lock file and replaces its own entry', async (t) => {
   const ws = workspace(t, NO_API);
   ws.write({ 'main.tf': CONFIG });
@@ -66,4 +85,41 @@ test('without node on the PATH terraform installs the provider but cannot start 
   const validate = await ws.run(['validate'], { PATH: bin });
   t.is(validate.code, 1);
   t.regex(validate.output, /Failed to read any lines from plugin's stdout[\s\S]*not compiled for this architecture/);
+});
+
+/** A folder with a `node` that reports an older version than `engines` asks for (the real node underneath). */
+function oldNodeOnPath(t: Parameters<typeof scratchDir>[0]): string {
+  const bin = scratchDir(t, 'old-node');
+  writeFileSync(join(bin, 'pretend-18.js'), "Object.defineProperty(process.versions, 'node', { value: '18.20.8' });\n");
+  writeFileSync(
+    join(bin, 'node'),
+    `#!/bin/sh\nexec ${process.execPath} --require ${join(bin, 'pretend-18.js')} "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  return `${bin}:${process.env.PATH}`;
+}
+
+test('with a node older than engines first on the PATH, terraform shows why the provider cannot start', async (t) => {
+  const ws = workspace(t, NO_API);
+  ws.write({ 'main.tf': `${CONFIG}\nprovider "dodb" {}\n` });
+  dodb('lock', '--dir', ws.dir);
+  t.is((await ws.run(['init'])).code, 0);
+  const validate = await ws.run(['validate'], { PATH: oldNodeOnPath(t) });
+  t.is(validate.code, 1);
+  t.regex(
+    validate.output.replace(/\s+/g, ' '),
+    /Unrecognized remote plugin message: the dodb provider needs Node\.js 20\.19 or later, but the node on the PATH \(.*\) is 18\.20\.8/,
+  );
+});
+
+test('with a node older than engines first on the PATH, the CLI stops at once and says so', (t) => {
+  const run = spawnSync(join(ROOT, 'dist/dodb.js'), ['version'], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: oldNodeOnPath(t) },
+  });
+  t.is(run.status, 1);
+  t.is(run.stdout, '');
+  t.regex(run.stderr, /^dodb: the dodb CLI needs Node\.js 20\.19 or later, but the node on the PATH .* is 18\.20\.8/);
 });

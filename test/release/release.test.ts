@@ -1,7 +1,7 @@
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MirrorError, platformPackages } from '../../src/release/provider-package';
 import { VERSION } from '../helpers/built-provider';
@@ -10,10 +10,21 @@ import { ROOT, scratchDir } from '../helpers/project';
 const PLATFORMS = ['darwin_amd64', 'darwin_arm64', 'linux_amd64', 'linux_arm64'];
 
 /** `make release`'s script into a scratch folder. */
-function release(t: Parameters<typeof scratchDir>[0]): string {
+function release(t: Parameters<typeof scratchDir>[0], args: string[] = [], env: NodeJS.ProcessEnv = {}): string {
   const out = scratchDir(t, 'release');
-  execFileSync(process.execPath, ['--import=tsx', join(ROOT, 'src/release/main.ts'), '--out', out], { cwd: ROOT });
+  execFileSync(process.execPath, ['--import=tsx', join(ROOT, 'src/release/main.ts'), '--out', out, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+  });
   return out;
+}
+
+/** A GnuPG home of its own (a throwaway keyring), its agent stopped after the test. */
+function gnupgHome(t: Parameters<typeof scratchDir>[0]): NodeJS.ProcessEnv {
+  const env = { ...process.env, GNUPGHOME: scratchDir(t, 'gpg') };
+  chmodSync(env.GNUPGHOME, 0o700);
+  t.teardown(() => void spawnSync('gpgconf', ['--kill', 'all'], { env }));
+  return env;
 }
 
 const lockHashes = (lock: string) => [...lock.matchAll(/"((?:h1|zh):[^"]+)"/g)].map((m) => m[1]!).sort();
@@ -57,6 +68,80 @@ test('the release holds a zip per platform, SHA256SUMS, the registry manifest an
     const zip = readFileSync(join(mirror, archives[p].url));
     t.deepEqual(archives[p].hashes, [`zh:${createHash('sha256').update(zip).digest('hex')}`]);
   }
+});
+
+test('with a GPG key, the release signs SHA256SUMS: gpg --verify accepts it with the exported public key, and refuses a changed file', (t) => {
+  const signer = gnupgHome(t);
+  const gpg = (env: NodeJS.ProcessEnv, args: string[]) =>
+    spawnSync('gpg', ['--batch', ...args], { env, encoding: 'utf8' });
+  const made = gpg(signer, [
+    '--passphrase',
+    '',
+    '--quick-gen-key',
+    'dodb release test <release@example.invalid>',
+    'ed25519',
+    'sign',
+    'never',
+  ]);
+  t.is(made.status, 0, made.stderr);
+  const out = release(t, ['--gpg-key', 'release@example.invalid'], { GNUPGHOME: signer.GNUPGHOME });
+  const sums = join(out, `terraform-provider-dodb_${VERSION}_SHA256SUMS`);
+
+  // A teammate's keyring: only the public key the release wrote.
+  const teammate = gnupgHome(t);
+  t.is(gpg(teammate, ['--import', join(out, 'signing-key.asc')]).status, 0);
+  const verified = gpg(teammate, ['--verify', `${sums}.sig`, sums]);
+  t.is(verified.status, 0, verified.stderr);
+  t.regex(verified.stderr, /Good signature from "dodb release test <release@example.invalid>"/);
+
+  appendFileSync(sums, `${'0'.repeat(64)}  extra.zip\n`);
+  t.is(gpg(teammate, ['--verify', `${sums}.sig`, sums]).status, 1, 'a changed SHA256SUMS fails the check');
+});
+
+test('a GPG key with a passphrase signs with GPG_PASSPHRASE, given to gpg on its standard input', (t) => {
+  const env = gnupgHome(t);
+  const made = spawnSync(
+    'gpg',
+    [
+      '--batch',
+      '--pinentry-mode',
+      'loopback',
+      '--passphrase',
+      'release-pass',
+      '--quick-gen-key',
+      'dodb pp <pp@example.invalid>',
+      'ed25519',
+      'sign',
+      'never',
+    ],
+    { env, encoding: 'utf8' },
+  );
+  t.is(made.status, 0, made.stderr);
+  const out = release(t, ['--gpg-key', 'pp@example.invalid'], {
+    GNUPGHOME: env.GNUPGHOME,
+    GPG_PASSPHRASE: 'release-pass',
+  });
+  const sums = join(out, `terraform-provider-dodb_${VERSION}_SHA256SUMS`);
+  const verified = spawnSync('gpg', ['--batch', '--verify', `${sums}.sig`, sums], { env, encoding: 'utf8' });
+  t.is(verified.status, 0, verified.stderr);
+});
+
+test('a GPG key that is not in the keyring fails the release, naming GPG_KEY_ID', (t) => {
+  const env = gnupgHome(t);
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import=tsx',
+      join(ROOT, 'src/release/main.ts'),
+      '--out',
+      scratchDir(t, 'release'),
+      '--gpg-key',
+      'nobody@example.invalid',
+    ],
+    { cwd: ROOT, env, encoding: 'utf8' },
+  );
+  t.is(run.status, 1);
+  t.regex(run.stderr, /^release: signing with GPG_KEY_ID=nobody@example.invalid failed: /);
 });
 
 test("dodb lock records the h1: of every platform's package and the zh: of every zip the release serves", (t) => {
