@@ -8,7 +8,7 @@ TSX := node --import=tsx
 STACK := dodb-example
 STACK_DIR := cdktf.out/stacks/$(STACK)
 
-.PHONY: install generate check-generated typecheck lint build package-contents provider release synth hcl test demo bench clean
+.PHONY: install generate check-generated typecheck lint build package-contents provider release synth hcl test test-long demo bench clean
 
 # npm runs the package's `prepare` (package-contents) after this install; built files depend on the
 # install only by order, so that the touch below does not make them stale again.
@@ -100,6 +100,10 @@ hcl: install
 
 test: check-generated typecheck lint build
 	npx ava $(AVA_FLAGS)
+
+# The tests that take minutes (test/long/: the 30-migration scale test); .ci/run runs them after `make test`.
+test-long: build
+	npx ava --config ava.long.config.mjs $(AVA_FLAGS)
 
 # The main job: the example stack through init, plan, apply and destroy against the embedded simulator.
 demo: build

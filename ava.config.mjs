@@ -17,7 +17,8 @@ const rank = (file) => {
 export default {
   extensions: { ts: 'commonjs' },
   nodeArguments: ['--import=tsx'],
-  files: ['test/**/*.test.ts'],
+  // test/long/ is `make test-long` (ava.long.config.mjs): minutes each.
+  files: ['test/**/*.test.ts', '!test/long/**'],
   timeout: '3m',
   concurrency: 2,
   sortTestFiles: (a, b) => rank(a) - rank(b) || a.localeCompare(b),

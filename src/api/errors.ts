@@ -132,13 +132,13 @@ export class StartRefusedError extends Error {
   constructor(
     readonly reason: RefusalReason,
     readonly clusterId: string,
-    readonly latest: { id: string; status: string; created_at: string },
+    readonly latest: { id: string; status: string; created_at?: string },
   ) {
     const active = `cluster ${clusterId} already has online migration ${latest.id}, which is "${latest.status}"`;
     const cutover = `the most recent online migration on cluster ${clusterId}, ${latest.id}, is "done"`;
     super(
       reason === 'active'
-        ? `${active} (started ${latest.created_at}); no second migration is started on a cluster`
+        ? `${active}${latest.created_at ? ` (started ${latest.created_at})` : ''}; no second migration is started on a cluster`
         : `${cutover}: the cluster was cut over and may hold data written since, which a new migration would overwrite ` +
             "with the source's",
     );

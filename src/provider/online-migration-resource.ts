@@ -43,7 +43,7 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     }
     const { migration, adopted } = started;
     ctx.log.log('info', 'started online migration', { cluster_id: clusterId, migration_id: migration.id, adopted });
-    const state = { ...planned, id: migration.id, status: migration.status, created_at: migration.created_at };
+    const state = { ...planned, id: migration.id, status: migration.status, created_at: migration.created_at ?? null };
     return waitUntil(client, state, migration.id, deadline, ctx);
   },
 
@@ -60,7 +60,7 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
       if (latest.id !== id) {
         return { state, private: withoutResume(priv), diagnostics: [message.superseded(clusterId, id, latest)] };
       }
-      const refreshed = { ...state, status: latest.status, created_at: latest.created_at };
+      const refreshed = { ...state, status: latest.status, created_at: latest.created_at ?? null };
       if (!isActive(latest.status)) {
         return {
           state: refreshed,
