@@ -74,7 +74,11 @@ test("429s are retried for as long as the call's deadline allows, whatever http_
     sim,
     Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 429, retryAfter: 0 })),
   );
-  t.is((await client.getMigration(CLUSTER)).status, 'running', 'three 429s in a row, with no retries allowed for errors');
+  t.is(
+    (await client.getMigration(CLUSTER)).status,
+    'running',
+    'three 429s in a row, with no retries allowed for errors',
+  );
 
   await injectFaults(sim, [{ kind: 'status', status: 429, retryAfter: 3600 }]);
   const error = await t.throwsAsync(client.getMigration(CLUSTER), { instanceOf: ApiError });
