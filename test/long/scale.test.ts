@@ -1,7 +1,7 @@
 import test from 'ava';
 import { faultProxy } from '../helpers/fault-proxy';
 import { admin, simulator } from '../helpers/simulator';
-import { PROVIDER_BLOCK, initialized, workspace } from '../helpers/terraform';
+import { initialized, perCluster, workspace } from '../helpers/terraform';
 
 /**
  * Issue 16's scale test, with its figures: a gateway that accepts 40 requests in any 60 seconds
@@ -30,21 +30,13 @@ test(`${MIGRATIONS} migrations through a gateway of ${PER_WINDOW} requests a min
     serverErrors: { rate: 0.2, seed: 16 },
   });
   const ws = workspace(t, { url: proxy.url, token: sim.token });
-  ws.write({
-    'main.tf': `${PROVIDER_BLOCK}
-variable "clusters" { type = list(string) }
-
-resource "dodb_online_migration" "m" {
-  for_each   = toset(var.clusters)
-  cluster_id = each.value
-  source {
-    host = "db.example.com"
-    port = 5432
-  }
-}
-`,
-    'terraform.tfvars.json': JSON.stringify({ clusters }),
-  });
+  ws.write(
+    perCluster(
+      clusters,
+      'resource "dodb_online_migration" "m"',
+      '  source {\n    host = "db.example.com"\n    port = 5432\n  }\n',
+    ),
+  );
   await initialized(t, ws);
   const began = Date.now();
   const apply = await ws.run(['apply', '-auto-approve', '-parallelism=10'], { TF_LOG_PROVIDER: 'info' });

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { faultProxy } from '../helpers/fault-proxy';
 import { CLUSTER, admin, requests, simulator } from '../helpers/simulator';
-import { PROVIDER_BLOCK, initialized, migrationConfig, workspace } from '../helpers/terraform';
+import { initialized, migrationConfig, perCluster, workspace } from '../helpers/terraform';
 import { within } from '../helpers/until';
 
 test('a gateway answering 429 with retry-after: 0 and no rate-limit headers: a plan of 10 reads sends a bounded number of requests, not a storm', async (t) => {
@@ -14,17 +14,7 @@ test('a gateway answering 429 with retry-after: 0 and no rate-limit headers: a p
     limiter: { limit: 5, windowMs: 2000, window: 'fixed', countRefused: true, retryAfter: () => '0' },
   });
   const ws = workspace(t, { url: proxy.url, token: sim.token });
-  ws.write({
-    'main.tf': `${PROVIDER_BLOCK}
-variable "clusters" { type = list(string) }
-
-data "dodb_online_migration" "d" {
-  for_each   = toset(var.clusters)
-  cluster_id = each.value
-}
-`,
-    'terraform.tfvars.json': JSON.stringify({ clusters }),
-  });
+  ws.write(perCluster(clusters, 'data "dodb_online_migration" "d"'));
   await initialized(t, ws);
   const plan = await ws.run(['plan', '-parallelism=10']);
   t.is(plan.code, 0, plan.output);
