@@ -226,9 +226,10 @@ test('an uncertain PUT that cannot be resolved before the deadline fails as star
   await injectFaults(sim, [
     { kind: 'slow', delayMs: 0, match: { method: 'GET' } },
     { kind: 'reset', after: true, match: { method: 'PUT' } },
-    ...Array.from({ length: 500 }, () => ({ kind: 'status' as const, status: 503, match: { method: 'GET' } })),
+    ...Array.from({ length: 2000 }, () => ({ kind: 'status' as const, status: 503, match: { method: 'GET' } })),
   ]);
-  const failing = client.startMigration(CLUSTER, { source: SOURCE }, { deadline: Date.now() + 1500 });
+  // Each try's timeout is what is left of the deadline: room for the look and the PUT on a busy machine.
+  const failing = client.startMigration(CLUSTER, { source: SOURCE }, { deadline: Date.now() + 4000 });
   const error = await t.throwsAsync(failing, { instanceOf: ApiError });
   t.is(error!.code, 'start_unknown');
   t.regex(error!.message, /could not tell whether the migration started/);
