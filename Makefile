@@ -121,7 +121,8 @@ hcl: install
 test: check-generated typecheck lint build
 	npx ava $(AVA_FLAGS)
 
-# What a new user runs from nothing (a fresh clone's npm pack, cdktn under Node 22): minutes each.
+# The tests that take minutes (test/long/: the 30-migration scale test, a fresh clone's npm pack, cdktn
+# under Node 22); .ci/run runs them after `make test`.
 test-long: build
 	npx ava --config ava.long.config.mjs $(AVA_FLAGS)
 

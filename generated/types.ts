@@ -59,7 +59,7 @@ export interface ApiErrorBody {
 export type MigrationStatus = 'running' | 'syncing' | 'canceled' | 'error' | 'done';
 
 /**
- * An online migration as the API returns it, bare (not wrapped in a key).
+ * An online migration as the API returns it, bare (not wrapped in a key). The API's model requires no field; dodb needs `id` and `status` to follow a migration, and reads one without `created_at`.
  */
 export interface Migration {
   /**
@@ -70,7 +70,7 @@ export interface Migration {
   /**
    * When the migration was started, ISO 8601.
    */
-  created_at: string;
+  created_at?: string;
 }
 
 // From schema/api/start-request.schema.json

@@ -7,6 +7,7 @@ import { DEFAULT_ENDPOINT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY } from './d
 import { ApiError, type ApiErrorCode, StartRefusedError, isTransient, mayHaveTakenEffect } from './errors';
 import { Call, type LogFn, type Method, Transport } from './http';
 import { type RateLimiter, sharedLimiter } from './limiter';
+import { KnownSecrets } from './redact';
 import type { RetryPolicy } from './retry';
 import { holdLock, lockAddress } from './start-lock';
 import { startRefusal } from './start-rules';
@@ -78,12 +79,16 @@ export class DoClient {
     this.endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
     refuseCleartextToken(this.endpoint);
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
-    this.log = options.log ?? (() => {});
+    const secrets = new KnownSecrets([options.token]);
+    const log = options.log ?? (() => {});
+    // Log lines may quote what a server said: the same secrets are redacted from them as from errors.
+    this.log = (level, message, fields) => log(level, secrets.redact(message), fields && secrets.redactFields(fields));
     const tokenKey = createHash('sha256').update(options.token).digest('hex').slice(0, 16);
     this.origin = createHash('sha256').update(`${this.endpoint}\n${options.token}`).digest('hex').slice(0, 16);
     this.http = new Transport({
       endpoint: this.endpoint,
       token: options.token,
+      secrets,
       userAgent: options.userAgent,
       policy: this.policy,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
@@ -327,6 +332,6 @@ function parseMigration(response: Response<unknown>, method: Method, path: strin
   if (typeof m !== 'object' || m === null) return invalid('expected a migration object');
   if (typeof m.id !== 'string' || m.id === '') return invalid('the migration has no `id`');
   if (!isMigrationStatus(m.status)) return invalid(`unknown migration status ${JSON.stringify(m.status)}`);
-  if (typeof m.created_at !== 'string') return invalid('the migration has no `created_at`');
-  return { id: m.id, status: m.status, created_at: m.created_at };
+  // The API's model requires no field; without `id` and `status` there is nothing to follow, but `created_at` is only shown.
+  return { id: m.id, status: m.status, ...(typeof m.created_at === 'string' ? { created_at: m.created_at } : {}) };
 }

@@ -14,6 +14,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
   limit: http_retry_max.fallback,
   waitMinMs: http_retry_wait_min.fallback * 1000,
   waitMaxMs: http_retry_wait_max.fallback * 1000,
+  floorMs: 1000,
   statusCodes: [429, 500, 502, 503, 504],
   callBoundMs: 60_000,
   logWaitMs: 3000,

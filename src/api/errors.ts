@@ -133,17 +133,19 @@ export class StartRefusedError extends Error {
   constructor(
     readonly reason: RefusalReason,
     readonly clusterId: string,
-    readonly latest: { id: string; status: string; created_at: string },
+    readonly latest: { id: string; status: string; created_at?: string },
   ) {
+    // The API does not promise `created_at`: the message says when only if it knows.
+    const when = latest.created_at ? ` (started ${latest.created_at})` : '';
     const messages: Record<RefusalReason, string> = {
       active:
-        `cluster ${clusterId} already has online migration ${latest.id}, which is "${latest.status}" ` +
-        `(started ${latest.created_at}); no second migration is started on a cluster`,
+        `cluster ${clusterId} already has online migration ${latest.id}, which is "${latest.status}"${when}; ` +
+        'no second migration is started on a cluster',
       cutover:
         `the most recent online migration on cluster ${clusterId}, ${latest.id}, is "done": the cluster was cut ` +
         "over and may hold data written since, which a new migration would overwrite with the source's",
       raced:
-        `another online migration, ${latest.id} ("${latest.status}", started ${latest.created_at}), was started on ` +
+        `another online migration, ${latest.id} ("${latest.status}")${when}, was started on ` +
         `cluster ${clusterId} at the same moment as this one and is now the cluster's most recent`,
     };
     super(messages[reason]);

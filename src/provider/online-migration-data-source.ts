@@ -18,7 +18,9 @@ export const onlineMigrationDataSource = defineDataSource<OnlineMigrationDataSta
     try {
       const migration = await client.findMigration(clusterId, { signal: ctx.signal });
       if (migration)
-        return { state: { ...config, id: migration.id, status: migration.status, created_at: migration.created_at } };
+        return {
+          state: { ...config, id: migration.id, status: migration.status, created_at: migration.created_at ?? null },
+        };
       if (await client.clusterExists(clusterId, { signal: ctx.signal }))
         return { state: { ...config, id: null, status: null, created_at: null } };
       return { state: null, diagnostics: [clusterNotFound(clusterId)] };

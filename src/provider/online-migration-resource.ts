@@ -45,7 +45,7 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     }
     const { migration, adopted } = started;
     ctx.log.log('info', 'started online migration', { cluster_id: clusterId, migration_id: migration.id, adopted });
-    const state = { ...planned, id: migration.id, status: migration.status, created_at: migration.created_at };
+    const state = { ...planned, id: migration.id, status: migration.status, created_at: migration.created_at ?? null };
     return withOrigin(await waitUntil(client, state, migration.id, deadline, ctx), client.origin);
   },
 
@@ -64,7 +64,7 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
       if (latest.id !== id) {
         return { state, private: withoutResume(priv), diagnostics: [message.superseded(clusterId, id, latest)] };
       }
-      const refreshed = { ...state, status: latest.status, created_at: latest.created_at };
+      const refreshed = { ...state, status: latest.status, created_at: latest.created_at ?? null };
       const target = state.wait_for ?? DEFAULT_WAIT;
       const waitOver = !isActive(latest.status) || target === 'none' || hasReached(latest.status, target);
       // The API that shows this migration is the one that follows it (this also stamps a state written before origins).

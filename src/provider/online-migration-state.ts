@@ -44,11 +44,14 @@ export function durationOf(state: MigrationState, which: 'create' | 'delete'): n
 /** A migration this configuration did not start: what the API shows, and nothing it cannot show. */
 export function adopted(
   clusterId: string,
-  migration: Pick<MigrationState, 'id' | 'status' | 'created_at'>,
+  migration: Pick<MigrationState, 'id' | 'status'> & { created_at?: string | null },
   waitFor: MigrationState['wait_for'],
 ): MigrationState {
   return {
-    ...migration,
+    id: migration.id,
+    status: migration.status,
+    // The API's model does not promise it: unknown is null in the state.
+    created_at: migration.created_at ?? null,
     cluster_id: clusterId,
     source: [],
     disable_ssl: null,

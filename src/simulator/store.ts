@@ -9,6 +9,8 @@ export interface Cluster {
 }
 
 export interface StoredMigration extends Migration {
+  /** The simulator stamps every migration it starts. */
+  created_at: string;
   cluster_id: string;
   /** When `running` turns into `syncing` by itself (ms since epoch); null once the timeline is overridden. */
   syncing_at: number | null;

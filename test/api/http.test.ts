@@ -51,7 +51,15 @@ function client(url: string, options: Partial<ClientOptions> = {}): { client: Do
   const logged: Logged[] = [];
   const log: ClientOptions['log'] = (level, message, fields) => logged.push({ level, message, fields });
   return {
-    client: new DoClient({ token: 't', endpoint: url, userAgent: 'test', limiter: new RateLimiter(), log, ...options }),
+    client: new DoClient({
+      token: 't',
+      endpoint: url,
+      userAgent: 'test',
+      limiter: new RateLimiter(),
+      log,
+      ...options,
+      retry: { floorMs: 1, ...options.retry },
+    }),
     logged,
   };
 }

@@ -21,14 +21,14 @@ export async function simulator(t: ExecutionContext, options: SimulatorOptions =
 }
 
 /** A client with short waits and its own limiter, so tests do not share pacing state. */
-export function clientFor(sim: Simulator, options: Partial<ClientOptions> = {}): DoClient {
+export function clientFor(api: { url: string; token: string }, options: Partial<ClientOptions> = {}): DoClient {
   return new DoClient({
-    token: sim.token,
-    endpoint: sim.url,
+    token: api.token,
+    endpoint: api.url,
     userAgent: 'dodb-test',
-    retry: { waitMinMs: 5, waitMaxMs: 40 },
     limiter: new RateLimiter(),
     ...options,
+    retry: { waitMinMs: 5, waitMaxMs: 40, floorMs: 5, ...options.retry },
   });
 }
 

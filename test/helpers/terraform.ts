@@ -112,3 +112,18 @@ export async function initialized(t: ExecutionContext, ws: Workspace): Promise<v
   const init = await ws.run(['init']);
   t.is(init.code, 0, init.output);
 }
+
+/** Files for one `block` (such as `resource "dodb_online_migration" "m"`) per cluster, `body` inside each. */
+export function perCluster(clusters: string[], block: string, body = ''): Record<string, string> {
+  return {
+    'main.tf': `${PROVIDER_BLOCK}
+variable "clusters" { type = list(string) }
+
+${block} {
+  for_each   = toset(var.clusters)
+  cluster_id = each.value
+${body}}
+`,
+    'terraform.tfvars.json': JSON.stringify({ clusters }),
+  };
+}

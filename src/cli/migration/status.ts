@@ -10,7 +10,7 @@ export const statusCommand: Command = {
     const flags = parseFlags(usage, args, MIGRATION_FLAGS);
     const cluster = clusterOf(flags, usage);
     const m = await clientFrom(flags, io.env, usage).getMigration(cluster);
-    const text = `migration ${m.id} on cluster ${cluster}: ${m.status} (started ${m.created_at})`;
+    const text = `migration ${m.id} on cluster ${cluster}: ${m.status}${m.created_at ? ` (started ${m.created_at})` : ''}`;
     return report(io, flags.json, { cluster_id: cluster, ...m }, text);
   },
 };
