@@ -1,7 +1,8 @@
 import test from 'ava';
 import { inspect } from 'node:util';
 import { waitForStatus } from '../../src/api/wait';
-import { CLUSTER, SOURCE, clientFor, injectFaults, simulator } from '../helpers/simulator';
+import { CLUSTER, SOURCE } from '../helpers/constants';
+import { clientFor, injectFaults, simulator } from '../helpers/simulator';
 
 test('no token or password reaches a log line, an error message or an inspected error', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 100 });

@@ -1,5 +1,3 @@
-import type { Readable } from 'node:stream';
-
 /** Poll `check` until it yields a value (bounded): for events that a test can only observe from outside. */
 export async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
   for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
@@ -20,20 +18,4 @@ export async function within<T>(what: string, promise: Promise<T>, ms = 60_000):
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Resolves with what `streams` wrote from now on, as soon as it matches `pattern` (bounded). */
-export function written(streams: Readable[], pattern: RegExp, ms = 60_000): Promise<string> {
-  let text = '';
-  let listener: (chunk: Buffer | string) => void = () => undefined;
-  const seen = new Promise<string>((resolve) => {
-    listener = (chunk) => {
-      text += chunk;
-      if (pattern.test(text)) resolve(text);
-    };
-    for (const stream of streams) stream.on('data', listener);
-  });
-  return within(`output matching ${pattern}`, seen, ms).finally(() => {
-    for (const stream of streams) stream.off('data', listener);
-  });
 }

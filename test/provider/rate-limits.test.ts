@@ -1,5 +1,6 @@
 import test from 'ava';
-import { CLUSTER, admin, injectMix, requests, simulator } from '../helpers/simulator';
+import { CLUSTER } from '../helpers/constants';
+import { admin, injectMix, requests, simulator } from '../helpers/simulator';
 import { PROVIDER_BLOCK, initialized, migrationConfig, workspace } from '../helpers/terraform';
 
 const MIGRATIONS = 30;

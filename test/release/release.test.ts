@@ -1,25 +1,27 @@
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MirrorError, platformPackages } from '../../src/release/provider-package';
-import { VERSION } from '../helpers/built-provider';
+import { DODB, PLATFORMS, VERSION } from '../helpers/built-provider';
+import { runOk } from '../helpers/child';
+import { NO_API } from '../helpers/constants';
 import { ROOT, scratchDir } from '../helpers/project';
-
-const PLATFORMS = ['darwin_amd64', 'darwin_arm64', 'linux_amd64', 'linux_arm64'];
+import { workspace } from '../helpers/terraform';
 
 /** `make release`'s script into a scratch folder. */
-function release(t: Parameters<typeof scratchDir>[0]): string {
+async function release(t: Parameters<typeof scratchDir>[0]): Promise<string> {
   const out = scratchDir(t, 'release');
-  execFileSync(process.execPath, ['--import=tsx', join(ROOT, 'src/release/main.ts'), '--out', out], { cwd: ROOT });
+  await runOk(process.execPath, ['--import=tsx', join(ROOT, 'src/release/main.ts'), '--out', out], { cwd: ROOT });
   return out;
 }
 
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
 const lockHashes = (lock: string) => [...lock.matchAll(/"((?:h1|zh):[^"]+)"/g)].map((m) => m[1]!).sort();
 
-test('the release holds a zip per platform, SHA256SUMS, the registry manifest and a network-mirror layout', (t) => {
-  const out = release(t);
+test('the release holds a zip per platform, SHA256SUMS, the registry manifest and a network-mirror layout', async (t) => {
+  const out = await release(t);
   const zips = PLATFORMS.map((p) => `terraform-provider-dodb_${VERSION}_${p}.zip`);
   t.deepEqual(
     readdirSync(out).sort(),
@@ -37,13 +39,7 @@ test('the release holds a zip per platform, SHA256SUMS, the registry manifest an
   t.is(sums.length, 5);
   for (const line of sums) {
     const [sum, name] = line.split('  ');
-    t.is(
-      createHash('sha256')
-        .update(readFileSync(join(out, name!)))
-        .digest('hex'),
-      sum,
-      name,
-    );
+    t.is(sha256(join(out, name!)), sum, name);
   }
   t.deepEqual(JSON.parse(readFileSync(join(out, `terraform-provider-dodb_${VERSION}_manifest.json`), 'utf8')), {
     version: 1,
@@ -54,20 +50,23 @@ test('the release holds a zip per platform, SHA256SUMS, the registry manifest an
   const archives = JSON.parse(readFileSync(join(mirror, `${VERSION}.json`), 'utf8')).archives;
   t.deepEqual(Object.keys(archives).sort(), PLATFORMS);
   for (const p of PLATFORMS) {
-    const zip = readFileSync(join(mirror, archives[p].url));
-    t.deepEqual(archives[p].hashes, [`zh:${createHash('sha256').update(zip).digest('hex')}`]);
+    t.deepEqual(archives[p].hashes, [`zh:${sha256(join(mirror, archives[p].url))}`]);
   }
 });
 
-test("dodb lock records the h1: of every platform's package and the zh: of every zip the release serves", (t) => {
-  const out = release(t);
+test("dodb lock records the h1: terraform computes for every platform's package and the zh: of every zip the release serves", async (t) => {
+  const out = await release(t);
   const mine = scratchDir(t, 'dodb-lock');
-  execFileSync(join(ROOT, 'dist/dodb.js'), ['lock', '--dir', mine]);
-  const archives = JSON.parse(
-    readFileSync(join(out, `mirror/registry.terraform.io/dodb/dodb/${VERSION}.json`), 'utf8'),
-  ).archives;
-  const h1 = platformPackages(join(ROOT, 'dist/mirror'), VERSION).map((p) => p.h1);
-  const zh = PLATFORMS.map((p) => archives[p].hashes[0] as string);
+  await runOk(DODB, ['lock', '--dir', mine]);
+  // Terraform's own reading of the same mirror: the h1: of each platform's package.
+  const ws = workspace(t, NO_API);
+  ws.write({ 'main.tf': `terraform {\n  required_providers {\n    dodb = { source = "dodb/dodb" }\n  }\n}\n` });
+  const platforms = PLATFORMS.map((p) => `-platform=${p}`);
+  const locked = await ws.run(['providers', 'lock', `-fs-mirror=${join(ROOT, 'dist/mirror')}`, ...platforms]);
+  t.is(locked.code, 0, locked.output);
+  const h1 = lockHashes(readFileSync(join(ws.dir, '.terraform.lock.hcl'), 'utf8'));
+  t.true(h1.length > 0 && h1.every((hash) => hash.startsWith('h1:')), h1.join(' '));
+  const zh = PLATFORMS.map((p) => `zh:${sha256(join(out, `terraform-provider-dodb_${VERSION}_${p}.zip`))}`);
   t.deepEqual(lockHashes(readFileSync(join(mine, '.terraform.lock.hcl'), 'utf8')), [...new Set([...h1, ...zh])].sort());
 });
 

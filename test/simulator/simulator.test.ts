@@ -1,12 +1,14 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator } from '../../src/simulator/server';
 import type { Simulator } from '../../src/simulator/server';
-import { CLUSTER, SOURCE, admin, clientFor, injectFaults, migrations, requests, simulator } from '../helpers/simulator';
+import { DODB } from '../helpers/built-provider';
+import { start } from '../helpers/child';
+import { CLUSTER, SOURCE, VALKEY_CLUSTER } from '../helpers/constants';
+import { admin, clientFor, injectFaults, migrations, requests, simulator } from '../helpers/simulator';
 import { until } from '../helpers/until';
-import { ROOT, scratchDir } from '../helpers/project';
+import { scratchDir } from '../helpers/project';
 
 test('migrations survive a restart from the state file, written atomically', async (t) => {
   const file = join(scratchDir(t, 'sim-state'), 'state.json');
@@ -175,11 +177,10 @@ test('a burst limit the headers do not show: a 429 with budget left and no retry
 });
 
 test('dodb simulator prints its URL, token and clusters, and stops cleanly on SIGTERM', async (t) => {
-  const args = ['simulator', '--token', 'sim-token', '--burst-limit', '1'];
-  const child = spawn(process.execPath, [join(ROOT, 'dist/dodb.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  await until('the simulator to print its clusters', async () => (out.includes('cluster c4d8') ? true : undefined));
+  const child = start(t, DODB, ['simulator', '--token', 'sim-token', '--burst-limit', '1']);
+  // The last line it prints on start: the seeded Valkey cluster's.
+  await child.waitFor(new RegExp(`cluster ${VALKEY_CLUSTER} .*\n`), { stream: 'stdout' });
+  const out = child.stdout();
   t.regex(out, /listening on http:\/\/127\.0\.0\.1:\d+/);
   t.regex(out, /DIGITALOCEAN_TOKEN=sim-token/);
   t.regex(out, new RegExp(`cluster ${CLUSTER} pg`));
@@ -188,7 +189,7 @@ test('dodb simulator prints its URL, token and clusters, and stops cleanly on SI
     fetch(`${url}/v2/databases/${CLUSTER}`, { headers: { authorization: 'Bearer sim-token' } }).then((r) => r.status);
   t.deepEqual([await get(), await get()], [200, 429], '--burst-limit 1');
   child.kill('SIGTERM');
-  const code = await new Promise((resolve) => child.on('exit', resolve));
-  t.is(code, 0);
-  t.regex(out, /stopped/);
+  const stopped = await child.done;
+  t.is(stopped.code, 0, stopped.stderr);
+  t.regex(stopped.stdout, /stopped\n$/);
 });

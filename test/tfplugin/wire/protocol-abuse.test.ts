@@ -2,9 +2,9 @@ import test from 'ava';
 import { connect } from 'node:http2';
 import { ExtData, encode } from '@msgpack/msgpack';
 import { MAX_MESSAGE_BYTES } from '../../../src/tfplugin/wire/grpc';
+import { CLUSTER } from '../../helpers/constants';
 import { startProvider } from '../../helpers/provider-process';
 
-const CLUSTER = '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30';
 const SOURCE = [{ host: 'db.example.com', port: 5432 }];
 const config = (value: Record<string, unknown>) => ({
   msgpack: encode({ cluster_id: CLUSTER, source: SOURCE, ...value }),
