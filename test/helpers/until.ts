@@ -1,5 +1,5 @@
 /** Poll `check` until it yields a value (bounded): for events that a test can only observe from outside. */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+export async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
