@@ -6,7 +6,7 @@ import { DoClient } from '../../src/api/client';
 import { RateLimiter } from '../../src/api/limiter';
 import { CLUSTER, SOURCE, TEST_TOKEN } from '../helpers/constants';
 import { bodyOf, serve } from '../helpers/http-server';
-import { injectFaults, simulator } from '../helpers/simulator';
+import { api, injectFaults, simulator } from '../helpers/simulator';
 import { ROOT } from '../helpers/project';
 
 /**
@@ -84,11 +84,7 @@ test('every request body the client sends validates against the contract', async
 test('every simulator response validates against the contract, with the rate-limit headers', async (t) => {
   const sim = await simulator(t);
   const call = async (method: string, path: string, body?: unknown, token = sim.token) => {
-    const response = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}` },
-      body: body ? JSON.stringify(body) : undefined,
-    });
+    const response = await api(sim, method, path, body, token);
     return {
       status: response.status,
       headers: response.headers,

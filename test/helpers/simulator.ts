@@ -26,8 +26,32 @@ export function clientFor(sim: Simulator, options: Partial<ClientOptions> = {}):
 /** A simulator's address: one started in this process, or a `dodb simulator` child's. */
 type Reachable = Pick<Simulator, 'url'>;
 
+/**
+ * A request on a connection of its own. A connection kept alive from an earlier request may be closed
+ * by the server (its idle timeout, or a server of an earlier test on the same port) just as it is
+ * reused, which a busy machine makes likely: the request then fails before any simulator sees it.
+ */
+const freshFetch = (url: string, init: RequestInit) =>
+  fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), connection: 'close' } });
+
+/** A request to the simulator's API as a client sends it: bearer token (the simulator's, or `token`), JSON body. */
+export function api(
+  sim: Pick<Simulator, 'url' | 'token'>,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = sim.token,
+): Promise<Response> {
+  return freshFetch(`${sim.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** A call to the simulator's admin API (`/_sim/PATH`): its JSON answer. */
 export async function admin<T = unknown>(sim: Reachable, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${sim.url}/_sim/${path}`, {
+  const response = await freshFetch(`${sim.url}/_sim/${path}`, {
     method,
     body: body === undefined ? undefined : JSON.stringify(body),
   });

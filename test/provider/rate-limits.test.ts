@@ -1,6 +1,6 @@
 import test from 'ava';
 import { CLUSTER } from '../helpers/constants';
-import { admin, injectMix, requests, simulator } from '../helpers/simulator';
+import { admin, api, injectMix, requests, simulator } from '../helpers/simulator';
 import { PROVIDER_BLOCK, initialized, migrationConfig, workspace } from '../helpers/terraform';
 
 const MIGRATIONS = 30;
@@ -82,9 +82,7 @@ test('a refresh with the rate limit used up for an hour ends at once with a diag
   const apply = await ws.run(['apply', '-auto-approve']);
   t.is(apply.code, 0, apply.output);
 
-  const probe = await fetch(`${sim.url}/v2/databases/${CLUSTER}`, {
-    headers: { authorization: `Bearer ${sim.token}` },
-  });
+  const probe = await api(sim, 'GET', `/v2/databases/${CLUSTER}`);
   const used = Number(probe.headers.get('ratelimit-limit')) - Number(probe.headers.get('ratelimit-remaining'));
   // One request left in a window that resets in about an hour: the first refresh spends it.
   await admin(sim, 'POST', 'config', { rateLimit: used + 1, rateWindowMs: 3_600_000 });

@@ -6,7 +6,7 @@ import type { Simulator } from '../../src/simulator/server';
 import { DODB } from '../helpers/built-provider';
 import { start } from '../helpers/child';
 import { CLUSTER, SOURCE, VALKEY_CLUSTER } from '../helpers/constants';
-import { admin, clientFor, injectFaults, migrations, requests, simulator } from '../helpers/simulator';
+import { admin, api, clientFor, injectFaults, migrations, requests, simulator } from '../helpers/simulator';
 import { until } from '../helpers/until';
 import { scratchDir } from '../helpers/project';
 
@@ -23,12 +23,7 @@ test('migrations survive a restart from the state file, written atomically', asy
   t.deepEqual(await clientFor(second).getMigration(CLUSTER), migration);
 });
 
-const put = (sim: Simulator, body: unknown) =>
-  fetch(`${sim.url}/v2/databases/${CLUSTER}/online-migration`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${sim.token}` },
-    body: JSON.stringify(body),
-  });
+const put = (sim: Simulator, body: unknown) => api(sim, 'PUT', `/v2/databases/${CLUSTER}/online-migration`, body);
 
 test('the timeline moves running to syncing; a second PUT gets 409; stopping a syncing migration is the cutover (done)', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 150 });
@@ -83,12 +78,10 @@ test('clock skew shows in created_at; a truncated answer, a stall after applying
   t.false(answered, 'a stall after applying starts the migration before answering');
 
   await admin(sim, 'POST', 'outage', { ms: 60_000 });
-  await t.throwsAsync(
-    fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } }),
-  );
+  await t.throwsAsync(api(sim, 'GET', `/v2/databases/${CLUSTER}`));
   await admin(sim, 'POST', 'outage', { ms: 0 });
   await admin(sim, 'DELETE', `clusters/${CLUSTER}`);
-  const gone = await fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } });
+  const gone = await api(sim, 'GET', `/v2/databases/${CLUSTER}`);
   t.is(gone.status, 404);
 });
 
@@ -107,16 +100,14 @@ test('the admin API forces a status, starts a migration out of band and keeps a 
     ['GET', 'PUT', 'GET', 'GET'],
   );
   const cluster = await admin<{ id: string }>(sim, 'POST', 'clusters', { engine: 'valkey' });
-  const database = await fetch(`${sim.url}/v2/databases/${cluster.id}`, {
-    headers: { authorization: `Bearer ${sim.token}` },
-  });
+  const database = await api(sim, 'GET', `/v2/databases/${cluster.id}`);
   t.like(await database.json(), { database: { id: cluster.id, engine: 'valkey', status: 'online' } });
 });
 
 test('routes: 404 for an unknown path or cluster (before the method), 405 for a method the path does not take, admin 404s', async (t) => {
   const sim = await simulator(t);
   const call = async (method: string, path: string) => {
-    const response = await fetch(`${sim.url}${path}`, { method, headers: { authorization: `Bearer ${sim.token}` } });
+    const response = await api(sim, method, path);
     return [response.status, ((await response.json()) as { id: string }).id];
   };
   const other = 'c0ffee00-0000-4000-8000-000000000000';
@@ -144,7 +135,7 @@ test('rate-limit headers on every answer, and a 429 with retry-after past the li
   const statuses: number[] = [];
   let last: Response | undefined;
   for (let i = 0; i < 4; i++) {
-    last = await fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } });
+    last = await api(sim, 'GET', `/v2/databases/${CLUSTER}`);
     statuses.push(last.status);
     t.truthy(last.headers.get('ratelimit-reset'));
   }
@@ -155,7 +146,7 @@ test('rate-limit headers on every answer, and a 429 with retry-after past the li
 
 test('a burst limit the headers do not show: a 429 with budget left and no retry-after, switchable at run time', async (t) => {
   const sim = await simulator(t, { burstLimit: 2, rateLimit: 5000, rateWindowMs: 3_600_000 });
-  const get = () => fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } });
+  const get = () => api(sim, 'GET', `/v2/databases/${CLUSTER}`);
   const answers = [await get(), await get(), await get()];
   t.deepEqual(
     answers.map((r) => r.status),
@@ -184,8 +175,7 @@ test('dodb simulator prints its URL, token and clusters, and stops cleanly on SI
   t.regex(out, /DIGITALOCEAN_TOKEN=sim-token/);
   t.regex(out, new RegExp(`cluster ${CLUSTER} pg`));
   const url = /listening on (\S+)/.exec(out)![1]!;
-  const get = () =>
-    fetch(`${url}/v2/databases/${CLUSTER}`, { headers: { authorization: 'Bearer sim-token' } }).then((r) => r.status);
+  const get = () => api({ url: url!, token: 'sim-token' }, 'GET', `/v2/databases/${CLUSTER}`).then((r) => r.status);
   t.deepEqual([await get(), await get()], [200, 429], '--burst-limit 1');
   child.kill('SIGTERM');
   const stopped = await child.done;
