@@ -115,7 +115,9 @@ function spawnCollecting(command: string, args: string[], options: RunOptions): 
       for (const check of waiters) check();
     });
   }
-  const printed = () => `stdout:\n${text.stdout}\nstderr:\n${text.stderr}`;
+  // The end of each stream, for an error message: a trace log can run to megabytes.
+  const tail = (name: 'stdout' | 'stderr') => (text[name].length > 4000 ? `…${text[name].slice(-4000)}` : text[name]);
+  const printed = () => `stdout:\n${tail('stdout')}\nstderr:\n${tail('stderr')}`;
 
   const kill = (signal: NodeJS.Signals = 'SIGTERM') => {
     if (ended || child.pid === undefined) return;
