@@ -36,7 +36,10 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Written to the child's stdin, which is then closed (default: stdin is /dev/null). */
   input?: string;
-  /** After this the child is killed (SIGKILL) and `done` rejects (default 5 minutes). */
+  /**
+   * After this the child is killed (SIGKILL) and `done` rejects (default 15 minutes: longer than any
+   * test's own timeout, which is the bound that counts; this one only keeps a child from outliving it).
+   */
   timeoutMs?: number;
   /** The child leads a process group of its own: `kill` signals every process in it, as Ctrl-C in a terminal does. */
   group?: boolean;
@@ -67,7 +70,7 @@ export interface Child {
   done: Promise<Finished>;
 }
 
-const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 const DEFAULT_WAIT_MS = 60_000;
 
 /** Starts `command`; it is killed (SIGKILL, its group too with `group`) when the test `t` ends. */
