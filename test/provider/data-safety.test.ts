@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { CLUSTER } from '../helpers/constants';
 import { admin, injectFaults, migrations, requests, simulator, writes } from '../helpers/simulator';
 import { PROVIDER_BLOCK, initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
-import { until } from '../helpers/until';
+import { TERRAFORM_STEP_MS, until } from '../helpers/until';
 import type { SimulatorOptions } from '../../src/simulator/server';
 
 /**
@@ -19,7 +19,11 @@ async function ready(t: ExecutionContext, options: SimulatorOptions, config = mi
 }
 
 const putSeen = (sim: Parameters<typeof requests>[0]) =>
-  until('the PUT', async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined), 60_000);
+  until(
+    'the PUT',
+    async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined),
+    TERRAFORM_STEP_MS,
+  );
 
 test('a tainted migration that was cut over (done): a plain apply refuses to start a new one, with no PUT', async (t) => {
   const { sim, ws } = await ready(

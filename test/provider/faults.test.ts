@@ -6,7 +6,7 @@ import { scratchDir } from '../helpers/project';
 import type { Simulator } from '../../src/simulator/server';
 import { CLUSTER } from '../helpers/constants';
 import { admin, injectFaults, migrations, requests, simulator } from '../helpers/simulator';
-import { until, within } from '../helpers/until';
+import { TERRAFORM_STEP_MS, until, within } from '../helpers/until';
 import {
   PROVIDER_BLOCK,
   type Workspace,
@@ -62,11 +62,11 @@ test('the simulator killed in the middle of a wait and restarted from its state 
   ws.write({ 'main.tf': withFastRetries(migrationConfig()) });
   await initialized(t, ws);
   const run = ws.start(['apply', '-auto-approve'], { TF_LOG_PROVIDER: 'warn' });
-  await until('the PUT', async () => ((await migrations(api)).length > 0 ? true : undefined));
+  await until('the PUT', async () => ((await migrations(api)).length > 0 ? true : undefined), TERRAFORM_STEP_MS);
   first.kill('SIGKILL');
   await first.done;
   // Restarted once the provider has found the API gone, and not before.
-  await run.waitFor(/API unreachable while waiting; still waiting/, { stream: 'stderr' });
+  await run.waitFor(/API unreachable while waiting; still waiting/, { stream: 'stderr', ms: TERRAFORM_STEP_MS });
   const second = startSim(Number(new URL(api.url).port));
   await second.waitFor(/listening on /, { stream: 'stdout' });
   await admin(api, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
@@ -160,7 +160,7 @@ async function applyWaiting(t: ExecutionContext) {
   await until(
     'the PUT',
     async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined),
-    60_000,
+    TERRAFORM_STEP_MS,
   );
   return { sim, ws, run };
 }
@@ -168,7 +168,7 @@ async function applyWaiting(t: ExecutionContext) {
 /** An apply that resumes a wait: once terraform is modifying the resource, the migration catches up. */
 async function applyWhileItSyncs(ws: Workspace, sim: Simulator) {
   const resumed = ws.start(['apply', '-auto-approve']);
-  await resumed.waitFor(/Modifying\.\.\./, { stream: 'stdout' });
+  await resumed.waitFor(/Modifying\.\.\./, { stream: 'stdout', ms: TERRAFORM_STEP_MS });
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
   return resumed.done;
 }
