@@ -8,7 +8,7 @@ TSX := node --import=tsx
 STACK := dodb-example
 STACK_DIR := cdktf.out/stacks/$(STACK)
 
-.PHONY: install generate check-generated typecheck lint build package-contents provider release synth hcl test test-long demo bench clean
+.PHONY: install generate check-generated typecheck lint build package-contents provider release synth hcl test test-long test-repeat test-load demo bench clean
 
 # npm runs the package's `prepare` (package-contents) after this install; built files depend on the
 # install only by order, so that the touch below does not make them stale again.
@@ -125,6 +125,17 @@ test: check-generated typecheck lint build
 # under Node 22); .ci/run runs them after `make test`.
 test-long: build
 	npx ava --config ava.long.config.mjs $(AVA_FLAGS)
+
+# Finding flaky tests: the suite N times in a row, stopping at the first failing run and printing what
+# failed (`make test-repeat N=10`); test-load does the same beside a busy loop on every core. FILES
+# narrows either to some test files: make test-repeat N=10 FILES=test/cli/cli.test.ts
+test-repeat: N = 5
+test-repeat: build
+	.ci/test-repeat $(N) $(FILES)
+
+test-load: N = 3
+test-load: build
+	.ci/test-repeat --load $(N) $(FILES)
 
 # The main job: the example stack through init, plan, apply and destroy against the embedded simulator.
 demo: build

@@ -1,14 +1,15 @@
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VERSION } from './helpers/built-provider';
+import { PLATFORMS, VERSION } from './helpers/built-provider';
+import { run, runOk } from './helpers/child';
 import { ROOT, scratchDir, terraformEnv } from './helpers/project';
 import { httpsMirror } from './helpers/https-mirror';
 import { runSample } from './helpers/shell-sample';
 import { cdktnApp, checkout, deployThenGet, ofKind, only, samples } from './helpers/readme';
 import { USER_TOOLS, installedCopies, outsideDir, userProject } from './helpers/package';
-import { CLUSTER, requests, simulator } from './helpers/simulator';
+import { CLUSTER } from './helpers/constants';
+import { requests, simulator } from './helpers/simulator';
 import { platformPackages } from '../src/release/provider-package';
 import { PROVIDER_BLOCK, initialized, workspace } from './helpers/terraform';
 
@@ -16,7 +17,6 @@ import { PROVIDER_BLOCK, initialized, workspace } from './helpers/terraform';
 // Node 22.19+, installed from the npm registry in test/long/cdktn.test.ts (`make test-long`); the app
 // they deploy is checked here (the cdktn flavour of the TypeScript sample).
 test('every code sample in the README is marked with the kind of test that runs it', (t) => {
-  t.true(samples.length >= 8);
   for (const sample of samples) t.truthy(sample.kind, `sample ${sample.index} has no marker:\n${sample.code}`);
   t.deepEqual([...new Set(samples.map((s) => s.kind))].sort(), [
     'cdktf-get',
@@ -35,11 +35,10 @@ test('every code sample in the README is marked with the kind of test that runs 
   ]);
 });
 
-test('the make commands are targets of the Makefile', (t) => {
+test('the make commands are targets of the Makefile', async (t) => {
   const targets = ofKind('make').flatMap((s) => [...s.code.matchAll(/^make (\S+)/gm)].map((m) => m[1]!));
   t.deepEqual(targets, ['demo', 'test', 'synth', 'hcl']);
-  for (const target of targets)
-    t.notThrows(() => execFileSync('make', ['-n', target], { cwd: ROOT, stdio: 'ignore' }), target);
+  for (const target of targets) t.is((await run('make', ['-n', target], { cwd: ROOT })).code, 0, target);
 });
 
 test('the CLI configuration shown is the one make provider writes', (t) => {
@@ -61,22 +60,22 @@ for (const sample of ofKind('hcl')) {
 }
 
 for (const sample of ofKind('typescript')) {
-  test(`TypeScript sample ${sample.index} synthesizes`, (t) => {
+  test(`TypeScript sample ${sample.index} synthesizes`, async (t) => {
     const dir = scratchDir(t, 'readme-app');
     // Inside the checkout `dodb/...` is the package itself (self-reference through its exports).
     writeFileSync(join(dir, 'app.ts'), sample.code);
-    execFileSync(process.execPath, ['--import=tsx', join(dir, 'app.ts')], { cwd: dir });
+    await runOk(process.execPath, ['--import=tsx', join(dir, 'app.ts')], { cwd: dir });
     const json = JSON.parse(readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8'));
     t.is(json.resource.dodb_online_migration.orders.source.password_wo, '${var.source_password}');
     t.true(json.variable.source_password.ephemeral, 'the password variable is ephemeral');
   });
 }
 
-test('the TypeScript sample for CDK Terrain (cdktn, dodb/cdktn/...) synthesizes the same configuration as for cdktf', (t) => {
+test('the TypeScript sample for CDK Terrain (cdktn, dodb/cdktn/...) synthesizes the same configuration as for cdktf', async (t) => {
   const dir = scratchDir(t, 'readme-app'); // one folder: the local backend's path is in the JSON
-  const synth = (code: string) => {
+  const synth = async (code: string) => {
     writeFileSync(join(dir, 'app.ts'), code);
-    execFileSync(process.execPath, ['--import=tsx', join(dir, 'app.ts')], { cwd: dir });
+    await runOk(process.execPath, ['--import=tsx', join(dir, 'app.ts')], { cwd: dir });
     const { '//': _metadata, ...json } = JSON.parse(
       readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8'),
     );
@@ -86,7 +85,7 @@ test('the TypeScript sample for CDK Terrain (cdktn, dodb/cdktn/...) synthesizes 
     require.resolve('dodb/cdktn').endsWith('dist/cdktn/index.js'),
     'the package itself, as a cdktn app imports it',
   );
-  t.deepEqual(synth(cdktnApp()), synth(only('typescript')));
+  t.deepEqual(await synth(cdktnApp()), await synth(only('typescript')));
 });
 
 for (const sample of ofKind('dodb')) {
@@ -160,7 +159,7 @@ test('for a team: terraform providers lock against the release served over HTTPS
     SSL_CERT_FILE: mirror.caFile,
   });
 
-  for (const platform of ['darwin_amd64', 'darwin_arm64', 'linux_amd64', 'linux_arm64']) {
+  for (const platform of PLATFORMS) {
     t.true(
       mirror.served.includes(`/registry.terraform.io/dodb/dodb/terraform-provider-dodb_${VERSION}_${platform}.zip`),
       `${platform} fetched and hashed`,

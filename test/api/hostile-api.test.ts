@@ -2,7 +2,8 @@ import test from 'ava';
 import { DEFAULT_RETRY } from '../../src/api/defaults';
 import { ApiError } from '../../src/api/errors';
 import { faultProxy } from '../helpers/fault-proxy';
-import { CLUSTER, SOURCE, clientFor, simulator } from '../helpers/simulator';
+import { CLUSTER, SOURCE } from '../helpers/constants';
+import { clientFor, simulator } from '../helpers/simulator';
 import { within } from '../helpers/until';
 
 /** The client over real HTTP, through the fault proxy, in front of the simulator. */

@@ -1,9 +1,9 @@
 import test, { type ExecutionContext } from 'ava';
-import { createServer } from 'node:http';
 import { type ClientOptions, DoClient } from '../../src/api/client';
 import { ApiError } from '../../src/api/errors';
 import { RateLimiter } from '../../src/api/limiter';
-import { CLUSTER, SOURCE } from '../helpers/simulator';
+import { CLUSTER, SOURCE } from '../helpers/constants';
+import { serve } from '../helpers/http-server';
 
 type Reply = { status: number; headers?: Record<string, string>; body?: unknown } | 'reset';
 interface Seen {
@@ -23,7 +23,7 @@ async function scripted(
   reply: (method: string, n: number) => Reply,
 ): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
-  const server = createServer((req, res) => {
+  const { url } = await serve(t, (req, res) => {
     req.resume();
     req.on('end', () => {
       const answer = reply(req.method!, seen.length);
@@ -33,12 +33,7 @@ async function scripted(
       res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen };
+  return { url, seen };
 }
 
 interface Logged {

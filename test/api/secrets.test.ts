@@ -1,8 +1,9 @@
 import test from 'ava';
 import { inspect } from 'node:util';
 import { waitForStatus } from '../../src/api/wait';
+import { CLUSTER, SOURCE } from '../helpers/constants';
 import { faultProxy } from '../helpers/fault-proxy';
-import { CLUSTER, SOURCE, clientFor, injectFaults, simulator } from '../helpers/simulator';
+import { clientFor, injectFaults, simulator } from '../helpers/simulator';
 
 /** Not token-shaped: only redaction by value catches it. */
 const TOKEN = 'plain-token-value-17';

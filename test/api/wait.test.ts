@@ -1,6 +1,7 @@
 import test from 'ava';
 import { WaitError, waitForStatus } from '../../src/api/wait';
-import { CLUSTER, SOURCE, admin, clientFor, requests, simulator } from '../helpers/simulator';
+import { CLUSTER, SOURCE } from '../helpers/constants';
+import { admin, clientFor, requests, simulator } from '../helpers/simulator';
 
 /** The wait's ending when another migration replaced the awaited one; the others are in client.test.ts. */
 

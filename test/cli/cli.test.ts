@@ -1,31 +1,13 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import planRules from '../../generated/plan-rules.json';
-import { CLUSTER, SOURCE, admin, requests, simulator } from '../helpers/simulator';
-import { ROOT } from '../helpers/project';
-import { until } from '../helpers/until';
+import { DODB } from '../helpers/built-provider';
+import { run, start } from '../helpers/child';
+import { CLUSTER, NO_API, SOURCE } from '../helpers/constants';
+import { admin, requests, simulator } from '../helpers/simulator';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function dodb(args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/dodb.js'), ...args], {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.stdin.end(input);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The built CLI with only PATH and `env` in its environment, to its end. */
+const dodb = (args: string[], env: NodeJS.ProcessEnv = {}, input?: string) =>
+  run(DODB, args, { env: { PATH: process.env.PATH, ...env }, input });
 
 test('start refuses while a migration runs and after a cutover (exit 1, no PUT), unless --after-cutover', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 60_000 });
@@ -86,19 +68,15 @@ test('start with --source-uri and --password-stdin, then status, watch and stop'
 });
 
 test('watch prints a plain line per status change when not on a terminal', async (t) => {
+  // The migration stays running until the test moves it on, once watch has printed the first status.
   const sim = await simulator(t, { syncDelayMs: 600_000 });
-  const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
+  const env = { PATH: process.env.PATH, DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
   t.is((await dodb(['migration', 'start', '--cluster', CLUSTER, '--host', 'db', '--port', '5432'], env)).code, 0);
-  const afterStart = (await requests(sim)).length;
-  const watching = dodb(['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing'], env);
-  // The migration catches up once the watch has seen it running (its lookup of the ID, then its first poll): no race
-  // with how long the processes take to start.
-  await until('the first poll of the watch', async () =>
-    (await requests(sim)).length >= afterStart + 2 ? true : undefined,
-  );
+  const watching = start(t, DODB, ['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing'], { env });
+  await watching.waitFor(/ running\n/, { stream: 'stderr' });
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
-  const watch = await watching;
-  t.is(watch.code, 0);
+  const watch = await watching.done;
+  t.is(watch.code, 0, watch.stderr);
   t.regex(watch.stderr, /^\d+\.\ds [0-9a-f-]+ running\n\d+\.\ds [0-9a-f-]+ syncing\n$/);
   t.false(watch.stderr.includes('\r'));
 });
@@ -264,11 +242,11 @@ test('the token: --token, else DIGITALOCEAN_TOKEN, else DIGITALOCEAN_ACCESS_TOKE
 
 const ENDPOINT_VARIABLE = /DIGITALOCEAN_API_URL environment variable/;
 const badEnvironment: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
-  ['an endpoint with a path', { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9/v2' }, /has the path "\/v2"/],
+  ['an endpoint with a path', { DIGITALOCEAN_API_URL: `${NO_API.url}/v2` }, /has the path "\/v2"/],
   ['an endpoint that is not http', { DIGITALOCEAN_API_URL: 'ftp://127.0.0.1' }, /must be an https:\/\/ origin/],
   [
     'a token with a blank',
-    { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9', DIGITALOCEAN_TOKEN: 'secret token' },
+    { DIGITALOCEAN_API_URL: NO_API.url, DIGITALOCEAN_TOKEN: 'secret token' },
     /must be one word/,
   ],
 ];
@@ -292,7 +270,7 @@ test("--api-endpoint and --token are checked by the provider schema's rules, nam
   const endpoint = await dodb([...args, '--api-endpoint', 'https://api.example.com/v2', '--token', 't']);
   t.is(endpoint.code, 2);
   t.regex(endpoint.stderr, /^dodb: --api-endpoint must be an https:\/\/ origin .* but it has the path "\/v2"/);
-  const token = await dodb([...args, '--token', 'secret token'], { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9' });
+  const token = await dodb([...args, '--token', 'secret token'], { DIGITALOCEAN_API_URL: NO_API.url });
   t.is(token.code, 2);
   t.regex(token.stderr, /^dodb: --token must be one word of printable characters/);
   t.false(token.stderr.includes('secret'));

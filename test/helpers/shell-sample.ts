@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import type { ExecutionContext } from 'ava';
+import { run } from './child';
 
 /**
  * A documented shell sample, run by bash -e in a folder, in a process group of its own: whatever it
@@ -12,24 +12,11 @@ export async function runSample(
   cwd: string,
   env: NodeJS.ProcessEnv,
 ): Promise<string> {
-  const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn('bash', ['-e', '-c', code], {
-      cwd,
-      env: { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    child.on('exit', () => {
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        // the group is gone already: nothing was left behind
-      }
-    });
-    child.on('close', (status) => resolve({ code: status, output }));
+  const result = await run('bash', ['-e', '-c', code], {
+    cwd,
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1', ...env },
+    group: true,
+    stopGroupOnExit: true,
   });
   t.is(result.code, 0, result.output);
   return result.output;

@@ -1,14 +1,15 @@
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { runOk } from '../helpers/child';
 import { ROOT, scratchDir } from '../helpers/project';
-import { CLUSTER, admin, simulator } from '../helpers/simulator';
+import { CLUSTER } from '../helpers/constants';
+import { admin, simulator } from '../helpers/simulator';
 import { workspace } from '../helpers/terraform';
 
 test('the example CDKTF stack synthesizes, then init, validate, apply and destroy against the simulator', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 500 });
   const app = scratchDir(t, 'app');
-  execFileSync(process.execPath, ['--import=tsx', join(ROOT, 'examples/cdktf/main.ts')], { cwd: app });
+  await runOk(process.execPath, ['--import=tsx', join(ROOT, 'examples/cdktf/main.ts')], { cwd: app });
   const ws = workspace(t, sim);
   const stackDir = join(app, 'cdktf.out/stacks/dodb-example');
   const inStack = (args: string[]) =>

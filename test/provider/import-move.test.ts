@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { ROOT, scratchDir } from '../helpers/project';
-import { CLUSTER, admin, requests, simulator } from '../helpers/simulator';
+import { CLUSTER } from '../helpers/constants';
+import { admin, requests, simulator } from '../helpers/simulator';
 import { PROVIDER_BLOCK, initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
 
 /** The first HCL block of a README section. */

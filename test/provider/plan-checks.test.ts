@@ -2,7 +2,8 @@ import test, { type ExecutionContext } from 'ava';
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import type { Simulator } from '../../src/simulator/server';
-import { CLUSTER, admin, requests, simulator } from '../helpers/simulator';
+import { CLUSTER } from '../helpers/constants';
+import { admin, requests, simulator } from '../helpers/simulator';
 import { type TfResult, initialized, migrationConfig, workspace } from '../helpers/terraform';
 
 /** Issue 21: a plan for a new migration refuses what the apply would refuse, and never more. */

@@ -1,6 +1,7 @@
 import test from 'ava';
+import { CLUSTER } from '../helpers/constants';
 import { faultProxy } from '../helpers/fault-proxy';
-import { CLUSTER, admin, requests, simulator } from '../helpers/simulator';
+import { admin, api, requests, simulator } from '../helpers/simulator';
 import { initialized, migrationConfig, perCluster, workspace } from '../helpers/terraform';
 import { within } from '../helpers/until';
 
@@ -49,9 +50,7 @@ test('a refresh with the rate limit used up for an hour ends at once with a diag
   const apply = await ws.run(['apply', '-auto-approve']);
   t.is(apply.code, 0, apply.output);
 
-  const probe = await fetch(`${sim.url}/v2/databases/${CLUSTER}`, {
-    headers: { authorization: `Bearer ${sim.token}` },
-  });
+  const probe = await api(sim, 'GET', `/v2/databases/${CLUSTER}`);
   const used = Number(probe.headers.get('ratelimit-limit')) - Number(probe.headers.get('ratelimit-remaining'));
   // One request left in a window that resets in about an hour: the first refresh spends it.
   await admin(sim, 'POST', 'config', { rateLimit: used + 1, rateWindowMs: 3_600_000 });

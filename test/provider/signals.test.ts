@@ -1,7 +1,8 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { CLUSTER, admin, requests, simulator, writes } from '../helpers/simulator';
-import { type TfResult, initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
+import { start } from '../helpers/child';
+import { CLUSTER } from '../helpers/constants';
+import { admin, requests, simulator, writes } from '../helpers/simulator';
+import { initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
 import { until, within } from '../helpers/until';
 
 test("SIGTERM to terraform's process group during a long wait: the state keeps the migration, 1 PUT and 0 DELETE, and the next apply sends no PUT", async (t) => {
@@ -11,33 +12,19 @@ test("SIGTERM to terraform's process group during a long wait: the state keeps t
   await initialized(t, ws);
   // In a process group of its own, as a CI runner, `timeout` or systemd starts it: the signal reaches
   // terraform and the provider it started alike.
-  const child = spawn('terraform', ['apply', '-auto-approve', '-no-color'], {
+  const apply = start(t, 'terraform', ['apply', '-auto-approve', '-no-color'], {
     cwd: ws.dir,
     env: ws.env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    group: true,
   });
-  t.teardown(() => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // The group is gone already.
-    }
-  });
-  let output = '';
-  child.stdout.on('data', (c) => (output += c));
-  child.stderr.on('data', (c) => (output += c));
-  const done = new Promise<TfResult>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout: output, stderr: '', output })),
-  );
   await until(
     'the PUT',
     async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined),
     60_000,
   );
-  process.kill(-child.pid!, 'SIGTERM');
+  apply.kill('SIGTERM');
   // The migration syncs after 10 minutes: terraform ends now only if the wait stopped.
-  const result = await within('terraform to stop after SIGTERM', done);
+  const result = await within('terraform to stop after SIGTERM', apply.done);
   t.not(result.code, 0);
   t.notRegex(result.output, /Plugin did not respond|plugin exited/i);
   t.regex(result.output, /Stopped waiting for the online migration/);

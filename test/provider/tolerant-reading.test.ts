@@ -1,6 +1,7 @@
 import test from 'ava';
 import { faultProxy } from '../helpers/fault-proxy';
-import { CLUSTER, simulator } from '../helpers/simulator';
+import { CLUSTER } from '../helpers/constants';
+import { simulator } from '../helpers/simulator';
 import { initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
 
 test('answers without created_at (the API model requires no field): the apply keeps the migration, created_at null, one PUT', async (t) => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { ADMIN_ROUTES } from '../../src/simulator/admin-routes';
 import { ROOT, scratchDir, terraformEnv } from '../helpers/project';
 import { runSample } from '../helpers/shell-sample';
-import { CLUSTER, simulator } from '../helpers/simulator';
+import { CLUSTER } from '../helpers/constants';
+import { simulator } from '../helpers/simulator';
 import { workspace } from '../helpers/terraform';
 
 const GUIDE = readFileSync(join(ROOT, 'docs/guides/testing-with-the-simulator.md'), 'utf8');

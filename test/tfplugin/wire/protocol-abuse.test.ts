@@ -3,10 +3,9 @@ import { type ClientHttp2Session, connect } from 'node:http2';
 import { ExtData, encode } from '@msgpack/msgpack';
 import { MAX_MESSAGE_BYTES } from '../../../src/tfplugin/wire/grpc';
 import { protocol } from '../../../src/tfplugin/wire/proto';
+import { CLUSTER } from '../../helpers/constants';
 import { startProvider } from '../../helpers/provider-process';
-import { written } from '../../helpers/until';
 
-const CLUSTER = '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30';
 const SOURCE = [{ host: 'db.example.com', port: 5432 }];
 const config = (value: Record<string, unknown>) => ({
   msgpack: encode({ cluster_id: CLUSTER, source: SOURCE, ...value }),
@@ -233,7 +232,7 @@ const bigRequest = () =>
 test.serial(`6 concurrent requests of ${BIG_MB} MB are all answered, with the provider's memory bounded`, async (t) => {
   t.timeout(180_000);
   const provider = await startProvider(t, { TF_LOG_PROVIDER: 'trace' });
-  const usage = written([provider.child.stderr!], /"resource usage"/, 170_000);
+  const usage = provider.child.waitFor(/"max_rss_kb":(\d+)/, { stream: 'stderr', ms: 170_000 });
   const session = mutualTls(provider);
   t.teardown(() => session.destroy());
   const body = bigRequest();
@@ -245,7 +244,7 @@ test.serial(`6 concurrent requests of ${BIG_MB} MB are all answered, with the pr
     {},
     { types: { request: 'plugin.Empty', response: 'plugin.Empty' } },
   );
-  const maxRssMb = Number(/"max_rss_kb":(\d+)/.exec(await usage)![1]) / 1024;
+  const maxRssMb = Number((await usage)[1]) / 1024;
   t.log(`the provider's peak memory: ${Math.round(maxRssMb)} MB`);
   // One request of the largest size at a time, besides small ones: four of them in memory at once fail this.
   t.true(maxRssMb < 4 * BIG_MB + 200, `peak ${Math.round(maxRssMb)} MB`);
