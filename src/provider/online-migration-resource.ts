@@ -6,6 +6,7 @@ import { defineResource } from '../tfplugin/framework/provider';
 import { apiDiagnostic } from './api-diagnostics';
 import { type ProviderData, clientOf } from './config';
 import * as message from './online-migration-messages';
+import { cutOver, cutOverAfterStart, cutoverDue, isCutOver, planCutover } from './online-migration-cutover';
 import { moveFromOfficialProvider } from './online-migration-move';
 import { planMigration } from './online-migration-plan';
 import {
@@ -25,7 +26,7 @@ import { waitUntil } from './online-migration-wait';
  */
 export const onlineMigrationResource = defineResource<OnlineMigrationState, ProviderData, MigrationPrivate>({
   ...migrationSchema,
-  modifyPlan: planMigration,
+  modifyPlan: (request) => planCutover(request, planMigration(request)),
 
   async create({ planned, config }, ctx) {
     const client = clientOf(ctx);
@@ -44,7 +45,8 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     const { migration, adopted } = started;
     ctx.log.log('info', 'started online migration', { cluster_id: clusterId, migration_id: migration.id, adopted });
     const state = { ...planned, id: migration.id, status: migration.status, created_at: migration.created_at };
-    return waitUntil(client, state, migration.id, deadline, ctx);
+    const waited = await waitUntil(client, state, migration.id, deadline, ctx);
+    return cutoverDue(null, planned) ? cutOverAfterStart(client, waited, ctx) : waited;
   },
 
   async read({ state, private: priv }, ctx) {
@@ -54,7 +56,8 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
       const latest = await client.findMigration(clusterId, { signal: ctx.signal });
       if (!latest) {
         const exists = await client.clusterExists(clusterId, { signal: ctx.signal });
-        if (exists) return { state, diagnostics: [message.notShown(clusterId, id)] };
+        // After a cutover the API may show the migration no more: the record is what counts.
+        if (exists) return { state, diagnostics: isCutOver(state) ? [] : [message.notShown(clusterId, id)] };
         return { state: null, diagnostics: [message.clusterGone(clusterId, id)] };
       }
       if (latest.id !== id) {
@@ -65,7 +68,7 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
         return {
           state: refreshed,
           private: withoutResume(priv),
-          diagnostics: [message.ended(clusterId, id, latest.status)],
+          diagnostics: isCutOver(state) ? [] : [message.ended(clusterId, id, latest.status)],
         };
       }
       const target = state.wait_for ?? DEFAULT_WAIT;
@@ -76,9 +79,10 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     }
   },
 
-  // Every argument but the source's changes in place with no API call; only a wait promised after a
-  // failed or interrupted one (`resumeWait`) makes an update wait again.
+  // Every argument but the source's changes in place with no API call, but two: `cutover` turning true
+  // (the cutover), and a wait promised after a failed or interrupted one (`resumeWait`), which waits again.
   async update({ prior, planned, private: priv }, ctx) {
+    if (cutoverDue(prior, planned)) return cutOver(clientOf(ctx), prior, planned, ctx);
     const state = { ...planned, status: prior.status };
     if (!priv?.resumeWait || !prior.id) return { state, private: null };
     ctx.log.log('info', 'waiting again for the online migration', { migration_id: prior.id });
@@ -86,7 +90,7 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
   },
 
   async delete({ prior }, ctx) {
-    if (!prior.id || (prior.status !== null && !isActive(prior.status))) {
+    if (!prior.id || isCutOver(prior) || (prior.status !== null && !isActive(prior.status))) {
       ctx.log.log('info', 'online migration already ended: nothing to stop', {
         migration_id: prior.id,
         status: prior.status,
