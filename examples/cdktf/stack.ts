@@ -33,6 +33,13 @@ export class MigrationStack extends TerraformStack {
       description: 'Password of that user (set TF_VAR_source_password).',
     });
 
+    // The cutover as a reviewed change: apply with TF_VAR_cutover=true once writes go to the target.
+    const cutover = new TerraformVariable(this, 'cutover', {
+      type: 'bool',
+      default: false,
+      description: 'Stop the syncing migration: the target cluster runs on its own (cannot be undone).',
+    });
+
     const migration = new OnlineMigration(this, 'migration', {
       clusterId: clusterId.stringValue,
       source: {
@@ -44,7 +51,8 @@ export class MigrationStack extends TerraformStack {
       },
       ignoreDbs: ['scratch'],
       waitFor: 'syncing',
-      timeouts: { create: '10m' },
+      cutover: cutover.booleanValue,
+      timeouts: { create: '10m', update: '30m' },
     });
 
     const latest = new DataDodbOnlineMigration(this, 'latest', { clusterId: migration.clusterId });
@@ -52,5 +60,6 @@ export class MigrationStack extends TerraformStack {
     new TerraformOutput(this, 'migration_id', { value: migration.id });
     new TerraformOutput(this, 'migration_status', { value: migration.status });
     new TerraformOutput(this, 'latest_status', { value: latest.status });
+    new TerraformOutput(this, 'cutover_at', { value: migration.cutoverAt });
   }
 }
