@@ -179,3 +179,18 @@ test('a migration that ended outside Terraform: the warning says how to record i
   t.like(attributes(ws), { cutover: true, status: 'done' });
   t.regex(attributes(ws).cutover_at, ISO_TIME);
 });
+
+test('cutover = true on a migration the refresh saw done: the plan says it only records, and the apply of that plan sends no request at all', async (t) => {
+  const { sim, ws } = await started(t, { syncDelayMs: 0 });
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'done' });
+  ws.write({ 'main.tf': config(CUTOVER) });
+  const plan = await ws.run(['plan', '-out=cutover.plan']);
+  t.is(plan.code, 0, plan.output);
+  t.regex(flat(plan.output), /already ended \("done"\): the apply only records the cutover, with no API call/);
+  await admin(sim, 'DELETE', 'requests');
+  const apply = await ws.run(['apply', 'cutover.plan']);
+  t.is(apply.code, 0, apply.output);
+  t.deepEqual(await requests(sim), []);
+  t.like(attributes(ws), { cutover: true, status: 'done' });
+  t.regex(attributes(ws).cutover_at, ISO_TIME);
+});
