@@ -125,8 +125,8 @@ test('stop of a syncing migration is the cutover: off a terminal it needs --yes 
   t.deepEqual(await writes(sim), { PUT: 0, DELETE: 1 });
 });
 
-/** The CLI on a pseudo-terminal (util-linux `script`), answering the question with `answer`. */
-function onTerminal(args: string[], env: NodeJS.ProcessEnv, answer: string): Promise<Run> {
+/** The CLI on a pseudo-terminal (util-linux `script`), answering its question, if it asks one, with `answer`. */
+function onTerminal(args: string[], env: NodeJS.ProcessEnv, answer = ''): Promise<Run> {
   const command = [process.execPath, DODB, ...args].map((word) => `'${word}'`).join(' ');
   return new Promise((resolve) => {
     const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
@@ -154,6 +154,17 @@ for (const [answer, code, deletes] of [
     t.deepEqual(await writes(sim), { PUT: 0, DELETE: deletes });
   });
 }
+
+test('watch on a terminal ticks: one live line, rewritten, with the elapsed time and the status waited for', async (t) => {
+  const { sim, env } = await api(t);
+  const started = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
+  const run = await onTerminal([...WATCH, '--until', 'syncing', '--timeout', '3s'], env);
+  t.is(run.code, 3, run.stdout);
+  const redraws = run.stdout.match(
+    new RegExp(`\\r\\x1b\\[K\\d+\\.\\ds ${started.id} running: waiting for syncing`, 'g'),
+  );
+  t.true((redraws?.length ?? 0) >= 2, run.stdout);
+});
 
 test('stop --help says that stopping a syncing migration is the cutover and that off a terminal it needs --yes', async (t) => {
   const help = await dodb([...STOP.slice(0, 2), '--help']);
