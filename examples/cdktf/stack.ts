@@ -34,9 +34,11 @@ export class MigrationStack extends TerraformStack {
     });
 
     // The cutover as a reviewed change: apply with TF_VAR_cutover=true once writes go to the target.
+    // The default is the string "false", which Terraform converts to the bool: cdktf's HCL output
+    // (make hcl) drops a default of `false` itself, which would make the variable required.
     const cutover = new TerraformVariable(this, 'cutover', {
       type: 'bool',
-      default: false,
+      default: 'false',
       description: 'Stop the syncing migration: the target cluster runs on its own (cannot be undone).',
     });
 

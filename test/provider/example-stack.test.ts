@@ -13,7 +13,7 @@ test('the example CDKTF stack synthesizes with cutover, then init, validate, app
   const stackDir = join(app, 'cdktf.out/stacks/dodb-example');
   const synthesized = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
   t.is(synthesized.resource.dodb_online_migration.migration.cutover, '${var.cutover}');
-  t.like(synthesized.variable.cutover, { type: 'bool', default: false });
+  t.like(synthesized.variable.cutover, { type: 'bool', default: 'false' });
 
   const ws = workspace(t, sim);
   const inStack = (args: string[], cutover = 'false') =>
