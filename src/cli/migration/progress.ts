@@ -9,6 +9,8 @@ import { report } from './flags';
 export interface Watch {
   cluster: string;
   migrationId: string;
+  /** Its status when the wait begins, as last seen. */
+  status: string;
   target: WaitTarget;
   timeoutMs: number;
   json: boolean;
@@ -67,7 +69,7 @@ export class Progress {
   }
 
   private async follow(client: DoClient, watch: Watch): Promise<Migration> {
-    let status = 'unknown';
+    let { status } = watch;
     const line = () => `${this.elapsed()} ${watch.migrationId} ${status}`;
     const draw = () => {
       this.current = `${line()}: waiting for ${watch.target}`;

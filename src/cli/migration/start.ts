@@ -75,7 +75,7 @@ after a cutover (its migration is done) unless --after-cutover is given.`,
       const text = `started migration ${migration.id} on cluster ${cluster}: ${migration.status}`;
       return report(io, flags.json, { cluster_id: cluster, ...migration }, text);
     }
-    const watch = { cluster, migrationId: migration.id, target, timeoutMs, json: flags.json };
+    const watch = { cluster, migrationId: migration.id, status: migration.status, target, timeoutMs, json: flags.json };
     return progress.waitAndReport(client, watch, io, (m) => `migration ${m.id} on cluster ${cluster}: ${m.status}`);
   },
 };

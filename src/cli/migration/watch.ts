@@ -43,7 +43,7 @@ an API outage.`,
     const progress = new Progress(io);
     const client = clientFrom(flags, io.env, usage, progress.apiLog);
     const current = await currentOf(client, cluster);
-    const watch = { cluster, migrationId: current.id, target, timeoutMs, json: flags.json };
+    const watch = { cluster, migrationId: current.id, status: current.status, target, timeoutMs, json: flags.json };
     return progress.waitAndReport(client, watch, io, (m) => `migration ${m.id} reached ${m.status}`);
   },
 };
