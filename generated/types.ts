@@ -142,7 +142,7 @@ export interface OnlineMigrationDataState {
 // From schema/online_migration.resource.schema.json
 
 /**
- * Starts an online migration into a DigitalOcean managed database cluster and keeps it in state until it is stopped. Creating the resource first reads the cluster's most recent migration and refuses to start (no `PUT`) while one is `running` or `syncing` (adopt it with `terraform import`) or after a cutover (`done`), unless `allow_overwrite_after_cutover` is set; then it starts the migration (one `PUT`) and waits for `wait_for`. Starts by dodb processes on one machine take turns (a per-user lock per cluster), and a look after the `PUT` tells whether another machine started one at the same moment. A start whose answer is lost is resolved by looking for a migration other than the one read before it, never by clocks; a `PUT` whose answer never came is never sent again, and one answered with a 5xx only once several reads agree that it started nothing. If the wait fails, the migration stays in state as tainted: `terraform untaint` keeps it and the next apply waits again, a plain apply replaces it. A refresh never restarts a migration: a migration that ended outside Terraform stays in state with its final `status` and a warning, one superseded by a migration started outside Terraform stays in state with a warning (no apply starts over an active one), and one is removed from state only when the endpoint and token that started or imported it say its cluster is gone. Destroying the resource reads the cluster first and stops the migration only when it shows it `running` or `syncing`.
+ * Starts an online migration into a DigitalOcean managed database cluster and keeps it in state until it is stopped. Creating the resource first reads the cluster's most recent migration and refuses to start (no `PUT`) while one is `running` or `syncing` (adopt it with `terraform import`) or after a cutover (`done`), unless `allow_overwrite_after_cutover` is set; then it starts the migration (one `PUT`) and waits for `wait_for`. Starts by dodb processes on one machine take turns (a per-user lock per cluster), and a look after the `PUT` tells whether another machine started one at the same moment. A start whose answer is lost is resolved by looking for a migration other than the one read before it, never by clocks; a `PUT` whose answer never came is never sent again, and one answered with a 5xx only once several reads agree that it started nothing. If the wait fails, the migration stays in state as tainted: `terraform untaint` keeps it and the next apply waits again, a plain apply replaces it. A refresh never restarts a migration: a migration that ended outside Terraform stays in state with its final `status` and a warning, one superseded by a migration started outside Terraform stays in state with a warning (no apply starts over an active one), and one is removed from state only when the endpoint and token that started or imported it say its cluster is gone. Setting `cutover = true` is the cutover: it stops a `syncing` migration and keeps it in state as the record. Destroying the resource reads the cluster first and stops the migration only when it shows it `running` or `syncing`, and sends nothing after a cutover.
  */
 export interface OnlineMigrationState {
   /**
@@ -177,13 +177,21 @@ export interface OnlineMigrationState {
    */
   allow_overwrite_after_cutover?: boolean;
   /**
-   * Status of the migration: `running` (initial copy), `syncing` (caught up, replicating), `canceled`, `error` or `done`. Stopping a `running` migration makes it `canceled`; stopping a `syncing` one is a cutover, and `dodb simulator` models it as `done` (the API documentation does not say, but the API has no other call that finishes a migration, and the target then holds all the data and runs on its own).
+   * The cutover, as a reviewed change: set it to `true` once writes go to the target cluster. The apply waits until the migration is `syncing` (it never stops a `running` one, whose target has not caught up), at most `timeouts.update`, then stops it (one `DELETE`) and waits until the API shows it ended (`done`, `canceled`, or no longer shown: the API documentation does not say which). The migration stays in state as the record of the cutover (`cutover_at`), and that record refuses later starts over the cluster: a change that would replace the migration is refused at plan unless `allow_overwrite_after_cutover` is set. A wait that times out or is interrupted stops nothing and leaves the state as it was. On a migration that already ended outside Terraform, it records the cutover with no API call. Defaults to `false`; after the cutover, `false` is refused (a cutover cannot be undone), and destroying the resource sends no request.
+   */
+  cutover?: boolean;
+  /**
+   * Status of the migration: `running` (initial copy), `syncing` (caught up, replicating), `canceled`, `error` or `done`. Stopping a `running` migration makes it `canceled`; stopping a `syncing` one is a cutover, and `dodb simulator` models it as `done` (the API documentation does not say, but the API has no other call that finishes a migration, and the target then holds all the data and runs on its own). After a cutover that the API answers with a 404 (it no longer shows the migration), `status` is null and `cutover_at` keeps the record.
    */
   status?: 'running' | 'syncing' | 'canceled' | 'error' | 'done';
   /**
    * When the migration was started, in ISO 8601 format.
    */
   created_at?: string;
+  /**
+   * When this resource recorded the cutover (`cutover = true`), in ISO 8601 format: when the API was seen to end the migration after the stop, or when a migration that had already ended outside Terraform was recorded. Null until then.
+   */
+  cutover_at?: string;
   timeouts?: OnlineMigrationTimeoutsState;
 }
 export interface OnlineMigrationSourceState {
@@ -217,7 +225,7 @@ export interface OnlineMigrationSourceState {
   password_wo_version?: number;
 }
 /**
- * How long `apply` and `destroy` may take.
+ * How long `apply` (`create`; `update` for the cutover) and `destroy` (`delete`) may take.
  */
 export interface OnlineMigrationTimeoutsState {
   /**
@@ -225,7 +233,11 @@ export interface OnlineMigrationTimeoutsState {
    */
   create?: string;
   /**
-   * Longest time to stop the migration, as a Go duration. Defaults to `5m`.
+   * Longest wait, when `cutover` turns `true`, for the migration to be `syncing` before it is stopped, as a Go duration. Defaults to `30m`. A wait that runs out stops nothing and leaves the state as it was.
+   */
+  update?: string;
+  /**
+   * Longest time to stop the migration, as a Go duration: on destroy, and for the cutover's stop and the wait until the API shows it ended. Defaults to `5m`.
    */
   delete?: string;
 }

@@ -84,7 +84,7 @@ test.serial(
       json.changes.map((c) => c.address),
       ['data.dodb_online_migration.latest', 'dodb_online_migration.migration'],
     );
-    t.deepEqual(Object.keys(json.outputs).sort(), ['latest_status', 'migration_id', 'migration_status']);
+    t.deepEqual(Object.keys(json.outputs).sort(), ['cutover_at', 'latest_status', 'migration_id', 'migration_status']);
     t.deepEqual(await writes(sim), { PUT: 0, DELETE: 0 }, 'a plan starts nothing');
   },
 );

@@ -26,10 +26,10 @@ export interface Command {
   name: string;
   /** Its flags as the usage shows them, one string per line. */
   synopsis: string[];
+  /** Each flag as the usage shows it (`--timeout DURATION`) and what it does, with its default. */
+  flags?: FlagHelp[];
   /** What the usage says after the synopses (where values come from, what it refuses): paragraphs, shared ones said once in the help. */
   notes?: string[];
-  /** What each flag does, for the command's own usage (`dodb <name> --help`), not the overall help. */
-  flags?: Array<[flag: string, what: string]>;
   /** `usage` is the command's own, for the UsageErrors it throws. */
   run(args: string[], io: Io, usage: string): number | Promise<number>;
 }
@@ -44,12 +44,15 @@ export function synopses(commands: Command[]): string {
     .join('\n');
 }
 
+export type FlagHelp = [flag: string, what: string];
+
 export function usageOf(command: Command): string {
-  const width = Math.max(0, ...(command.flags ?? []).map(([flag]) => flag.length));
-  const flags = (command.flags ?? []).map(([flag, what]) => `  ${flag.padEnd(width)}  ${what}`);
+  const flags = command.flags ?? [];
+  const width = Math.max(0, ...flags.map(([flag]) => flag.length));
+  const table = flags.map(([flag, what]) => `  ${flag.padEnd(width)}  ${what}`).join('\n');
   return [
     `usage:\n${synopses([command])}`,
-    ...(flags.length ? [`flags:\n${flags.join('\n')}`] : []),
+    ...(flags.length ? [`flags:\n${table}`] : []),
     ...(command.notes ?? []),
   ].join('\n\n');
 }

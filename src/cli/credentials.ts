@@ -2,7 +2,8 @@ import { DoClient } from '../api/client';
 import { resolveProviderConfig } from '../tfplugin/framework/environment';
 import type { ObjectValue } from '../tfplugin/wire/values';
 import { USER_AGENT } from '../version';
-import { UsageError } from './command';
+import { type FlagHelp, UsageError } from './command';
+import type { LogFn } from '../api/client';
 import { PROVIDER, checkFlag } from './schema-checks';
 
 /** The provider's `token` and `api_endpoint` arguments, as flags by the same names. */
@@ -26,6 +27,14 @@ function fallbacks(flag: CredentialFlag): string {
 export const CREDENTIALS_HELP = `Common flags: --api-endpoint URL (${fallbacks('api-endpoint')}),
   --token T (${fallbacks('token')}).`;
 
+export const CREDENTIAL_FLAG_HELP: FlagHelp[] = [
+  [
+    '--api-endpoint URL',
+    `origin of the DigitalOcean API (default: ${fallbacks('api-endpoint').replace(/^else /, '')})`,
+  ],
+  ['--token T', `API token (default: ${fallbacks('token').replace(/^else /, '')})`],
+];
+
 /**
  * A client with the token and endpoint the provider would use: a flag wins, then the environment
  * variables and the fallback the schema names, all checked by the schema's rules.
@@ -34,6 +43,7 @@ export function clientFrom(
   flags: { [flag in CredentialFlag]?: string },
   env: NodeJS.ProcessEnv,
   usage: string,
+  log?: LogFn,
 ): DoClient {
   const config: ObjectValue = Object.fromEntries(
     Object.keys(PROVIDER.block.attributes ?? {}).map((name) => [name, null]),
@@ -52,5 +62,5 @@ export function clientFrom(
     throw new UsageError(`no API token: pass --token or set ${PROVIDER.rules.token!.env!.join(' or ')}`, usage);
   }
   if (typeof endpoint !== 'string') throw new Error('the provider schema gives api_endpoint no fallback');
-  return new DoClient({ token, endpoint, userAgent: USER_AGENT });
+  return new DoClient({ token, endpoint, userAgent: USER_AGENT, log });
 }

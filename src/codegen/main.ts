@@ -7,13 +7,10 @@ import { SchemaError } from './load';
 
 const USAGE = 'usage: generate [--check] [--root DIR] [--out DIR] [--cdk-library cdktf|cdktn]';
 
-/** What generate writes; docs/guides/ (the registry layout's hand-written guides) is left alone. */
+/** What generate writes, wholly: the guides in docs/guides/ are copies of examples/guides/. */
 const GENERATED_DIRS = ['generated', 'docs'];
-const HAND_WRITTEN = join('docs', 'guides');
 const generatedOnDisk = (out: string) =>
-  GENERATED_DIRS.flatMap((dir) => listFiles(join(out, dir)).map((p) => relative(out, p))).filter(
-    (p) => !p.startsWith(`${HAND_WRITTEN}/`),
-  );
+  GENERATED_DIRS.flatMap((dir) => listFiles(join(out, dir)).map((p) => relative(out, p)));
 
 /** Writes generated/ and docs/, or with --check reports which files are stale and exits 1. */
 async function main(): Promise<number> {

@@ -54,7 +54,11 @@ export const ended = (clusterId: string, id: string | null, status: string) =>
     `Online migration ${status}`,
     `Migration ${id} on cluster ${clusterId} is "${status}". dodb never restarts a migration by itself, since ` +
       'replicating the old source after a cutover would overwrite new data. To start a new one, run ' +
-      '`terraform apply -replace=<address>`; to stop tracking it, `terraform state rm <address>`.',
+      '`terraform apply -replace=<address>`; to stop tracking it, `terraform state rm <address>`.' +
+      (status === 'done'
+        ? ' If it was cut over outside Terraform, record it: set `cutover = true` (the apply makes no API call), ' +
+          'and the record then refuses later starts over the cluster.'
+        : ''),
   );
 
 export const clusterNotFound = (clusterId: string) =>

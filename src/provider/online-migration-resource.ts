@@ -6,6 +6,7 @@ import { defineResource } from '../tfplugin/framework/provider';
 import { apiDiagnostic } from './api-diagnostics';
 import { type ProviderData, clientOf } from './config';
 import * as message from './online-migration-messages';
+import { cutOver, cutOverAfterStart, cutoverDue, isCutOver, planCutover } from './online-migration-cutover';
 import { moveFromOfficialProvider } from './online-migration-move';
 import { noteInState, planMigration } from './online-migration-plan';
 import {
@@ -26,7 +27,7 @@ import { waitUntil } from './online-migration-wait';
  */
 export const onlineMigrationResource = defineResource<OnlineMigrationState, ProviderData, MigrationPrivate>({
   ...migrationSchema,
-  modifyPlan: planMigration,
+  modifyPlan: async (request, ctx) => planCutover(request, await planMigration(request, ctx)),
   loaded: (state) => noteInState(state.id),
 
   async create({ planned, config }, ctx) {
@@ -46,7 +47,8 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     const { migration, adopted } = started;
     ctx.log.log('info', 'started online migration', { cluster_id: clusterId, migration_id: migration.id, adopted });
     const state = { ...planned, id: migration.id, status: migration.status, created_at: migration.created_at ?? null };
-    return withOrigin(await waitUntil(client, state, migration.id, deadline, ctx), client.origin);
+    const waited = withOrigin(await waitUntil(client, state, migration.id, deadline, ctx), client.origin);
+    return cutoverDue(null, planned) ? cutOverAfterStart(client, waited, ctx) : waited;
   },
 
   async read({ state, private: priv }, ctx) {
@@ -56,7 +58,8 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
       const latest = await client.findMigration(clusterId, { signal: ctx.signal });
       if (!latest) {
         const exists = await client.clusterExists(clusterId, { signal: ctx.signal });
-        if (exists) return { state, diagnostics: [message.notShown(clusterId, id)] };
+        // After a cutover the API may show the migration no more: the record is what counts.
+        if (exists) return { state, diagnostics: isCutOver(state) ? [] : [message.notShown(clusterId, id)] };
         // Only the endpoint and token that started it may say so: another one may just not see the cluster.
         if (priv?.origin !== client.origin) return { state, diagnostics: [message.notFoundHere(clusterId, id)] };
         return { state: null, diagnostics: [message.clusterGone(clusterId, id)] };
@@ -70,7 +73,8 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
       // The API that shows this migration is the one that follows it (this also stamps a state written before origins).
       const seen = { ...(waitOver ? (withoutResume(priv) ?? priv) : priv), origin: client.origin };
       if (!isActive(latest.status)) {
-        return { state: refreshed, private: seen, diagnostics: [message.ended(clusterId, id, latest.status)] };
+        const diagnostics = isCutOver(state) ? [] : [message.ended(clusterId, id, latest.status)];
+        return { state: refreshed, private: seen, diagnostics };
       }
       return { state: refreshed, private: seen };
     } catch (thrown) {
@@ -78,9 +82,10 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     }
   },
 
-  // Every argument but the source's changes in place with no API call; only a wait promised after a
-  // failed or interrupted one (`resumeWait`) makes an update wait again.
+  // Every argument but the source's changes in place with no API call, but two: `cutover` turning true
+  // (the cutover), and a wait promised after a failed or interrupted one (`resumeWait`), which waits again.
   async update({ prior, planned, private: priv }, ctx) {
+    if (cutoverDue(prior, planned)) return withOrigin(await cutOver(clientOf(ctx), prior, planned, ctx), priv?.origin);
     const state = { ...planned, status: prior.status };
     if (!priv?.resumeWait || !prior.id) return withOrigin({ state, private: null }, priv?.origin);
     ctx.log.log('info', 'waiting again for the online migration', { migration_id: prior.id });
@@ -91,7 +96,7 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
   // The client stops only what the cluster shows running now: a state that says "syncing" may be
   // stale (-refresh=false), and a migration cut over since must not be stopped, nor count as stopped here.
   async delete({ prior }, ctx) {
-    if (!prior.id || (prior.status !== null && !isActive(prior.status))) {
+    if (!prior.id || isCutOver(prior) || (prior.status !== null && !isActive(prior.status))) {
       ctx.log.log('info', 'online migration already ended: nothing to stop', {
         migration_id: prior.id,
         status: prior.status,

@@ -35,7 +35,7 @@ export const LONGEST_TIMER_MS = 2 ** 31 - 1;
  * A timeout in ms: the configured one (validation has bounded it), else the schema's fallback. The
  * clamp only guards a state edited by hand, so that no timer can throw after a start.
  */
-export function durationOf(state: MigrationState, which: 'create' | 'delete'): number {
+export function durationOf(state: MigrationState, which: 'create' | 'update' | 'delete'): number {
   const fallback = String(migrationSchema.rules[`timeouts.${which}`]!.fallback);
   const ms = parseDuration(state.timeouts?.[which] ?? fallback) ?? parseDuration(fallback)!;
   return Math.min(LONGEST_TIMER_MS, ms);
@@ -58,6 +58,8 @@ export function adopted(
     ignore_dbs: null,
     wait_for: waitFor,
     allow_overwrite_after_cutover: null,
+    cutover: null,
+    cutover_at: null,
     timeouts: null,
   };
 }

@@ -51,7 +51,7 @@ function getDatabase({ state, cluster }: Request): Reply {
 
 function getMigration({ state, cluster }: Request): Reply {
   const latest = state.store.latest(cluster.id);
-  return latest ? [200, publicView(latest)] : notFound();
+  return latest && !latest.gone ? [200, publicView(latest)] : notFound();
 }
 
 function startMigration({ state, cluster, body }: Request): Reply {
@@ -78,6 +78,9 @@ function stopMigration({ state, cluster, migrationId }: Request): Reply {
   const latest = state.store.latest(cluster.id);
   if (!latest || latest.id !== migrationId || !isActive(latest.status)) return notFound();
   // Stopping a migration that has caught up is the cutover: the target keeps everything and runs on its own.
-  state.store.setStatus(latest, latest.status === 'syncing' ? 'done' : 'canceled');
+  // What the API then shows is undocumented: `syncingStopsAs` picks done, canceled, or a 404 (`gone`).
+  const end = state.config.syncingStopsAs;
+  if (latest.status !== 'syncing') state.store.setStatus(latest, 'canceled');
+  else state.store.setStatus(latest, end === 'gone' ? 'done' : end, end === 'gone');
   return [204];
 }

@@ -14,6 +14,8 @@ export interface StoredMigration extends Migration {
   cluster_id: string;
   /** When `running` turns into `syncing` by itself (ms since epoch); null once the timeline is overridden. */
   syncing_at: number | null;
+  /** Stopped, and no longer shown by the API (its GET answers 404): one way a cutover may look. */
+  gone?: true;
 }
 
 interface Snapshot {
@@ -107,9 +109,10 @@ export class Store {
     return migration;
   }
 
-  setStatus(migration: StoredMigration, status: MigrationStatus): void {
+  setStatus(migration: StoredMigration, status: MigrationStatus, gone = false): void {
     migration.status = status;
     migration.syncing_at = null;
+    if (gone) migration.gone = true;
     this.save();
   }
 

@@ -1,25 +1,22 @@
 import test from 'ava';
 import planRules from '../../generated/plan-rules.json';
-import { DODB } from '../helpers/built-provider';
-import { run, start } from '../helpers/child';
 import { CLUSTER, NO_API, SOURCE } from '../helpers/constants';
 import { admin, requests, simulator } from '../helpers/simulator';
+import { dodb, startDodb } from './run-dodb';
 
-/** The built CLI with only PATH and `env` in its environment, to its end. */
-const dodb = (args: string[], env: NodeJS.ProcessEnv = {}, input?: string) =>
-  run(DODB, args, { env: { PATH: process.env.PATH, ...env }, input });
+const NO_CLUSTER = '00000000-0000-4000-8000-000000000000';
 
-test('start refuses while a migration runs and after a cutover (exit 1, no PUT), unless --after-cutover', async (t) => {
+test('start refuses while a migration runs and after a cutover (exit 4, no PUT), unless --after-cutover', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 60_000 });
   const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
   const args = ['migration', 'start', '--cluster', CLUSTER, '--host', 'db.example.com', '--port', '5432'];
   const running = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
   const busy = await dodb(args, env);
-  t.is(busy.code, 1);
+  t.is(busy.code, 4);
   t.regex(busy.stderr, new RegExp(`already has online migration ${running.id}, which is "running"`));
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'done' });
   const cutover = await dodb(args, env);
-  t.is(cutover.code, 1);
+  t.is(cutover.code, 4);
   t.regex(cutover.stderr, /is "done": the cluster was cut over/);
   t.is((await admin<Array<{ method: string }>>(sim, 'GET', 'requests')).filter((r) => r.method === 'PUT').length, 0);
   const allowed = await dodb([...args, '--after-cutover'], env);
@@ -59,9 +56,9 @@ test('start with --source-uri and --password-stdin, then status, watch and stop'
   t.is(JSON.parse(watch.stdout).status, 'syncing');
 
   const accessToken = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_ACCESS_TOKEN: sim.token };
-  const stop = await dodb(['migration', 'stop', '--cluster', CLUSTER, '--json'], accessToken);
+  const stop = await dodb(['migration', 'stop', '--cluster', CLUSTER, '--yes', '--json'], accessToken);
   t.is(stop.code, 0, stop.stderr);
-  t.deepEqual(JSON.parse(stop.stdout), { cluster_id: CLUSTER, id: started.id, stopped: true });
+  t.deepEqual(JSON.parse(stop.stdout), { cluster_id: CLUSTER, id: started.id, stopped: true, cutover: true });
   const log = await admin<Array<{ method: string }>>(sim, 'GET', 'requests');
   t.is(log.filter((r) => r.method === 'PUT').length, 1);
   for (const run of [start, status, watch, stop]) t.false(`${run.stdout}${run.stderr}`.includes(SOURCE.password));
@@ -70,9 +67,9 @@ test('start with --source-uri and --password-stdin, then status, watch and stop'
 test('watch prints a plain line per status change when not on a terminal', async (t) => {
   // The migration stays running until the test moves it on, once watch has printed the first status.
   const sim = await simulator(t, { syncDelayMs: 600_000 });
-  const env = { PATH: process.env.PATH, DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
+  const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
   t.is((await dodb(['migration', 'start', '--cluster', CLUSTER, '--host', 'db', '--port', '5432'], env)).code, 0);
-  const watching = start(t, DODB, ['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing'], { env });
+  const watching = startDodb(t, ['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing'], env);
   await watching.waitFor(/ running\n/, { stream: 'stderr' });
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
   const watch = await watching.done;
@@ -84,9 +81,16 @@ test('watch prints a plain line per status change when not on a terminal', async
 test("API failures exit 1 with the API's message and no secret", async (t) => {
   const sim = await simulator(t);
   const status = ['migration', 'status', '--cluster', CLUSTER, '--api-endpoint', sim.url];
-  const missing = await dodb([...status, '--token', sim.token]);
+  const missing = await dodb([
+    ...status.slice(0, 2),
+    '--cluster',
+    NO_CLUSTER,
+    ...status.slice(4),
+    '--token',
+    sim.token,
+  ]);
   t.is(missing.code, 1);
-  t.regex(missing.stderr, /failed 404.*check the cluster UUID/);
+  t.regex(missing.stderr, new RegExp(`no such cluster ${NO_CLUSTER}`));
   const unauthorized = await dodb([...status, '--token', 'dop_v1_wrong_token']);
   t.is(unauthorized.code, 1);
   t.regex(unauthorized.stderr, /401.*check the token/);

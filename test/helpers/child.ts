@@ -36,6 +36,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Written to the child's stdin, which is then closed (default: stdin is /dev/null). */
   input?: string;
+  /** Keep the child's stdin open for `Child.write` (answers to a prompt, as a person types them). */
+  interactive?: boolean;
   /**
    * After this the child is killed (SIGKILL) and `done` rejects (default 15 minutes: longer than any
    * test's own timeout, which is the bound that counts; this one only keeps a child from outliving it).
@@ -64,6 +66,8 @@ export interface Child {
    * rejects, with the output, if the child's streams close first or `ms` pass.
    */
   waitFor(pattern: RegExp, options?: WaitOptions): Promise<RegExpExecArray>;
+  /** Writes to the child's stdin (started with `interactive`). */
+  write(text: string): void;
   /** Sends `signal` (default SIGTERM) to the child, or to its whole group with `group`; a no-op once it has ended. */
   kill(signal?: NodeJS.Signals): void;
   /** Resolves after the child has exited and its output streams have closed. */
@@ -104,7 +108,7 @@ function spawnCollecting(command: string, args: string[], options: RunOptions): 
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: [options.input === undefined && !options.interactive ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     detached: options.group ?? false,
   });
   if (options.input !== undefined) child.stdin!.end(options.input);
@@ -182,6 +186,7 @@ function spawnCollecting(command: string, args: string[], options: RunOptions): 
     stdout: () => text.stdout,
     stderr: () => text.stderr,
     waitFor,
+    write: (input) => void child.stdin?.write(input),
     kill,
     done,
   };

@@ -18,6 +18,12 @@ export interface OnlineMigrationConfig extends cdktf.TerraformMetaArguments {
    */
   readonly clusterId: string;
   /**
+   * The cutover, as a reviewed change: set it to `true` once writes go to the target cluster. The apply waits until the migration is `syncing` (it never stops a `running` one, whose target has not caught up), at most `timeouts.update`, then stops it (one `DELETE`) and waits until the API shows it ended (`done`, `canceled`, or no longer shown: the API documentation does not say which). The migration stays in state as the record of the cutover (`cutover_at`), and that record refuses later starts over the cluster: a change that would replace the migration is refused at plan unless `allow_overwrite_after_cutover` is set. A wait that times out or is interrupted stops nothing and leaves the state as it was. On a migration that already ended outside Terraform, it records the cutover with no API call. Defaults to `false`; after the cutover, `false` is refused (a cutover cannot be undone), and destroying the resource sends no request.
+   *
+   * Docs: {@link ../../../docs/resources/online_migration.md OnlineMigration#cutover}
+   */
+  readonly cutover?: boolean | cdktf.IResolvable;
+  /**
    * Connect to the source without TLS. Defaults to `false`. Changing it starts a new migration.
    *
    * Docs: {@link ../../../docs/resources/online_migration.md OnlineMigration#disable_ssl}
@@ -42,7 +48,7 @@ export interface OnlineMigrationConfig extends cdktf.TerraformMetaArguments {
    */
   readonly source: OnlineMigrationSource;
   /**
-   * How long `apply` and `destroy` may take.
+   * How long `apply` (`create`; `update` for the cutover) and `destroy` (`delete`) may take.
    *
    * Docs: {@link ../../../docs/resources/online_migration.md OnlineMigration#timeouts}
    */
@@ -354,11 +360,17 @@ export interface OnlineMigrationTimeouts {
    */
   readonly create?: string;
   /**
-   * Longest time to stop the migration, as a Go duration. Defaults to `5m`.
+   * Longest time to stop the migration, as a Go duration: on destroy, and for the cutover's stop and the wait until the API shows it ended. Defaults to `5m`.
    *
    * Docs: {@link ../../../docs/resources/online_migration.md OnlineMigration#delete}
    */
   readonly delete?: string;
+  /**
+   * Longest wait, when `cutover` turns `true`, for the migration to be `syncing` before it is stopped, as a Go duration. Defaults to `30m`. A wait that runs out stops nothing and leaves the state as it was.
+   *
+   * Docs: {@link ../../../docs/resources/online_migration.md OnlineMigration#update}
+   */
+  readonly update?: string;
 }
 
 export function onlineMigrationTimeoutsToTerraform(
@@ -375,6 +387,7 @@ export function onlineMigrationTimeoutsToTerraform(
   return cdktf.omitUndefined({
     create: cdktf.stringToTerraform(struct!.create),
     delete: cdktf.stringToTerraform(struct!.delete),
+    update: cdktf.stringToTerraform(struct!.update),
   });
 }
 
@@ -398,6 +411,12 @@ export function onlineMigrationTimeoutsToHclTerraform(
     },
     delete: {
       value: cdktf.stringToHclTerraform(struct!.delete),
+      isBlock: false,
+      type: 'simple',
+      storageClassType: 'string',
+    },
+    update: {
+      value: cdktf.stringToHclTerraform(struct!.update),
       isBlock: false,
       type: 'simple',
       storageClassType: 'string',
@@ -432,6 +451,10 @@ export class OnlineMigrationTimeoutsOutputReference extends cdktf.ComplexObject 
       hasAnyValues = true;
       internalValueResult.delete = this._delete;
     }
+    if (this._update !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.update = this._update;
+    }
     return hasAnyValues ? (internalValueResult as OnlineMigrationTimeouts) : undefined;
   }
 
@@ -440,12 +463,14 @@ export class OnlineMigrationTimeoutsOutputReference extends cdktf.ComplexObject 
     this.resolvableValue = undefined;
     this._create = undefined;
     this._delete = undefined;
+    this._update = undefined;
     if (cdktf.Tokenization.isResolvable(value)) {
       this.resolvableValue = value;
     } else if (value !== undefined) {
       this.isEmptyObject = Object.keys(value).length === 0;
       this._create = value.create;
       this._delete = value.delete;
+      this._update = value.update;
     }
   }
 
@@ -476,10 +501,24 @@ export class OnlineMigrationTimeoutsOutputReference extends cdktf.ComplexObject 
   public get deleteInput() {
     return this._delete;
   }
+
+  private _update?: string;
+  public get update() {
+    return this.getStringAttribute('update');
+  }
+  public set update(value: string) {
+    this._update = value;
+  }
+  public resetUpdate() {
+    this._update = undefined;
+  }
+  public get updateInput() {
+    return this._update;
+  }
 }
 
 /**
- * Starts an online migration into a DigitalOcean managed database cluster and keeps it in state until it is stopped. Creating the resource first reads the cluster's most recent migration and refuses to start (no `PUT`) while one is `running` or `syncing` (adopt it with `terraform import`) or after a cutover (`done`), unless `allow_overwrite_after_cutover` is set; then it starts the migration (one `PUT`) and waits for `wait_for`. Starts by dodb processes on one machine take turns (a per-user lock per cluster), and a look after the `PUT` tells whether another machine started one at the same moment. A start whose answer is lost is resolved by looking for a migration other than the one read before it, never by clocks; a `PUT` whose answer never came is never sent again, and one answered with a 5xx only once several reads agree that it started nothing. If the wait fails, the migration stays in state as tainted: `terraform untaint` keeps it and the next apply waits again, a plain apply replaces it. A refresh never restarts a migration: a migration that ended outside Terraform stays in state with its final `status` and a warning, one superseded by a migration started outside Terraform stays in state with a warning (no apply starts over an active one), and one is removed from state only when the endpoint and token that started or imported it say its cluster is gone. Destroying the resource reads the cluster first and stops the migration only when it shows it `running` or `syncing`.
+ * Starts an online migration into a DigitalOcean managed database cluster and keeps it in state until it is stopped. Creating the resource first reads the cluster's most recent migration and refuses to start (no `PUT`) while one is `running` or `syncing` (adopt it with `terraform import`) or after a cutover (`done`), unless `allow_overwrite_after_cutover` is set; then it starts the migration (one `PUT`) and waits for `wait_for`. Starts by dodb processes on one machine take turns (a per-user lock per cluster), and a look after the `PUT` tells whether another machine started one at the same moment. A start whose answer is lost is resolved by looking for a migration other than the one read before it, never by clocks; a `PUT` whose answer never came is never sent again, and one answered with a 5xx only once several reads agree that it started nothing. If the wait fails, the migration stays in state as tainted: `terraform untaint` keeps it and the next apply waits again, a plain apply replaces it. A refresh never restarts a migration: a migration that ended outside Terraform stays in state with its final `status` and a warning, one superseded by a migration started outside Terraform stays in state with a warning (no apply starts over an active one), and one is removed from state only when the endpoint and token that started or imported it say its cluster is gone. Setting `cutover = true` is the cutover: it stops a `syncing` migration and keeps it in state as the record. Destroying the resource reads the cluster first and stops the migration only when it shows it `running` or `syncing`, and sends nothing after a cutover.
  *
  * Represents a {@link ../../../docs/resources/online_migration.md dodb_online_migration}.
  */
@@ -524,6 +563,7 @@ export class OnlineMigration extends cdktf.TerraformResource {
     });
     this._allowOverwriteAfterCutover = config.allowOverwriteAfterCutover;
     this._clusterId = config.clusterId;
+    this._cutover = config.cutover;
     this._disableSsl = config.disableSsl;
     this._ignoreDbs = config.ignoreDbs;
     this._waitFor = config.waitFor;
@@ -558,6 +598,24 @@ export class OnlineMigration extends cdktf.TerraformResource {
 
   public get createdAt() {
     return this.getStringAttribute('created_at');
+  }
+
+  private _cutover?: boolean | cdktf.IResolvable;
+  public get cutover() {
+    return this.getBooleanAttribute('cutover');
+  }
+  public set cutover(value: boolean | cdktf.IResolvable) {
+    this._cutover = value;
+  }
+  public resetCutover() {
+    this._cutover = undefined;
+  }
+  public get cutoverInput() {
+    return this._cutover;
+  }
+
+  public get cutoverAt() {
+    return this.getStringAttribute('cutover_at');
   }
 
   private _disableSsl?: boolean | cdktf.IResolvable;
@@ -658,6 +716,7 @@ export class OnlineMigration extends cdktf.TerraformResource {
     return cdktf.omitUndefined({
       allow_overwrite_after_cutover: cdktf.booleanToTerraform(this._allowOverwriteAfterCutover),
       cluster_id: cdktf.stringToTerraform(this._clusterId),
+      cutover: cdktf.booleanToTerraform(this._cutover),
       disable_ssl: cdktf.booleanToTerraform(this._disableSsl),
       ignore_dbs: cdktf.listMapper(cdktf.stringToTerraform, false)(this._ignoreDbs),
       wait_for: cdktf.stringToTerraform(this._waitFor),
@@ -679,6 +738,12 @@ export class OnlineMigration extends cdktf.TerraformResource {
         isBlock: false,
         type: 'simple',
         storageClassType: 'string',
+      },
+      cutover: {
+        value: cdktf.booleanToHclTerraform(this._cutover),
+        isBlock: false,
+        type: 'simple',
+        storageClassType: 'boolean',
       },
       disable_ssl: {
         value: cdktf.booleanToHclTerraform(this._disableSsl),
