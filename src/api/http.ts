@@ -141,6 +141,8 @@ export class Transport {
         context: { call },
       });
     } catch (error) {
+      // A try aborted by the caller's signal never reaches got's retry hook, which frees slots otherwise.
+      this.freeSlot(call, (error as RequestError).response?.headers);
       throw this.failure(call, error as RequestError);
     }
     // got resolves a redirect it was told not to follow.

@@ -109,3 +109,18 @@ test('a migration answered without created_at is started and read, not lost', as
   t.deepEqual(await client.getMigration(CLUSTER), migration);
   t.is(proxy.count('PUT'), 1);
 });
+
+test('a request aborted by its caller while it hangs gives its slot back: the next request of the process goes at once', async (t) => {
+  const sim = await simulator(t);
+  const proxy = await faultProxy(t, sim.url);
+  proxy.add({ method: 'GET', times: 1, fault: { kind: 'hang' } });
+  const client = clientFor({ url: proxy.url, token: sim.token });
+  // As the plan's checks abort their reads at their bound: the first answer, which teaches the limiter, never came.
+  const aborted = client.findMigration(CLUSTER, { signal: AbortSignal.timeout(300) });
+  await t.throwsAsync(aborted, { instanceOf: ApiError });
+  t.is(await client.findMigration(CLUSTER, { deadline: Date.now() + 10_000 }), undefined);
+  t.deepEqual(
+    proxy.requests.map((r) => r.method),
+    ['GET', 'GET'],
+  );
+});
