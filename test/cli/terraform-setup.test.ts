@@ -37,7 +37,7 @@ test('terraform init accepts the lock file dodb lock writes, adds nothing and wa
 test('dodb lock writes the constraint of the configuration in --dir, in the form terraform init keeps as it is', async (t) => {
   const ws = workspace(t, NO_API);
   ws.write({ 'main.tf': CONFIG.replace(`version = "${VERSION}"`, 'version = "~> 0.1, < 1.0"') });
-  dodb('lock', '--dir', ws.dir);
+  await dodb('lock', '--dir', ws.dir);
   const lock = readFileSync(join(ws.dir, '.terraform.lock.hcl'), 'utf8');
   t.regex(lock, /constraints = "~> 0\.1, < 1\.0\.0"/, 'in the normalized form Terraform requires');
   const init = await ws.run(['init']);
@@ -45,11 +45,11 @@ test('dodb lock writes the constraint of the configuration in --dir, in the form
   t.is(readFileSync(join(ws.dir, '.terraform.lock.hcl'), 'utf8'), lock);
 });
 
-test('dodb lock reads the constraint of a synthesized CDKTF stack (cdk.tf.json)', (t) => {
+test('dodb lock reads the constraint of a synthesized CDKTF stack (cdk.tf.json)', async (t) => {
   const dir = scratchDir(t, 'lock-json');
   const stack = { terraform: { required_providers: { dodb: { source: 'dodb/dodb', version: '>= 0.1.0' } } } };
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(stack));
-  dodb('lock', '--dir', dir);
+  await dodb('lock', '--dir', dir);
   t.regex(readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8'), /constraints = ">= 0\.1\.0"/);
 });
 
@@ -101,7 +101,7 @@ function oldNodeOnPath(t: Parameters<typeof scratchDir>[0]): string {
 test('with a node older than engines first on the PATH, terraform shows why the provider cannot start', async (t) => {
   const ws = workspace(t, NO_API);
   ws.write({ 'main.tf': `${CONFIG}\nprovider "dodb" {}\n` });
-  dodb('lock', '--dir', ws.dir);
+  await dodb('lock', '--dir', ws.dir);
   t.is((await ws.run(['init'])).code, 0);
   const validate = await ws.run(['validate'], { PATH: oldNodeOnPath(t) });
   t.is(validate.code, 1);
