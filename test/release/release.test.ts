@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createHash } from 'node:crypto';
 import { appendFileSync, chmodSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +34,13 @@ function gnupgHome(t: Parameters<typeof scratchDir>[0]): NodeJS.ProcessEnv {
 }
 
 const gpg = (env: NodeJS.ProcessEnv, args: string[]) => run('gpg', ['--batch', ...args], { env });
+
+/** A throwaway signing key in `env`'s keyring, with `passphrase` (none when empty). */
+async function signingKey(t: ExecutionContext, env: NodeJS.ProcessEnv, uid: string, passphrase = '') {
+  const ask = passphrase ? ['--pinentry-mode', 'loopback'] : [];
+  const made = await gpg(env, [...ask, '--passphrase', passphrase, '--quick-gen-key', uid, 'ed25519', 'sign', 'never']);
+  t.is(made.code, 0, made.stderr);
+}
 
 const lockHashes = (lock: string) => [...lock.matchAll(/"((?:h1|zh):[^"]+)"/g)].map((m) => m[1]!).sort();
 
@@ -73,16 +80,7 @@ test('the release holds a zip per platform, SHA256SUMS, the registry manifest an
 
 test('with a GPG key, the release signs SHA256SUMS: gpg --verify accepts it with the exported public key, and refuses a changed file', async (t) => {
   const signer = gnupgHome(t);
-  const made = await gpg(signer, [
-    '--passphrase',
-    '',
-    '--quick-gen-key',
-    'dodb release test <release@example.invalid>',
-    'ed25519',
-    'sign',
-    'never',
-  ]);
-  t.is(made.code, 0, made.stderr);
+  await signingKey(t, signer, 'dodb release test <release@example.invalid>');
   const out = await release(t, ['--gpg-key', 'release@example.invalid'], { GNUPGHOME: signer.GNUPGHOME });
   const sums = join(out, `terraform-provider-dodb_${VERSION}_SHA256SUMS`);
 
@@ -99,18 +97,7 @@ test('with a GPG key, the release signs SHA256SUMS: gpg --verify accepts it with
 
 test('a GPG key with a passphrase signs with GPG_PASSPHRASE, given to gpg on its standard input', async (t) => {
   const env = gnupgHome(t);
-  const made = await gpg(env, [
-    '--pinentry-mode',
-    'loopback',
-    '--passphrase',
-    'release-pass',
-    '--quick-gen-key',
-    'dodb pp <pp@example.invalid>',
-    'ed25519',
-    'sign',
-    'never',
-  ]);
-  t.is(made.code, 0, made.stderr);
+  await signingKey(t, env, 'dodb pp <pp@example.invalid>', 'release-pass');
   const out = await release(t, ['--gpg-key', 'pp@example.invalid'], {
     GNUPGHOME: env.GNUPGHOME,
     GPG_PASSPHRASE: 'release-pass',
