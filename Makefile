@@ -8,7 +8,7 @@ TSX := node --import=tsx
 STACK := dodb-example
 STACK_DIR := cdktf.out/stacks/$(STACK)
 
-.PHONY: install generate check-generated typecheck lint build package-contents provider release synth hcl test demo bench clean mutation
+.PHONY: install generate check-generated typecheck lint build package-contents provider release synth hcl test test-long test-repeat test-load demo bench clean mutation
 
 # npm runs the package's `prepare` (package-contents) after this install; built files depend on the
 # install only by order, so that the touch below does not make them stale again.
@@ -18,24 +18,36 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: node_modules/.package-lock.json
 
-# npm's prepare/prepack call `make package-contents INSTALLED=`: node_modules is in place already.
+# npm's prepare and prepack call `make package-contents INSTALLED=$(TSC)`: after an install (`npm ci`,
+# a git dependency) the tools are in place and nothing is installed again; in a fresh clone, where
+# `npm pack /path/to/dodb` runs prepack before anything is installed, the rule below installs them.
 INSTALLED ?= node_modules/.package-lock.json
 
+# The tools are run from node_modules/.bin, never through npx: in a fresh clone npx would fetch an
+# unrelated package named `tsc` from the registry (or refuse to) instead of failing clearly.
+BIN := node_modules/.bin
+TSC := $(BIN)/tsc
+$(TSC):
+	npm ci --no-audit --no-fund
+
+# CDK_LIBRARY=cdktn writes the bindings for CDK Terrain under dist/cdktn-src/ (generated/ is cdktf's
+# and stays as committed); the package ships both, compiled (dist/lib/, dist/cdktn/).
+CDK_LIBRARY ?= cdktf
 generate: install
-	$(TSX) src/codegen/main.ts
+	$(TSX) src/codegen/main.ts --cdk-library $(CDK_LIBRARY) $(if $(filter cdktn,$(CDK_LIBRARY)),--out dist/cdktn-src)
 
 check-generated: install
-	$(TSX) src/codegen/main.ts --check
+	$(TSX) src/codegen/main.ts --check --cdk-library cdktf
 
 typecheck: install
-	npx tsc --noEmit -p .
+	$(TSC) --noEmit -p .
 
 # The formatter's check (prettier, .prettierrc.json) and the TypeScript-aware linter (eslint.config.mjs).
 lint: install
 	npx prettier --check --log-level=warn .
 	npx eslint .
 
-BUNDLE := npx esbuild --bundle --minify --keep-names --platform=node --target=node20 --format=cjs --log-level=warning
+BUNDLE := $(BIN)/esbuild --bundle --minify --keep-names --platform=node --target=node20 --format=cjs --log-level=warning
 ESBUILD := $(BUNDLE) "--banner:js=\#!/usr/bin/env node"
 
 # The CLI and simulator as one file: the `dodb` bin.
@@ -46,7 +58,14 @@ dist/dodb.js: $(shell find src generated schema -type f) package.json package-lo
 # The CDKTF bindings as the package ships them: CommonJS .js with .d.ts, one folder per construct.
 dist/lib/index.js: $(shell find generated/cdktf -type f) tsconfig.json tsconfig.package.json package-lock.json | $(INSTALLED)
 	rm -rf dist/lib
-	npx tsc -p tsconfig.package.json
+	$(TSC) -p tsconfig.package.json
+
+# The same bindings for CDK Terrain (`dodb/cdktn/...`): generated from the same schema with cdktn as
+# the CDK library, compiled the same way.
+dist/cdktn/index.js: $(shell find schema src/codegen -type f) tsconfig.json tsconfig.package.json tsconfig.cdktn.json package-lock.json | $(INSTALLED)
+	rm -rf dist/cdktn dist/cdktn-src
+	$(TSX) src/codegen/main.ts --cdk-library cdktn --out dist/cdktn-src >/dev/null
+	$(TSC) -p tsconfig.cdktn.json
 
 # The provider's identity, from the file src/version.ts reads too: address, type name, platforms.
 VERSION := $(shell node -p "require('./package.json').version")
@@ -80,14 +99,15 @@ dist/terraformrc: dist/dodb.js $(MIRROR_BINS)
 provider: $(MIRROR_BINS) dist/terraformrc
 
 # What the npm package ships (npm runs it as `prepare` and `prepack`): the bindings, the CLI, the mirror.
-package-contents: dist/lib/index.js dist/dodb.js $(MIRROR_BINS)
+package-contents: dist/lib/index.js dist/cdktn/index.js dist/dodb.js $(MIRROR_BINS)
 
 build: package-contents provider
 
 # What a registry or a network mirror serves: per-platform zips, SHA256SUMS, the registry manifest,
 # and the network-mirror layout (index.json, <version>.json with zh: hashes).
+# GPG_KEY_ID=<key> signs SHA256SUMS (SHA256SUMS.sig, and the public key as signing-key.asc).
 release: build
-	$(TSX) src/release/main.ts --out dist/release
+	$(TSX) src/release/main.ts --out dist/release $(if $(GPG_KEY_ID),--gpg-key $(GPG_KEY_ID))
 
 synth: install
 	rm -rf $(STACK_DIR)
@@ -102,6 +122,22 @@ hcl: install
 
 test: check-generated typecheck lint build
 	npx ava $(AVA_FLAGS)
+
+# The tests that take minutes (test/long/: the 30-migration scale test, a fresh clone's npm pack, cdktn
+# under Node 22); .ci/run runs them after `make test`.
+test-long: build
+	npx ava --config ava.long.config.mjs $(AVA_FLAGS)
+
+# Finding flaky tests: the suite N times in a row, stopping at the first failing run and printing what
+# failed (`make test-repeat N=10`); test-load does the same beside a busy loop on every core. FILES
+# narrows either to some test files: make test-repeat N=10 FILES=test/cli/cli.test.ts
+test-repeat: N = 5
+test-repeat: build
+	.ci/test-repeat $(N) $(FILES)
+
+test-load: N = 3
+test-load: build
+	.ci/test-repeat --load $(N) $(FILES)
 
 # The main job: the example stack through init, plan, apply and destroy against the embedded simulator.
 demo: build

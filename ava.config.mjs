@@ -17,7 +17,8 @@ const rank = (file) => {
 export default {
   extensions: { ts: 'commonjs' },
   nodeArguments: ['--import=tsx'],
-  files: ['test/**/*.test.ts'],
+  // test/long/ (minutes each: fresh clones, big npm installs) runs in `make test-long` (ava.long.config.mjs).
+  files: ['test/**/*.test.ts', '!test/long/**'],
   timeout: '3m',
   concurrency: 2,
   sortTestFiles: (a, b) => rank(a) - rank(b) || a.localeCompare(b),

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { selfSignedCertificate } from '../src/tfplugin/wire/certificate';
 import { startSimulator } from '../src/simulator/server';
-import { COOKIE, PROVIDER } from '../test/helpers/built-provider';
+import { PROVIDER } from '../test/helpers/built-provider';
+import { COOKIE } from '../test/helpers/constants';
 import { selfTimeByModule } from './profile';
 import { type Report, type Row, median, ms, spread } from './table';
 
@@ -178,7 +179,10 @@ async function plans(): Promise<Report> {
       );
       await migrations.tf(['init']);
       await data.tf(['init']);
+      const beforeFresh = await requestsNow();
       const fresh = await timePlans(migrations, data);
+      // A fresh plan checks each start at the API (issue 21): at most 2 reads per planned start.
+      const freshRequests = ((await requestsNow()) - beforeFresh) / PLANS;
       const before = await requestsNow();
       const migrationsBefore = count();
       await migrations.tf(['apply', '-auto-approve']);
@@ -206,10 +210,10 @@ async function plans(): Promise<Report> {
       rows.push(row(`terraform plan, ${n} ${plural} in state`, inState, n === 200));
       rows.push({
         what: `API requests per migration, ${n} ${plural}`,
-        figure: `plan ${(planRequests / n).toFixed(2)}, apply ${(applyRequests / n).toFixed(2)}`,
+        figure: `plan of a start ${(freshRequests / n).toFixed(2)}, plan in state ${(planRequests / n).toFixed(2)}, apply ${(applyRequests / n).toFixed(2)}`,
         baseline: 'terraform_data 0',
         ratio: '-',
-        goal: `plan 1${planRequests / n > 1 ? ' (missed)' : ''}`,
+        goal: `start <= 2, in state 1${freshRequests / n > 2 || planRequests / n > 1 ? ' (missed)' : ''}`,
         command: 'simulator request log',
       });
       if (n === 200) {

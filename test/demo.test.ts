@@ -1,9 +1,10 @@
 import test, { type ExecutionContext } from 'ava';
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { run, runOk, start } from './helpers/child';
 import { ROOT, terraformEnv } from './helpers/project';
-import { CLUSTER, simulator, writes } from './helpers/simulator';
+import { CLUSTER } from './helpers/constants';
+import { simulator, writes } from './helpers/simulator';
 import { workspace } from './helpers/terraform';
 import { until } from './helpers/until';
 import type { Simulator } from '../src/simulator/server';
@@ -11,9 +12,11 @@ import { PROVIDER_SOURCE, PROVIDER_TYPE } from '../src/version';
 
 // These tests share cdktf.out/ and the demo's state, so they run one after the other.
 const STACK_DIR = join(ROOT, 'cdktf.out/stacks/dodb-example');
+/** `make demo` in its own process group, as a terminal runs it. */
+const DEMO = { cwd: ROOT, env: terraformEnv('/dev/null'), group: true };
 
-test.serial('make synth writes the example stack with every migration argument', (t) => {
-  execFileSync('make', ['-s', 'synth'], { cwd: ROOT, env: terraformEnv('/dev/null') });
+test.serial('make synth writes the example stack with every migration argument', async (t) => {
+  await runOk('make', ['-s', 'synth'], { cwd: ROOT, env: terraformEnv('/dev/null') });
   const json = JSON.parse(readFileSync(join(STACK_DIR, 'cdk.tf.json'), 'utf8'));
   const migration = json.resource.dodb_online_migration.migration;
   for (const key of ['cluster_id', 'source', 'ignore_dbs', 'wait_for']) t.true(key in migration, key);
@@ -26,7 +29,7 @@ test.serial('make synth writes the example stack with every migration argument',
 
 /** The stack file `make TARGET` writes, planned against the simulator: `terraform show -json` of the saved plan. */
 async function planOf(t: ExecutionContext, sim: Simulator, target: 'hcl' | 'synth', file: string) {
-  execFileSync('make', ['-s', target], { cwd: ROOT, env: terraformEnv('/dev/null') });
+  await runOk('make', ['-s', target], { cwd: ROOT, env: terraformEnv('/dev/null') });
   const ws = workspace(t, sim);
   ws.write({ [file]: readFileSync(join(STACK_DIR, file), 'utf8') });
   // The stack's local backend points above the checkout; the plan needs no state of its own.
@@ -82,7 +85,7 @@ test.serial(
       json.changes.map((c) => c.address),
       ['data.dodb_online_migration.latest', 'dodb_online_migration.migration'],
     );
-    t.deepEqual(Object.keys(json.outputs).sort(), ['latest_status', 'migration_id', 'migration_status']);
+    t.deepEqual(Object.keys(json.outputs).sort(), ['cutover_at', 'latest_status', 'migration_id', 'migration_status']);
     t.deepEqual(await writes(sim), { PUT: 0, DELETE: 0 }, 'a plan starts nothing');
   },
 );
@@ -90,32 +93,31 @@ test.serial(
 test.serial(
   'make demo: apply reaches syncing, prints the timeline and summary, destroys, and leaves no process',
   async (t) => {
-    const run = await demo();
-    t.is(run.code, 0, run.output.slice(-3000));
-    t.regex(run.output, /Running against the embedded simulator/);
-    t.regex(run.output, /resource "dodb_online_migration" "migration"/, 'the plan shows the migration in HCL');
-    t.regex(run.output, /migration [0-9a-f-]{36}: running[\s\S]*migration [0-9a-f-]{36}: syncing/);
+    const demo = await run('make', ['-s', 'demo'], DEMO);
+    t.is(demo.code, 0, demo.output.slice(-3000));
+    t.regex(demo.output, /Running against the embedded simulator/);
+    t.regex(demo.output, /resource "dodb_online_migration" "migration"/, 'the plan shows the migration in HCL');
+    t.regex(demo.output, /migration [0-9a-f-]{36}: running[\s\S]*migration [0-9a-f-]{36}: syncing/);
     t.regex(
-      run.output,
+      demo.output,
       /Summary\n {2}migration [0-9a-f-]{36} on cluster [0-9a-f-]{36}\n\s+[\d.]+s {2}running\n\s+[\d.]+s {2}syncing\n {2}API requests so far: \d+ \(\d+ GET, 1 PUT\)/,
     );
-    t.regex(run.output, /Destroy complete! Resources: 1 destroyed/);
-    t.regex(run.output, /is done\./, 'stopping the syncing migration is the cutover');
+    t.regex(demo.output, /Destroy complete! Resources: 1 destroyed/);
+    t.regex(demo.output, /is done\./, 'stopping the syncing migration is the cutover');
+    t.false(demo.output.includes('Incomplete lock file information'), 'the demo does what it tells users to do');
+    t.is(demo.output.match(/^migration_status = /gm)?.length, 1, 'the outputs once, after the apply');
     t.deepEqual(processesIn(STACK_DIR), []);
   },
 );
 
 test.serial('make demo interrupted with Ctrl-C during the apply leaves no simulator or provider process', async (t) => {
-  // Once, when the apply has begun: `child.killed` stays false after a signal to the group.
-  let interrupted = false;
-  const run = await demo((child, output) => {
-    if (interrupted || !output.includes('Creating...')) return;
-    interrupted = true;
-    process.kill(-child.pid!, 'SIGINT');
-  });
-  t.true(interrupted);
-  t.not(run.code, 0);
-  t.regex(run.output, /Interrupted/);
+  const demo = start(t, 'make', ['-s', 'demo'], DEMO);
+  // Once the apply has begun: Ctrl-C reaches every process of the group, as in a terminal.
+  await demo.waitFor(/Creating\.\.\./, { stream: 'stdout', ms: 150_000 });
+  demo.kill('SIGINT');
+  const interrupted = await demo.done;
+  t.not(interrupted.code, 0);
+  t.regex(interrupted.output, /Interrupted/);
   // A provider that terraform stopped may still be on its way out when make has exited.
   await until(
     'the providers to exit',
@@ -123,30 +125,8 @@ test.serial('make demo interrupted with Ctrl-C during the apply leaves no simula
     10_000,
   ).catch(() => undefined);
   t.deepEqual(processesIn(STACK_DIR), [], 'no provider left');
-  t.false(run.output.includes('Destroy complete'));
+  t.false(interrupted.output.includes('Destroy complete'));
 });
-
-/** The demo in its own process group, as a terminal runs it: Ctrl-C reaches every process in it. */
-function demo(
-  onOutput?: (child: ReturnType<typeof spawn>, output: string) => void,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('make', ['-s', 'demo'], {
-      cwd: ROOT,
-      env: terraformEnv('/dev/null'),
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const collect = (chunk: Buffer) => {
-      output += chunk;
-      onOutput?.(child, output);
-    };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
 
 /** Processes whose working directory is `dir`: the providers terraform started there. */
 function processesIn(dir: string): string[] {

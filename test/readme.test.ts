@@ -1,33 +1,31 @@
-import test, { type ExecutionContext } from 'ava';
-import { execFileSync, spawn } from 'node:child_process';
+import test from 'ava';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VERSION } from '../src/version';
+import { PLATFORMS, VERSION } from '../src/version';
+import { run, runOk } from './helpers/child';
 import { ROOT, scratchDir, terraformEnv } from './helpers/project';
 import { httpsMirror } from './helpers/https-mirror';
-import { installedCopies, outsideDir, userProject } from './helpers/package';
-import { CLUSTER, requests, simulator } from './helpers/simulator';
+import { runSample } from './helpers/shell-sample';
+import { cdktnApp, checkout, deployThenGet, ofKind, only, samples } from './helpers/readme';
+import { USER_TOOLS, installedCopies, outsideDir, userProject } from './helpers/package';
+import { CLUSTER } from './helpers/constants';
+import { requests, simulator } from './helpers/simulator';
 import { platformPackages } from '../src/release/provider-package';
 import { PROVIDER_BLOCK, initialized, workspace } from './helpers/terraform';
 
-/** Every fenced block of the README, with the kind its `<!-- sample: KIND -->` marker gives. */
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const samples = [...README.matchAll(/(?:<!-- sample: ([a-z-]+) -->\n)?```[a-z]*\n([\s\S]*?)```/g)].map((m, index) => ({
-  kind: m[1],
-  code: m[2]!,
-  index,
-}));
-const ofKind = (kind: string) => samples.filter((s) => s.kind === kind);
-
+// Every README sample runs here, in `make test`, except install-cdktn and cdktn-get: cdktn-cli needs
+// Node 22.19+, installed from the npm registry in test/long/cdktn.test.ts (`make test-long`); the app
+// they deploy is checked here (the cdktn flavour of the TypeScript sample).
 test('every code sample in the README is marked with the kind of test that runs it', (t) => {
-  t.true(samples.length >= 8);
   for (const sample of samples) t.truthy(sample.kind, `sample ${sample.index} has no marker:\n${sample.code}`);
   t.deepEqual([...new Set(samples.map((s) => s.kind))].sort(), [
     'cdktf-get',
     'cdktf-json',
+    'cdktn-get',
     'dodb',
     'hcl',
     'install-cdktf',
+    'install-cdktn',
     'install-hcl',
     'make',
     'netmirror',
@@ -37,11 +35,10 @@ test('every code sample in the README is marked with the kind of test that runs 
   ]);
 });
 
-test('the make commands are targets of the Makefile', (t) => {
+test('the make commands are targets of the Makefile', async (t) => {
   const targets = ofKind('make').flatMap((s) => [...s.code.matchAll(/^make (\S+)/gm)].map((m) => m[1]!));
   t.deepEqual(targets, ['demo', 'test', 'synth', 'hcl']);
-  for (const target of targets)
-    t.notThrows(() => execFileSync('make', ['-n', target], { cwd: ROOT, stdio: 'ignore' }), target);
+  for (const target of targets) t.is((await run('make', ['-n', target], { cwd: ROOT })).code, 0, target);
 });
 
 test('the CLI configuration shown is the one make provider writes', (t) => {
@@ -63,15 +60,33 @@ for (const sample of ofKind('hcl')) {
 }
 
 for (const sample of ofKind('typescript')) {
-  test(`TypeScript sample ${sample.index} synthesizes`, (t) => {
+  test(`TypeScript sample ${sample.index} synthesizes`, async (t) => {
     const dir = scratchDir(t, 'readme-app');
     // Inside the checkout `dodb/...` is the package itself (self-reference through its exports).
     writeFileSync(join(dir, 'app.ts'), sample.code);
-    execFileSync(process.execPath, ['--import=tsx', join(dir, 'app.ts')], { cwd: dir });
+    await runOk(process.execPath, ['--import=tsx', join(dir, 'app.ts')], { cwd: dir });
     const json = JSON.parse(readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8'));
-    t.is(json.resource.dodb_online_migration.orders.source.password, '${var.source_password}');
+    t.is(json.resource.dodb_online_migration.orders.source.password_wo, '${var.source_password}');
+    t.true(json.variable.source_password.ephemeral, 'the password variable is ephemeral');
   });
 }
+
+test('the TypeScript sample for CDK Terrain (cdktn, dodb/cdktn/...) synthesizes the same configuration as for cdktf', async (t) => {
+  const dir = scratchDir(t, 'readme-app'); // one folder: the local backend's path is in the JSON
+  const synth = async (code: string) => {
+    writeFileSync(join(dir, 'app.ts'), code);
+    await runOk(process.execPath, ['--import=tsx', join(dir, 'app.ts')], { cwd: dir });
+    const { '//': _metadata, ...json } = JSON.parse(
+      readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8'),
+    );
+    return json;
+  };
+  t.true(
+    require.resolve('dodb/cdktn').endsWith('dist/cdktn/index.js'),
+    'the package itself, as a cdktn app imports it',
+  );
+  t.deepEqual(await synth(cdktnApp()), await synth(only('typescript')));
+});
 
 for (const sample of ofKind('dodb')) {
   test(`CLI sample ${sample.index} runs against the simulator`, async (t) => {
@@ -85,47 +100,11 @@ for (const sample of ofKind('dodb')) {
       DIGITALOCEAN_TOKEN: sim.token,
       CLUSTER,
       SOURCE_PASSWORD: 'readme-password',
-      SCRATCH: dir,
+      TMPDIR: dir,
     });
     const output = await runSample(t, sample.code, dir, env);
     t.false(output.includes('readme-password'));
   });
-}
-
-const only = (kind: string) => {
-  const [sample, ...more] = ofKind(kind);
-  if (!sample || more.length > 0) throw new Error(`the README needs exactly one ${kind} sample`);
-  return sample.code;
-};
-const checkout = (code: string) => code.replaceAll('/path/to/dodb', ROOT);
-
-/**
- * A README shell sample, run by bash -e in a folder, in a process group of its own: whatever it left
- * running in the background (and holding its output open) is stopped once bash exits. Resolves with
- * the output; a non-zero exit fails the test.
- */
-async function runSample(t: ExecutionContext, code: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn('bash', ['-e', '-c', code], {
-      cwd,
-      env: { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    child.on('exit', () => {
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        // the group is gone already: nothing was left behind
-      }
-    });
-    child.on('close', (status) => resolve({ code: status, output }));
-  });
-  t.is(result.code, 0, result.output);
-  return result.output;
 }
 
 test('install for plain HCL: the packed tarball, its CLI configuration and lock file, then terraform init with nothing missing', async (t) => {
@@ -143,44 +122,26 @@ test('install for plain HCL: the packed tarball, its CLI configuration and lock 
   t.true(readFileSync(join(dir, '.terraformrc'), 'utf8').includes(join(dir, 'node_modules/dodb/dist/mirror')));
 });
 
-test('install for CDKTF: cdktf-cli 0.21 deploys the README app on the first try and destroys it; cdktf get generates the same API', async (t) => {
+test('install for CDKTF: in a cdktf init project (TypeScript 7, no cdktf-cli), the README installs cdktf-cli and deploys the app on the first try, the password from the environment; cdktf get generates the same API', async (t) => {
   t.timeout(10 * 60_000);
-  const dir = await userProject(t, 'readme-cdktf', { cdktf: '0.21.0', constructs: '10.4.2', 'cdktf-cli': '0.21.0' });
-  const app = only('typescript');
-  writeFileSync(join(dir, 'main.ts'), app);
-  writeFileSync(join(dir, 'cdktf.json'), only('cdktf-json'));
-  const sim = await simulator(t, { syncDelayMs: 500 });
-  const env = {
-    DIGITALOCEAN_API_URL: sim.url,
-    DIGITALOCEAN_TOKEN: sim.token,
-    TF_VAR_source_password: 'readme-password',
-    CI: 'true',
-    TF_CLI_CONFIG_FILE: '',
-  };
-
-  const output = await runSample(t, checkout(only('install-cdktf')), dir, env);
-  t.regex(output, /Apply complete! Resources: 1 added/);
-  t.regex(output, /Destroy complete! Resources: 1 destroyed/);
-  t.false(output.includes('readme-password'));
+  // What `cdktf init --template typescript` installs today: TypeScript 7, with which ts-node fails.
+  const initTools = { ...USER_TOOLS, typescript: '7.0.2' };
+  const dir = await userProject(t, 'readme-cdktf', { cdktf: '0.21.0', constructs: '10.4.2' }, initTools);
+  const { sim } = await deployThenGet(t, dir, {
+    install: 'install-cdktf',
+    get: 'cdktf-get',
+    app: only('typescript'),
+    from: 'dodb/',
+  });
   t.deepEqual(await installedCopies(dir, 'constructs'), [join(dir, 'node_modules/constructs')]);
-  const calls = (await requests(sim)).map((r) => r.method);
-  t.true(calls.includes('PUT') && calls.includes('DELETE'), calls.join(' '));
-  t.regex(
-    readFileSync(join(dir, 'cdktf.out/stacks/migration/.terraform.lock.hcl'), 'utf8'),
-    /"zh:/,
-    'deploy kept the lock file dodb wrote',
-  );
-  const fromPackage = readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8');
-
-  await runSample(t, only('cdktf-get'), dir, { ...env, TF_CLI_CONFIG_FILE: join(dir, '.terraformrc') });
-  writeFileSync(join(dir, 'main.ts'), app.replaceAll("from 'dodb/", "from './.gen/providers/dodb/"));
-  await runSample(t, 'npx ts-node main.ts', dir, env);
-  const withoutMetadata = (text: string) =>
-    JSON.stringify(JSON.parse(text), (key, value) => (key === '//' ? undefined : value));
   t.is(
-    withoutMetadata(readFileSync(join(dir, 'cdktf.out/stacks/migration/cdk.tf.json'), 'utf8')),
-    withoutMetadata(fromPackage),
+    readFileSync(join(dir, 'cdktf.out/stacks/migration/.terraform.lock.hcl'), 'utf8'),
+    readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8'),
+    'deploy kept the lock file dodb wrote, the one the project commits',
   );
+  t.regex(readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8'), /"zh:/);
+  const put = (await requests(sim)).find((r) => r.method === 'PUT');
+  t.true(put?.fields?.includes('source.password') ?? false, 'the password reached the API');
 });
 
 test('for a team: terraform providers lock against the release served over HTTPS records every platform, and init installs from it with nothing missing', async (t) => {
@@ -198,7 +159,7 @@ test('for a team: terraform providers lock against the release served over HTTPS
     SSL_CERT_FILE: mirror.caFile,
   });
 
-  for (const platform of ['darwin_amd64', 'darwin_arm64', 'linux_amd64', 'linux_arm64']) {
+  for (const platform of PLATFORMS) {
     t.true(
       mirror.served.includes(`/registry.terraform.io/dodb/dodb/terraform-provider-dodb_${VERSION}_${platform}.zip`),
       `${platform} fetched and hashed`,

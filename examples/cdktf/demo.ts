@@ -66,6 +66,8 @@ async function main(): Promise<number> {
   }
   const terraform = (args: string[]) => run('terraform', [`-chdir=${STACK_DIR}`, ...args], { cwd: ROOT, env });
 
+  say("dodb lock: the lock file with every platform's hashes, so that init has nothing to add");
+  await run(process.execPath, [join(ROOT, 'dist/dodb.js'), 'lock', '--dir', STACK_DIR], { cwd: ROOT, env });
   say('terraform init (the provider comes from the filesystem mirror in dist/mirror)');
   await terraform(['init', '-input=false', ...backend]);
   say('terraform plan');
@@ -80,7 +82,6 @@ async function main(): Promise<number> {
   } finally {
     watching.stop();
   }
-  await terraform(['output']);
 
   const migration = timeline.at(-1)?.migration;
   say('Summary');

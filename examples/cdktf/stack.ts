@@ -33,6 +33,15 @@ export class MigrationStack extends TerraformStack {
       description: 'Password of that user (set TF_VAR_source_password).',
     });
 
+    // The cutover as a reviewed change: apply with TF_VAR_cutover=true once writes go to the target.
+    // The default is the string "false", which Terraform converts to the bool: cdktf's HCL output
+    // (make hcl) drops a default of `false` itself, which would make the variable required.
+    const cutover = new TerraformVariable(this, 'cutover', {
+      type: 'bool',
+      default: 'false',
+      description: 'Stop the syncing migration: the target cluster runs on its own (cannot be undone).',
+    });
+
     const migration = new OnlineMigration(this, 'migration', {
       clusterId: clusterId.stringValue,
       source: {
@@ -44,7 +53,8 @@ export class MigrationStack extends TerraformStack {
       },
       ignoreDbs: ['scratch'],
       waitFor: 'syncing',
-      timeouts: { create: '10m' },
+      cutover: cutover.booleanValue,
+      timeouts: { create: '10m', update: '30m' },
     });
 
     const latest = new DataDodbOnlineMigration(this, 'latest', { clusterId: migration.clusterId });
@@ -52,5 +62,6 @@ export class MigrationStack extends TerraformStack {
     new TerraformOutput(this, 'migration_id', { value: migration.id });
     new TerraformOutput(this, 'migration_status', { value: migration.status });
     new TerraformOutput(this, 'latest_status', { value: latest.status });
+    new TerraformOutput(this, 'cutover_at', { value: migration.cutoverAt });
   }
 }

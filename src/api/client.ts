@@ -2,11 +2,16 @@ import { createHash } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import type { Response } from 'got';
 import type { Migration, StartMigrationRequest } from '../../generated/types';
+import { refuseCleartextToken } from './cleartext';
 import { CLIENT_RETRY, DEFAULT_REQUEST_TIMEOUT_MS, type RetrySettings } from './defaults';
 import { ApiError, type ApiErrorCode, StartRefusedError, isTransient, mayHaveTakenEffect } from './errors';
 import { Call, type LogFn, type Method, Transport } from './http';
 import { type RateLimiter, sharedLimiter } from './limiter';
+import { KnownSecrets } from './redact';
 import type { RetryPolicy } from './retry';
+import { holdLock, lockAddress } from './start-lock';
+import { startRefusal } from './start-rules';
+import { mayHaveSuperseded } from './wait';
 import { isActive, isMigrationStatus } from '../vocabulary/status';
 
 export type { LogFn } from './http';
@@ -50,13 +55,14 @@ export interface StartResult {
 /** After a PUT cancelled in flight, how long to keep asking whether it started anyway, ms. */
 const LOOK_AFTER_CANCEL_MS = 10_000;
 
-/**
- * Per process: the migrations this process stopped (a replacement stops, then starts: the stop
- * is no cutover by someone else), and one start at a time per cluster, so that two starts never
- * both see an idle cluster.
- */
+/** Reads that must all show no new migration before a failed PUT counts as having started nothing. */
+const CONFIRMING_READS = 3;
+
+/** Per process: the migrations this process stopped (a replacement stops, then starts: the stop is no cutover by someone else). */
 const stoppedHere = new Set<string>();
-const startsInFlight = new Map<string, Promise<unknown>>();
+
+/** Whether this process stopped the migration: a plan made after the stop (the apply's) counts it as neither running nor a cutover. */
+export const stoppedByThisProcess = (migrationId: string) => stoppedHere.has(migrationId);
 
 /**
  * The three online-migration operations. Retries 429, 5xx and network errors with backoff, paces
@@ -67,15 +73,23 @@ export class DoClient {
   private readonly policy: RetryPolicy;
   private readonly log: LogFn;
   readonly endpoint: string;
+  /** Which endpoint and token this client speaks with, as a hash that cannot give the token back. */
+  readonly origin: string;
 
   constructor(options: ClientOptions) {
     this.endpoint = options.endpoint.replace(/\/+$/, '');
+    refuseCleartextToken(this.endpoint);
     this.policy = { ...CLIENT_RETRY, ...options.retry };
-    this.log = options.log ?? (() => {});
+    const secrets = new KnownSecrets([options.token]);
+    const log = options.log ?? (() => {});
+    // Log lines may quote what a server said: the same secrets are redacted from them as from errors.
+    this.log = (level, message, fields) => log(level, secrets.redact(message), fields && secrets.redactFields(fields));
     const tokenKey = createHash('sha256').update(options.token).digest('hex').slice(0, 16);
+    this.origin = createHash('sha256').update(`${this.endpoint}\n${options.token}`).digest('hex').slice(0, 16);
     this.http = new Transport({
       endpoint: this.endpoint,
       token: options.token,
+      secrets,
       userAgent: options.userAgent,
       policy: this.policy,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
@@ -96,80 +110,95 @@ export class DoClient {
     return unlessNotFound(this.getMigration(clusterId, options), undefined);
   }
 
-  /** Whether the database cluster exists (`GET /v2/databases/{id}`). */
+  /** The database cluster (`GET /v2/databases/{id}`): what a start depends on, its engine. */
+  async getCluster(clusterId: string, options: CallOptions = {}): Promise<Cluster> {
+    const path = `/v2/databases/${encodeURIComponent(clusterId)}`;
+    return parseCluster(await this.send('GET', path, options), path);
+  }
+
+  /** Whether the database cluster exists. */
   clusterExists(clusterId: string, options: CallOptions = {}): Promise<boolean> {
     return unlessNotFound(
-      this.send('GET', `/v2/databases/${encodeURIComponent(clusterId)}`, options).then(() => true),
+      this.getCluster(clusterId, options).then(() => true),
       false,
     );
   }
 
   /**
-   * Start a migration: read the cluster's most recent migration first and refuse (StartRefusedError,
-   * no PUT) while it is running or syncing, or when it is done unless `afterCutover`; then one PUT.
-   * A PUT that fails in a way that may still have worked (5xx, lost connection, cancelled in
-   * flight, unreadable 2xx) is resolved by looking: a most recent migration other than the one
-   * read first is the one it started. Only when the cluster still shows that one is the PUT sent
-   * again; when the API cannot be asked before the deadline, it throws `start_unknown`. Clocks
-   * play no part.
+   * Start a migration, at most once: while holding this machine's start lock for the cluster (so
+   * no other dodb process here starts one in between), read the cluster's most recent migration and
+   * refuse (StartRefusedError, no PUT) while it is running or syncing, or when it is done unless
+   * `afterCutover`; then a PUT; then a look that tells whether another migration started over it
+   * (StartRefusedError `raced`). A PUT that fails in a way that may still have worked is resolved
+   * by looking (`lookForStart`): a PUT whose answer never came is never sent again, one answered
+   * with a 5xx only once several reads agree that it started nothing. Clocks play no part.
    */
   async startMigration(
     clusterId: string,
     body: StartMigrationRequest,
     options: StartOptions = {},
   ): Promise<StartResult> {
-    const previous = startsInFlight.get(clusterId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.lookThenStart(clusterId, body, options));
-    startsInFlight.set(clusterId, run);
+    const deadline = options.deadline ?? Date.now() + this.policy.callBoundMs;
+    const release = await holdLock(lockAddress(`${this.endpoint} ${clusterId}`), clusterId, {
+      deadline,
+      signal: options.signal,
+      onWait: () =>
+        this.log('info', 'waiting for another dodb process to finish its start on the cluster', {
+          cluster_id: clusterId,
+        }),
+    });
     try {
-      return await run;
+      return await this.lookThenStart(clusterId, body, { ...options, deadline });
     } finally {
-      if (startsInFlight.get(clusterId) === run) startsInFlight.delete(clusterId);
+      await release();
     }
   }
 
   private async lookThenStart(
     clusterId: string,
     body: StartMigrationRequest,
-    options: StartOptions,
+    options: StartOptions & { deadline: number },
   ): Promise<StartResult> {
     const baseline = await this.findMigration(clusterId, options);
-    if (baseline && !stoppedHere.has(baseline.id)) {
-      if (isActive(baseline.status)) throw new StartRefusedError('active', clusterId, baseline);
-      if (baseline.status === 'done' && !options.afterCutover)
-        throw new StartRefusedError('cutover', clusterId, baseline);
-    }
-    const deadline = options.deadline ?? Date.now() + this.policy.callBoundMs;
-    const look = { baselineId: baseline?.id ?? null, deadline, signal: options.signal };
+    const refusal = startRefusal(clusterId, baseline, { ...options, stopping: (id) => stoppedHere.has(id) });
+    if (refusal) throw refusal;
     const path = migrationPath(clusterId);
-    let uncertain = false;
+    const look = { baselineId: baseline?.id ?? null, deadline: options.deadline, signal: options.signal };
     // Not got's retry, which would send the PUT again at once: a PUT whose answer was lost may have started
-    // the migration, so a resend comes only after a look. got still retries a 429, which the API did not carry out.
+    // the migration. got still retries a 429, which the API did not carry out.
     for (let attempt = 1; ; attempt++) {
-      const call = new Call('PUT', path, deadline, options.signal, attempt);
-      let failure: ApiError;
+      const call = new Call('PUT', path, options.deadline, options.signal, attempt);
+      let started: Migration;
       try {
-        return { migration: parseMigration(await this.http.send(call, body), 'PUT', path), adopted: false };
+        started = parseMigration(await this.http.send(call, body), 'PUT', path);
       } catch (error) {
-        failure = error as ApiError;
+        if (!mayHaveTakenEffect(error)) throw error;
+        const found = await this.lookForStart(clusterId, look, error);
+        if (found) {
+          this.log('info', 'the PUT had started a migration: adopted it', { path, migration_id: found.id, attempt });
+          return { migration: found, adopted: true };
+        }
+        // The reads agree that nothing started. Only a PUT the API answered with a 5xx is sent again; one
+        // whose answer never came (lost, cancelled, unreadable) may have worked: it stays unknown.
+        if (error.code !== 'server_error')
+          throw startUnknown(path, error, `${CONFIRMING_READS} reads of GET ${path} showed no new migration`);
+        if (call.resendInMs === undefined) throw error;
+        await setTimeout(call.resendInMs, undefined, { signal: options.signal }).catch(() => {
+          throw this.http.canceled(call);
+        });
+        continue;
       }
-      if (!uncertain && !mayHaveTakenEffect(failure)) throw failure;
-      uncertain = true;
-      const started = await this.lookForStart(clusterId, look, failure);
-      if (started) {
-        this.log('info', 'the PUT had started a migration: adopted it', { path, migration_id: started.id, attempt });
-        return { migration: started, adopted: true };
-      }
-      if (call.resendInMs === undefined) throw failure;
-      await setTimeout(call.resendInMs, undefined, { signal: options.signal }).catch(() => {
-        throw this.http.canceled(call);
-      });
+      await this.lookAfterStart(clusterId, started, look.baselineId, options);
+      return { migration: started, adopted: false };
     }
   }
 
   /**
-   * The migration an uncertain PUT started, or undefined when the cluster still shows the
-   * baseline. Asks until the deadline (briefly after a cancel, whose signal is spent).
+   * The migration an uncertain PUT started, or undefined once CONFIRMING_READS reads agree that the
+   * cluster still shows the baseline (or none). A new migration seen once is proof: no stale read
+   * shows a migration that does not exist yet; one read of the baseline proves nothing. Asks
+   * until the deadline (briefly after a cancel, whose signal is spent); when the API cannot be
+   * asked, the outcome is unknown (`start_unknown`).
    */
   private async lookForStart(clusterId: string, look: LookOptions, cause: ApiError): Promise<Migration | undefined> {
     const { baselineId, deadline, signal } = look;
@@ -177,25 +206,59 @@ export class DoClient {
     const until = cancelled ? Math.min(deadline, Date.now() + LOOK_AFTER_CANCEL_MS) : deadline;
     const bound = AbortSignal.timeout(Math.max(1, until - Date.now()));
     const lookSignal = cancelled || !signal ? bound : AbortSignal.any([signal, bound]);
+    const path = migrationPath(clusterId);
+    let unchanged = 0;
     for (let poll = 1; ; poll++) {
-      try {
-        const latest = await this.findMigration(clusterId, { signal: lookSignal });
-        return latest && latest.id !== baselineId ? latest : undefined;
-      } catch (error) {
-        if (!isTransient(error) || lookSignal.aborted) {
-          const path = migrationPath(clusterId);
-          const asking = `asking GET ${path} failed too: ${(error as Error).message}`;
-          const doMessage = `could not tell whether the migration started (${cause.message}); ${asking}`;
-          throw new ApiError({ code: 'start_unknown', method: 'PUT', path, attempts: poll, doMessage });
-        }
-        const pauseMs = Math.min(this.policy.waitMaxMs, this.policy.waitMinMs * poll);
-        await setTimeout(pauseMs, undefined, { signal: lookSignal }).catch(() => undefined);
-      }
+      // undefined: this read failed in a way that may pass, and tells nothing.
+      const read = await this.findMigration(clusterId, { signal: lookSignal }).then(
+        (latest) => ({ latest }),
+        (error: unknown) => {
+          if (isTransient(error) && !lookSignal.aborted) return undefined;
+          throw startUnknown(path, cause, `asking GET ${path} failed too: ${(error as Error).message}`);
+        },
+      );
+      if (read?.latest && read.latest.id !== baselineId) return read.latest;
+      if (read && ++unchanged >= CONFIRMING_READS) return undefined;
+      const pauseMs = Math.min(this.policy.waitMaxMs, this.policy.waitMinMs * poll);
+      await setTimeout(pauseMs, undefined, { signal: lookSignal }).catch(() => undefined);
     }
   }
 
-  /** Stop a migration: true when this call stopped it, false when the API answered 404 (nothing to stop: not an error). */
+  /**
+   * After a PUT that answered: the cluster should show the migration it started. Another one that
+   * may supersede it (see `mayHaveSuperseded`), seen on two reads in a row, means another machine
+   * started one at the same moment: StartRefusedError `raced`. A look that fails decides nothing.
+   */
+  private async lookAfterStart(
+    clusterId: string,
+    started: Migration,
+    baselineId: string | null,
+    options: CallOptions,
+  ): Promise<void> {
+    let other: Migration | undefined;
+    for (let read = 1; read <= 2; read++) {
+      const latest = await this.findMigration(clusterId, options).catch(() => undefined);
+      if (!latest || !mayHaveSuperseded(latest, started, baselineId)) return;
+      if (other?.id === latest.id) throw new StartRefusedError('raced', clusterId, latest);
+      other = latest;
+    }
+  }
+
+  /**
+   * Stop a migration, only if the cluster shows it running or syncing now: true when this call
+   * stopped it; false when it has ended, another migration is the cluster's latest, or the API
+   * answered 404 (nothing to stop: not an error). Nothing is stopped that was not seen running.
+   */
   async stopMigration(clusterId: string, migrationId: string, options: CallOptions = {}): Promise<boolean> {
+    const latest = await this.findMigration(clusterId, options);
+    if (latest?.id !== migrationId || !isActive(latest.status)) {
+      this.log('info', 'nothing to stop: the cluster does not show the migration running', {
+        migration_id: migrationId,
+        latest_id: latest?.id,
+        latest_status: latest?.status,
+      });
+      return false;
+    }
     const path = `${migrationPath(clusterId)}/${encodeURIComponent(migrationId)}`;
     const stopped = await unlessNotFound(
       this.send('DELETE', path, options).then(() => true),
@@ -220,6 +283,12 @@ interface LookOptions {
   signal?: AbortSignal;
 }
 
+/** A PUT whose outcome could not be confirmed: `why` says what the looks after it found. */
+function startUnknown(path: string, cause: ApiError, why: string): ApiError {
+  const doMessage = `could not tell whether the migration started (${cause.message}); ${why}`;
+  return new ApiError({ code: 'start_unknown', method: 'PUT', path, doMessage });
+}
+
 /** The call's result, or `fallback` when the API answers 404. */
 async function unlessNotFound<T>(call: Promise<T>, fallback: T): Promise<T> {
   try {
@@ -232,6 +301,22 @@ async function unlessNotFound<T>(call: Promise<T>, fallback: T): Promise<T> {
 
 function migrationPath(clusterId: string): string {
   return `/v2/databases/${encodeURIComponent(clusterId)}/online-migration`;
+}
+
+/** A database cluster as the client uses it: the API's `database` object has many more fields. */
+export interface Cluster {
+  id: string;
+  name: string;
+  /** A slug such as `pg` or `mongodb` (see start-rules.ts). */
+  engine: string;
+}
+
+function parseCluster(response: Response<unknown>, path: string): Cluster {
+  const database = (response.body as { database?: Partial<Cluster> } | null)?.database;
+  const { id, name, engine } = database ?? {};
+  if (typeof id === 'string' && typeof name === 'string' && typeof engine === 'string') return { id, name, engine };
+  const doMessage = 'expected {"database": {"id", "name", "engine", ...}}';
+  throw new ApiError({ code: 'invalid_response', method: 'GET', path, status: response.statusCode, doMessage });
 }
 
 function parseMigration(response: Response<unknown>, method: Method, path: string): Migration {
@@ -248,6 +333,6 @@ function parseMigration(response: Response<unknown>, method: Method, path: strin
   if (typeof m !== 'object' || m === null) return invalid('expected a migration object');
   if (typeof m.id !== 'string' || m.id === '') return invalid('the migration has no `id`');
   if (!isMigrationStatus(m.status)) return invalid(`unknown migration status ${JSON.stringify(m.status)}`);
-  if (typeof m.created_at !== 'string') return invalid('the migration has no `created_at`');
-  return { id: m.id, status: m.status, created_at: m.created_at };
+  // The API's model requires no field; without `id` and `status` there is nothing to follow, but `created_at` is only shown.
+  return { id: m.id, status: m.status, ...(typeof m.created_at === 'string' ? { created_at: m.created_at } : {}) };
 }

@@ -10,6 +10,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** The parts of the retry policy that no provider argument sets. */
 export const CLIENT_RETRY: Omit<RetryPolicy, RetrySettings> = {
+  floorMs: 1000,
   statusCodes: [429, 500, 502, 503, 504],
   callBoundMs: 60_000,
   logWaitMs: 3000,

@@ -82,8 +82,8 @@ const ADVICE: Record<ApiErrorCode, string> = {
   http_error: 'the API answered with an unexpected status',
   canceled: 'the request was canceled',
   start_unknown:
-    'the API could not be asked whether the start worked; check with `dodb migration status`, and adopt a migration ' +
-    'it started with `terraform import`',
+    'whether the start worked could not be confirmed, and the PUT is never sent twice; check with `dodb migration ' +
+    'status`, and adopt a migration it started with `terraform import`',
 };
 
 /** Failures that may pass: a later try or poll can succeed. */
@@ -122,26 +122,33 @@ export function codeForStatus(status: number): ApiErrorCode {
   return 'http_error';
 }
 
-export type RefusalReason = 'active' | 'cutover';
+export type RefusalReason = 'active' | 'cutover' | 'raced';
 
 /**
  * A start that was refused before any PUT: the cluster's most recent migration still runs, or
- * finished with a cutover. Not an API failure: nothing was asked of the API but a read.
+ * finished with a cutover. Not an API failure: nothing was asked of the API but a read. `raced`:
+ * the PUT was sent, and another start (from another machine) landed right after it.
  */
 export class StartRefusedError extends Error {
   constructor(
     readonly reason: RefusalReason,
     readonly clusterId: string,
-    readonly latest: { id: string; status: string; created_at: string },
+    readonly latest: { id: string; status: string; created_at?: string },
   ) {
-    const active = `cluster ${clusterId} already has online migration ${latest.id}, which is "${latest.status}"`;
-    const cutover = `the most recent online migration on cluster ${clusterId}, ${latest.id}, is "done"`;
-    super(
-      reason === 'active'
-        ? `${active} (started ${latest.created_at}); no second migration is started on a cluster`
-        : `${cutover}: the cluster was cut over and may hold data written since, which a new migration would overwrite ` +
-            "with the source's",
-    );
+    // The API does not promise `created_at`: the message says when only if it knows.
+    const when = latest.created_at ? ` (started ${latest.created_at})` : '';
+    const messages: Record<RefusalReason, string> = {
+      active:
+        `cluster ${clusterId} already has online migration ${latest.id}, which is "${latest.status}"${when}; ` +
+        'no second migration is started on a cluster',
+      cutover:
+        `the most recent online migration on cluster ${clusterId}, ${latest.id}, is "done": the cluster was cut ` +
+        "over and may hold data written since, which a new migration would overwrite with the source's",
+      raced:
+        `another online migration, ${latest.id} ("${latest.status}")${when}, was started on ` +
+        `cluster ${clusterId} at the same moment as this one and is now the cluster's most recent`,
+    };
+    super(messages[reason]);
     this.name = 'StartRefusedError';
   }
 }

@@ -1,7 +1,7 @@
 import type { Got, Options, RequestError, Response, RetryOptions } from 'got';
 import { ApiError, codeForStatus } from './errors';
 import { type RateLimiter, RateLimitWait } from './limiter';
-import { redactSecrets } from './redact';
+import type { KnownSecrets } from './redact';
 import { type RetryPolicy, retryDelay, serverWaitMs } from './retry';
 
 export type LogFn = (level: 'debug' | 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
@@ -30,6 +30,8 @@ const PARSE_ERROR = 'ERR_BODY_PARSE_FAILURE';
 export interface TransportOptions {
   endpoint: string;
   token: string;
+  /** The token and the passwords sent so far: redacted by value from every message. */
+  secrets: KnownSecrets;
   userAgent: string;
   policy: RetryPolicy;
   requestTimeoutMs: number;
@@ -47,6 +49,8 @@ export class Call {
   refused = 0;
   /** When the limiter let the latest try go, epoch ms. */
   sentAt = 0;
+  /** The latest try's timeout: the per-request timeout, or less when the deadline is nearer. */
+  tryTimeoutMs = 0;
   holdsSlot = false;
   /** For a PUT, which got does not retry: in how long the policy would send it again, if it would. */
   resendInMs?: number;
@@ -75,13 +79,15 @@ export class Transport {
   private readonly policy: RetryPolicy;
   private readonly limiter: RateLimiter;
   private readonly log: LogFn;
-  private readonly token: string;
+  private readonly secrets: KnownSecrets;
+  private readonly requestTimeoutMs: number;
 
   constructor(options: TransportOptions) {
+    this.requestTimeoutMs = options.requestTimeoutMs;
     this.policy = options.policy;
     this.limiter = options.limiter;
     this.log = options.log;
-    this.token = options.token;
+    this.secrets = options.secrets;
     // Loaded on first use: the provider starts several times per terraform command, mostly without calling the API.
     const { default: got } = require('got') as typeof import('got');
     const { Agent: HttpAgent } = require('node:http') as typeof import('node:http');
@@ -99,7 +105,11 @@ export class Transport {
       followRedirect: false,
       timeout: { request: options.requestTimeoutMs },
       responseType: 'json',
+      // got 14's defaults spelt out where they matter: calculateDelay decides every retry (a 429 PUT
+      // included, which got's own rules would not retry), and no retry-after is capped by got.
       retry: {
+        enforceRetryRules: false,
+        maxRetryAfter: Number.POSITIVE_INFINITY,
         limit: this.policy.limit,
         methods: IDEMPOTENT,
         statusCodes: [...this.policy.statusCodes],
@@ -107,7 +117,7 @@ export class Transport {
         calculateDelay: ({ error, retryOptions }) => this.delayBeforeRetry(callOf(error.options), error, retryOptions),
       },
       hooks: {
-        beforeRequest: [(request) => this.takeSlot(callOf(request))],
+        beforeRequest: [(request) => this.takeSlot(callOf(request), request)],
         afterResponse: [
           (response) => {
             this.answered(callOf(response.request.options), response);
@@ -121,6 +131,7 @@ export class Transport {
 
   /** The call's 2xx response, its body parsed; anything else is an ApiError. */
   async send(call: Call, body?: unknown): Promise<Response<unknown>> {
+    this.secrets.addFrom(body);
     let response: Response<unknown>;
     try {
       response = await this.got(call.path.slice(1), {
@@ -130,6 +141,8 @@ export class Transport {
         context: { call },
       });
     } catch (error) {
+      // A try aborted by the caller's signal never reaches got's retry hook, which frees slots otherwise.
+      this.freeSlot(call, (error as RequestError).response?.headers);
       throw this.failure(call, error as RequestError);
     }
     // got resolves a redirect it was told not to follow.
@@ -141,7 +154,7 @@ export class Transport {
     return new ApiError({ code: 'canceled', ...failedCall(call) });
   }
 
-  private async takeSlot(call: Call): Promise<void> {
+  private async takeSlot(call: Call, options: Pick<Options, 'timeout'>): Promise<void> {
     const { method, path, signal, deadline } = call;
     const onWait = (ms: number, reason: string) =>
       this.log('info', `waiting ${Math.round(ms / 1000)}s before ${method} ${path}: ${reason}`, {
@@ -157,6 +170,9 @@ export class Transport {
       throw thrown;
     }
     call.holdsSlot = true;
+    // No try outlives the call's deadline: a hung request ends with the operation's time limit.
+    call.tryTimeoutMs = Math.max(1, Math.min(this.requestTimeoutMs, call.deadline - Date.now()));
+    options.timeout = { request: call.tryTimeoutMs };
     // A cancel that came as the slot was granted has already been through delayBeforeRetry, which frees slots.
     if (call.signal?.aborted) {
       this.freeSlot(call);
@@ -166,7 +182,7 @@ export class Transport {
 
   private answered(call: Call, response: Response<unknown>): void {
     this.freeSlot(call, response.headers);
-    if (response.statusCode !== 429) this.limiter.recover();
+    if (response.statusCode !== 429) this.limiter.accepted(call.sentAt);
     this.log('debug', 'request', { ...loggedCall(call), status: response.statusCode, ms: Date.now() - call.sentAt });
   }
 
@@ -203,7 +219,11 @@ export class Transport {
     return asGotDelay(delayMs);
   }
 
-  /** A 429: wait what the headers ask, or back off and slow every request down when they do not say. */
+  /**
+   * A 429: wait what the headers ask, never less than the floor, and hold every other request of
+   * the process as long; a 429 that does not say, or that comes although the last one's wait was
+   * honoured (the API counts differently than it says), spaces every request out more.
+   */
   private throttled(call: Call, response: Response<unknown>): number {
     call.refused++;
     const hints = {
@@ -215,14 +235,15 @@ export class Transport {
       random: Math.random(),
     };
     const asked = serverWaitMs(hints);
-    if (asked === undefined) this.limiter.slowDown(call.sentAt);
-    const delayMs = asked ?? retryDelay(call.refused, this.policy, { ...hints, status: undefined });
+    this.limiter.refused(call.sentAt, asked !== undefined);
+    const delayMs = retryDelay(call.refused, this.policy, hints);
     const reason =
       asked === undefined ? 'the API refused it (429) without saying for how long' : 'the API asked to wait (429)';
     if (Date.now() + delayMs > call.deadline) {
       call.gaveUp = this.rateLimited(call, delayMs, reason, 429);
       return 0;
     }
+    this.limiter.holdUntil(Date.now() + Math.max(this.policy.floorMs, asked ?? 0));
     this.announceRetry(call, delayMs, `: ${reason}`, {
       method: call.method,
       path: call.path,
@@ -255,10 +276,11 @@ export class Transport {
       const doMessage = `expected JSON, got a non-JSON body (${describeBody(response)})`;
       return new ApiError({ code: 'invalid_response', ...failedCall(call), status: response.statusCode, doMessage });
     }
-    const cause = {
-      code: error.code,
-      message: this.redact(`${error.code} ${error.message.replace(/https?:\/\/\S+/g, '<endpoint>')}`),
-    };
+    const message =
+      error.name === 'TimeoutError'
+        ? `no answer within ${formatWait(call.tryTimeoutMs)}${call.tryTimeoutMs < this.requestTimeoutMs ? ", what was left of this operation's time limit" : ''}`
+        : error.message.replace(/https?:\/\/\S+/g, '<endpoint>');
+    const cause = { code: error.code, message: this.redact(`${error.code} ${message}`) };
     return new ApiError({ code: 'network', ...failedCall(call), cause });
   }
 
@@ -286,9 +308,9 @@ export class Transport {
     return new ApiError({ code: 'rate_limited', ...failedCall(call), status, doMessage });
   }
 
-  /** Our own token, and anything token-shaped, out of text a server sent. */
+  /** Our own token and passwords, and anything token-shaped, out of text a server sent. */
   private redact(text: string): string {
-    return redactSecrets(text, [this.token]);
+    return this.secrets.redact(text);
   }
 }
 

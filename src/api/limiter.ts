@@ -21,19 +21,23 @@ export class RateLimitWait extends Error {
 }
 
 /**
- * Adaptive spacing after 429s the headers do not explain: it doubles from the first step up to
- * the most, and halves after each quiet spell with answers and no such 429, down to none.
+ * Adaptive spacing after 429s: it doubles from the first step up to the most (a request a minute,
+ * below any limit a gateway sets), and shrinks by a fifth after each quiet spell with answers and
+ * no 429, down to none. Doubling on refusal and shrinking slowly converges whether or not the
+ * server counts the requests it refuses: refused requests that count keep its window full, and
+ * only a rate below its limit ever empties it.
  */
 const SLOW_FIRST_MS = 500;
-const SLOW_MOST_MS = 10_000;
+const SLOW_MOST_MS = 60_000;
 const QUIET_SPELL_MS = 5000;
+const RECOVERY = 0.8;
 
 /**
  * Client-side pacing shared by every call in the process that uses the same token and endpoint.
  * From the `ratelimit-remaining` / `ratelimit-reset` headers: requests in flight count against
- * what remains, so a burst never spends more than the window holds. From 429s the headers do not
- * explain (a burst limit they do not show): every request is spaced out, more after each such 429
- * and less after each answer that is not one.
+ * what remains, so a burst never spends more than the window holds. From 429s: every request
+ * waits out what the 429 asked (`holdUntil`), and is spaced out, more after each 429 that comes
+ * although the earlier ones were honoured, and less after a spell of answers that are not 429s.
  */
 export class RateLimiter {
   private remaining?: number;
@@ -46,6 +50,9 @@ export class RateLimiter {
   private slowMs = 0;
   private slowedAt = 0;
   private changedAt = 0;
+  /** When the latest 429 came, and whether no answer to a request sent since has been anything else. */
+  private refusedAt = 0;
+  private refusing = false;
   private readonly waiters = new Set<() => void>();
 
   /** Waits for a slot and takes it; returns when the request may go (epoch ms), for `slowDown`. */
@@ -102,8 +109,27 @@ export class RateLimiter {
   }
 
   /**
-   * A request sent at `sentAt` got a 429 its headers do not explain: space every request out
-   * more. Refusals of requests sent before the last slow-down say nothing about the new pace.
+   * A request sent at `sentAt` was refused (429); `explained` when the answer said how long to
+   * wait, which `holdUntil` honours. A refusal that does not say, or that comes although the last
+   * one's wait was honoured, slows every request down. Refusals of requests sent before the
+   * latest one came say nothing new.
+   */
+  refused(sentAt: number, explained: boolean, now = Date.now()): void {
+    if (sentAt < this.refusedAt) return;
+    if (!explained || this.refusing) this.slowDown(sentAt, now);
+    this.refusing = true;
+    this.refusedAt = now;
+  }
+
+  /** An answer that was not a 429, to a request sent at `sentAt`. */
+  accepted(sentAt: number, now = Date.now()): void {
+    if (sentAt >= this.refusedAt) this.refusing = false;
+    this.recover(now);
+  }
+
+  /**
+   * Space every request out more (a request sent at `sentAt` was refused). Refusals of requests
+   * sent before the last slow-down say nothing about the new pace.
    */
   slowDown(sentAt: number, now = Date.now()): void {
     if (sentAt < this.slowedAt) return;
@@ -112,10 +138,16 @@ export class RateLimiter {
     this.nextSendAt = Math.max(this.nextSendAt, now + this.slowMs);
   }
 
-  /** An answer that was not a 429: after a quiet spell, halve the spacing. */
+  /** The API asked every request to wait until `at` (epoch ms): none is sent before. */
+  holdUntil(at: number): void {
+    this.nextSendAt = Math.max(this.nextSendAt, at);
+  }
+
+  /** An answer that was not a 429: after a quiet spell, shorten the spacing a little. */
   recover(now = Date.now()): void {
     if (this.slowMs === 0 || now - this.changedAt < QUIET_SPELL_MS) return;
-    this.slowMs = this.slowMs / 2 < SLOW_FIRST_MS / 2 ? 0 : this.slowMs / 2;
+    const shorter = this.slowMs * RECOVERY;
+    this.slowMs = shorter < SLOW_FIRST_MS / 2 ? 0 : shorter;
     this.changedAt = now;
   }
 

@@ -2,6 +2,11 @@
 export interface RetryPolicy {
   /** Retries after a 5xx or a network error (http_retry_max); a 429 is retried until the deadline. */
   limit: number;
+  /**
+   * Shortest wait before any retry, ms, whatever `retry-after` or http_retry_wait_min say: a 429
+   * with `retry-after: 0` retried at once, by every request in flight, is a storm.
+   */
+  floorMs: number;
   /** Shortest and longest backoff, in ms (http_retry_wait_min / _max). */
   waitMinMs: number;
   waitMaxMs: number;
@@ -45,11 +50,12 @@ export function serverWaitMs(hints: RetryHints): number | undefined {
 
 /**
  * Delay before retry number `attempt` (1-based): a 429 waits what the server asks; anything else
- * backs off exponentially with full jitter between waitMin and waitMax.
+ * (and a 429 that does not say) backs off exponentially with full jitter between waitMin and
+ * waitMax. Never less than the floor.
  */
 export function retryDelay(attempt: number, policy: RetryPolicy, hints: RetryHints): number {
   const asked = hints.status === 429 ? serverWaitMs(hints) : undefined;
-  if (asked !== undefined) return asked;
   const ceiling = Math.min(policy.waitMaxMs, policy.waitMinMs * 2 ** (attempt - 1));
-  return policy.waitMinMs + hints.random * Math.max(0, ceiling - policy.waitMinMs);
+  const backoff = policy.waitMinMs + hints.random * Math.max(0, ceiling - policy.waitMinMs);
+  return Math.max(policy.floorMs, asked ?? backoff);
 }

@@ -26,6 +26,8 @@ export interface Command {
   name: string;
   /** Its flags as the usage shows them, one string per line. */
   synopsis: string[];
+  /** Each flag as the usage shows it (`--timeout DURATION`) and what it does, with its default. */
+  flags?: FlagHelp[];
   /** What the usage says after the synopses (where values come from, what it refuses): paragraphs, shared ones said once in the help. */
   notes?: string[];
   /** `usage` is the command's own, for the UsageErrors it throws. */
@@ -42,8 +44,17 @@ export function synopses(commands: Command[]): string {
     .join('\n');
 }
 
+export type FlagHelp = [flag: string, what: string];
+
 export function usageOf(command: Command): string {
-  return [`usage:\n${synopses([command])}`, ...(command.notes ?? [])].join('\n\n');
+  const flags = command.flags ?? [];
+  const width = Math.max(0, ...flags.map(([flag]) => flag.length));
+  const table = flags.map(([flag, what]) => `  ${flag.padEnd(width)}  ${what}`).join('\n');
+  return [
+    `usage:\n${synopses([command])}`,
+    ...(flags.length ? [`flags:\n${table}`] : []),
+    ...(command.notes ?? []),
+  ].join('\n\n');
 }
 
 /**

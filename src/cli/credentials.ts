@@ -5,7 +5,8 @@ import type { ProviderConfig } from '../../generated/types';
 import type { State } from '../tfplugin/framework/provider';
 import { retrySettings } from '../provider/config';
 import { USER_AGENT } from '../version';
-import { UsageError } from './command';
+import { type FlagHelp, UsageError } from './command';
+import type { LogFn } from '../api/client';
 import { PROVIDER, checkFlag } from './schema-checks';
 
 /** The provider's `token` and `api_endpoint` arguments, as flags by the same names. */
@@ -29,6 +30,14 @@ function fallbacks(flag: CredentialFlag): string {
 export const CREDENTIALS_HELP = `Common flags: --api-endpoint URL (${fallbacks('api-endpoint')}),
   --token T (${fallbacks('token')}).`;
 
+export const CREDENTIAL_FLAG_HELP: FlagHelp[] = [
+  [
+    '--api-endpoint URL',
+    `origin of the DigitalOcean API (default: ${fallbacks('api-endpoint').replace(/^else /, '')})`,
+  ],
+  ['--token T', `API token (default: ${fallbacks('token').replace(/^else /, '')})`],
+];
+
 /**
  * A client with the token and endpoint the provider would use: a flag wins, then the environment
  * variables and the fallback the schema names, all checked by the schema's rules.
@@ -37,6 +46,7 @@ export function clientFrom(
   flags: { [flag in CredentialFlag]?: string },
   env: NodeJS.ProcessEnv,
   usage: string,
+  log?: LogFn,
 ): DoClient {
   const config: ObjectValue = Object.fromEntries(
     Object.keys(PROVIDER.block.attributes ?? {}).map((name) => [name, null]),
@@ -59,6 +69,7 @@ export function clientFrom(
     token,
     endpoint,
     userAgent: USER_AGENT,
+    log,
     retry: retrySettings(resolved as State<ProviderConfig>),
   });
 }

@@ -1,8 +1,7 @@
-import { ApiError, StartRefusedError } from '../api/errors';
-import { WaitError } from '../api/wait';
-import { MirrorError } from '../release/provider-package';
+import { nodeTooOld } from '../node-version';
 import { VERSION } from '../version';
 import { type Command, type Io, UsageError, parseFlags, print, synopses, usageOf } from './command';
+import { EXIT_CODES_HELP, failureOf } from './exit-codes';
 import { startCommand } from './migration/start';
 import { statusCommand } from './migration/status';
 import { stopCommand } from './migration/stop';
@@ -33,7 +32,8 @@ const VERSION_COMMAND: Command = {
 const USAGE = [
   `usage:\n${synopses([...COMMANDS, VERSION_COMMAND])}`,
   ...new Set(COMMANDS.flatMap((c) => c.notes ?? [])),
-  'Exit codes: 0 ok, 1 API or wait failure, 2 usage error.',
+  '`dodb <command> --help` lists its flags, what they do and their defaults.',
+  EXIT_CODES_HELP,
 ].join('\n\n');
 
 /** The command `argv` names (its words first), and the arguments after them. */
@@ -55,24 +55,26 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (args.includes('--help') || args.includes('-h')) return print(io, usageOf(command));
     return await command.run(args, io, usageOf(command));
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`dodb: ${error.message}\n\n${error.usage}\n`);
-      return 2;
+    const failure = failureOf(error);
+    if (!failure) throw error;
+    // --json asks for one JSON object on stdout, errors included (even one in the flags that ask for it).
+    if (argv.includes('--json')) {
+      const { code, message, exitCode, httpStatus } = failure;
+      print(io, JSON.stringify({ error: { code, message, exit_code: exitCode, http_status: httpStatus } }));
+    } else {
+      const usage = error instanceof UsageError ? `\n\n${error.usage}` : '';
+      io.stderr.write(`dodb: ${failure.message}${usage}\n`);
     }
-    if (
-      error instanceof ApiError ||
-      error instanceof WaitError ||
-      error instanceof StartRefusedError ||
-      error instanceof MirrorError
-    ) {
-      io.stderr.write(`dodb: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    return failure.exitCode;
   }
 }
 
 if (require.main === module) {
+  const tooOld = nodeTooOld('the dodb CLI');
+  if (tooOld) {
+    process.stderr.write(`dodb: ${tooOld}\n`);
+    process.exit(1);
+  }
   run(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

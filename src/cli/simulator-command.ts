@@ -1,4 +1,4 @@
-import { SIMULATOR_DEFAULTS, type SimulatorOptions } from '../simulator/config';
+import { SIMULATOR_DEFAULTS, SYNCING_STOPS, type SimulatorOptions, type SyncingStop } from '../simulator/config';
 import { startSimulator } from '../simulator/server';
 import { parseDuration } from '../vocabulary/duration';
 import { type Command, UsageError, parseFlags } from './command';
@@ -14,6 +14,7 @@ const SIMULATOR_FLAGS = {
   'burst-limit': { type: 'string' },
   'allow-concurrent': { type: 'boolean', default: false },
   'clock-skew': { type: 'string' },
+  'syncing-stops-as': { type: 'string' },
 } as const;
 
 type Flags = ReturnType<typeof parseFlags<typeof SIMULATOR_FLAGS>>;
@@ -30,6 +31,29 @@ export const simulatorCommand: Command = {
   synopsis: [
     `[--port N] [--token T] [--state FILE] [--sync-delay ${seconds(syncDelayMs)}] [--rate-limit ${rateLimit}]`,
     `[--rate-window ${seconds(rateWindowMs)}] [--burst-limit N] [--allow-concurrent] [--clock-skew=0s|-10m|10m]`,
+    `[--syncing-stops-as ${SYNCING_STOPS.join('|')}]`,
+  ],
+  flags: [
+    ['--port N', 'the port on 127.0.0.1 (0, the default: a free one, printed in the URL)'],
+    ['--token T', 'the bearer token it accepts (default: a new random one, printed)'],
+    ['--state FILE', 'keep clusters and migrations in FILE across restarts (default: in memory)'],
+    ['--sync-delay D', `how long a new migration stays running before it is syncing (${seconds(syncDelayMs)})`],
+    ['--rate-limit N', `requests per token per window, shown in the ratelimit headers (${rateLimit})`],
+    ['--rate-window D', `the rate-limit window, opened by the token's first request (${seconds(rateWindowMs)})`],
+    ['--burst-limit N', 'requests in any minute, answered 429 with no retry-after beyond it (default: none)'],
+    [
+      '--allow-concurrent',
+      'accept a start while the cluster has a running or syncing migration (DigitalOcean refuses)',
+    ],
+    ['--clock-skew D', "the server clock's offset from this machine's, negative for behind; created_at shows it (0s)"],
+    [
+      `--syncing-stops-as ${SYNCING_STOPS.join('|')}`,
+      'what a stopped syncing migration (the cutover) then shows: done (the default), canceled, or gone (its GET ' +
+        'answers 404); the API documentation does not say which; POST /_sim/config {"syncingStopsAs": ...} changes it',
+    ],
+  ],
+  notes: [
+    'simulator serves the online-migration API on 127.0.0.1 and prints its URL, token and seeded clusters; admin routes under /_sim/ reset it, add clusters and inject faults (docs/guides/testing-with-the-simulator.md). Ctrl-C or SIGTERM stops it.',
   ],
   async run(args, io, usage) {
     const sim = await startSimulator(optionsFrom(parseFlags(usage, args, SIMULATOR_FLAGS), usage));
@@ -66,6 +90,10 @@ function optionsFrom(flags: Flags, usage: string): SimulatorOptions {
     }
     return ms;
   };
+  const stop = flags['syncing-stops-as'];
+  if (stop !== undefined && !SYNCING_STOPS.includes(stop as SyncingStop)) {
+    throw new UsageError(`--syncing-stops-as must be one of ${SYNCING_STOPS.join(', ')} (got "${stop}")`, usage);
+  }
   return {
     port: number('port', 65535),
     token: flags.token,
@@ -76,5 +104,6 @@ function optionsFrom(flags: Flags, usage: string): SimulatorOptions {
     burstLimit: number('burst-limit', 1e9),
     refuseConcurrent: !flags['allow-concurrent'],
     clockSkewMs: duration('clock-skew', true),
+    syncingStopsAs: stop as SyncingStop | undefined,
   };
 }

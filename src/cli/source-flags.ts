@@ -74,9 +74,18 @@ function sourceFromUri(text: string, usage: string): Partial<Source> {
       usage,
     );
   }
-  if (uri.password) {
-    const why = 'it would show in the process list';
-    throw new UsageError(`--source-uri must not contain a password (${why}); pipe it to --password-stdin`, usage);
+  // Refused, never dropped: a password on the command line shows in the process list and the shell history.
+  const secret = uri.password
+    ? 'a password (user:password@)'
+    : [...uri.searchParams.keys()].find((name) => /password/i.test(name));
+  if (secret) {
+    const what = uri.password ? secret : `a password (the "${secret}" parameter)`;
+    throw new UsageError(
+      `--source-uri must not contain ${what}: it would show in the process list and the shell history. ` +
+        'Leave it out of the URI and pipe the password to --password-stdin, e.g. `dodb migration start ' +
+        '--source-uri postgres://user@host:5432/db --password-stdin < password-file`',
+      usage,
+    );
   }
   return {
     host: uri.hostname.replace(/^\[|\]$/g, ''),

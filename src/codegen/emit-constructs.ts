@@ -100,11 +100,15 @@ function typeInfo(type: TerraformType): TypeInfo {
   };
 }
 
-const docsUrl = (model: ProviderModel, schema: SchemaModel) => {
-  const base = `https://registry.terraform.io/providers/${model.source}/${model.version}/docs`;
-  if (schema.kind === 'provider') return base;
+/**
+ * The reference page of a provider, resource or data source, as a path from its module
+ * (generated/cdktf/<module>/, compiled to dist/lib/<module>/ at the same depth) to the docs/ the
+ * package ships: a link that resolves in a checkout and in node_modules alike.
+ */
+const docsUrl = (schema: SchemaModel) => {
+  if (schema.kind === 'provider') return '../../../docs/index.md';
   const short = schema.typeName.split('_').slice(1).join('_');
-  return `${base}/${schema.kind === 'resource' ? 'resources' : 'data-sources'}/${short}`;
+  return `../../../docs/${schema.kind === 'resource' ? 'resources' : 'data-sources'}/${short}.md`;
 };
 
 function attributeDoc(attribute: AttributeModel): string[] {
@@ -135,9 +139,9 @@ function writeConfigMembers(w: Writer, block: BlockModel, docLink: (name: string
 function emitProvider(model: ProviderModel): string {
   const schema = model.provider;
   const w = new Writer();
-  const link = (name: string) => `Docs: {@link ${docsUrl(model, schema)}#${name} ${schema.className}#${name}}`;
+  const link = (name: string) => `Docs: {@link ${docsUrl(schema)} ${schema.className}#${name}}`;
   w.line(HEADER)
-    .line(`// ${docsUrl(model, schema)}`)
+    .line(`// ${docsUrl(schema)}`)
     .line();
   w.line("import { Construct } from 'constructs';").line("import * as cdktf from '../cdk';").line();
   w.block(`export interface ${schema.className}Config`, () => {
@@ -146,7 +150,7 @@ function emitProvider(model: ProviderModel): string {
     w.line('readonly alias?: string;');
   });
   w.line();
-  w.doc(schema.description, `Represents the {@link ${docsUrl(model, schema)} ${model.name}} provider.`);
+  w.doc(schema.description, `Represents the {@link ${docsUrl(schema)} ${model.name}} provider.`);
   w.block(`export class ${schema.className} extends cdktf.TerraformProvider`, () => {
     w.line(`public static readonly tfResourceType = '${model.name}';`).line();
     writeImportHelper(w, schema.className, model.name);
@@ -273,8 +277,8 @@ function writeHclAttrs(w: Writer, attributes: SynthesizedMember[], blocks: Synth
 
 function emitResource(model: ProviderModel, schema: SchemaModel): string {
   const w = new Writer();
-  const url = docsUrl(model, schema);
-  const link = (name: string) => `Docs: {@link ${url}#${name} ${schema.className}#${name}}`;
+  const url = docsUrl(schema);
+  const link = (name: string) => `Docs: {@link ${url} ${schema.className}#${name}}`;
   const base = schema.kind === 'resource' ? 'TerraformResource' : 'TerraformDataSource';
   w.line(HEADER).line(`// ${url}`).line();
   w.line("import { Construct } from 'constructs';").line("import * as cdktf from '../cdk';").line();

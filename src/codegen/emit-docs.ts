@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TerraformType } from '../tfplugin/wire/schema';
 import { describeRules } from './describe-rules';
@@ -152,4 +152,15 @@ function typeName(type: TerraformType): string {
 function firstSentence(text: string): string {
   const match = /^.*?[.!?](\s|$)/.exec(text);
   return (match ? match[0] : text).trim();
+}
+
+/**
+ * The guides (`docs/guides/`, as the Terraform Registry shows them): written by hand in
+ * `examples/guides/`, copied as they are, so that `docs/` stays wholly derived.
+ */
+export function emitGuides(guidesDir: string): DocFile[] {
+  return readdirSync(guidesDir)
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => ({ path: `guides/${name}`, content: readFileSync(join(guidesDir, name), 'utf8') }));
 }

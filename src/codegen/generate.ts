@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { type CdkLibrary, emitConstructs } from './emit-constructs';
-import { emitDocs } from './emit-docs';
+import { emitDocs, emitGuides } from './emit-docs';
 import { emitPlanRules, emitTerraformSchema } from './emit-terraform-schema';
 import { emitTypes } from './emit-types';
 import { loadSchemaDir } from './load';
@@ -31,7 +31,10 @@ export async function generate({ root, cdkLibrary }: GenerateOptions): Promise<O
     { path: 'generated/provider-schema.json', content: json(emitTerraformSchema(model)) },
     { path: 'generated/plan-rules.json', content: json(emitPlanRules(model)) },
     ...emitConstructs(model, cdkLibrary).map((f) => ({ path: `generated/cdktf/${f.path}`, content: f.content })),
-    ...emitDocs(model, join(root, 'examples')).map((f) => ({ path: `docs/${f.path}`, content: f.content })),
+    ...[...emitDocs(model, join(root, 'examples')), ...emitGuides(join(root, 'examples/guides'))].map((f) => ({
+      path: `docs/${f.path}`,
+      content: f.content,
+    })),
   ];
   return Promise.all(emitted.map(formatted));
 }

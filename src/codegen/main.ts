@@ -7,6 +7,11 @@ import { SchemaError } from './load';
 
 const USAGE = 'usage: generate [--check] [--root DIR] [--out DIR] [--cdk-library cdktf|cdktn]';
 
+/** What generate writes, wholly: the guides in docs/guides/ are copies of examples/guides/. */
+const GENERATED_DIRS = ['generated', 'docs'];
+const generatedOnDisk = (out: string) =>
+  GENERATED_DIRS.flatMap((dir) => listFiles(join(out, dir)).map((p) => relative(out, p)));
+
 /** Writes generated/ and docs/, or with --check reports which files are stale and exits 1. */
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -26,7 +31,7 @@ async function main(): Promise<number> {
   const out = resolve(values.out ?? root);
   const files = await generate({ root, cdkLibrary: library as CdkLibrary });
   if (values.check) return check(out, files);
-  for (const dir of ['generated', 'docs']) rmSync(join(out, dir), { recursive: true, force: true });
+  for (const path of generatedOnDisk(out)) rmSync(join(out, path));
   for (const file of files) {
     const path = join(out, file.path);
     mkdirSync(dirname(path), { recursive: true });
@@ -38,7 +43,7 @@ async function main(): Promise<number> {
 
 function check(out: string, files: { path: string; content: string }[]): number {
   const expected = new Map(files.map((f) => [f.path, f.content]));
-  const onDisk = ['generated', 'docs'].flatMap((dir) => listFiles(join(out, dir)).map((p) => relative(out, p)));
+  const onDisk = generatedOnDisk(out);
   const stale = [
     ...files
       .filter((f) => !existsSync(join(out, f.path)) || readFileSync(join(out, f.path), 'utf8') !== f.content)

@@ -1,3 +1,4 @@
+import './check-node';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { runWithCodeCache } from '../tfplugin/wire/code-cache';

@@ -1,8 +1,8 @@
 import type { OnlineMigrationDataState } from '../../generated/types';
-import { error } from '../tfplugin/framework/diagnostics';
 import { defineDataSource } from '../tfplugin/framework/provider';
 import { apiDiagnostic } from './api-diagnostics';
 import { type ProviderData, clientOf } from './config';
+import { clusterNotFound } from './online-migration-messages';
 import { dataSourceSchema } from './schema';
 
 /**
@@ -18,13 +18,12 @@ export const onlineMigrationDataSource = defineDataSource<OnlineMigrationDataSta
     try {
       const migration = await client.findMigration(clusterId, { signal: ctx.signal });
       if (migration)
-        return { state: { ...config, id: migration.id, status: migration.status, created_at: migration.created_at } };
+        return {
+          state: { ...config, id: migration.id, status: migration.status, created_at: migration.created_at ?? null },
+        };
       if (await client.clusterExists(clusterId, { signal: ctx.signal }))
         return { state: { ...config, id: null, status: null, created_at: null } };
-      const detail =
-        `Cluster ${clusterId} does not exist (GET /v2/databases/${clusterId} answered 404); ` +
-        "check the cluster UUID and the token's team.";
-      return { state: null, diagnostics: [error('Database cluster not found', detail, ['cluster_id'])] };
+      return { state: null, diagnostics: [clusterNotFound(clusterId)] };
     } catch (thrown) {
       return { state: null, diagnostics: [apiDiagnostic('Could not read the online migration', thrown)] };
     }

@@ -6,8 +6,9 @@ import { defineResource } from '../tfplugin/framework/provider';
 import { apiDiagnostic } from './api-diagnostics';
 import { type ProviderData, clientOf } from './config';
 import * as message from './online-migration-messages';
+import { cutOver, cutOverAfterStart, cutoverDue, isCutOver, planCutover } from './online-migration-cutover';
 import { moveFromOfficialProvider } from './online-migration-move';
-import { planMigration } from './online-migration-plan';
+import { noteInState, planMigration } from './online-migration-plan';
 import {
   DEFAULT_WAIT,
   type MigrationPrivate,
@@ -16,6 +17,7 @@ import {
   durationOf,
   isMigrationPrivate,
   migrationSchema,
+  withOrigin,
   withoutResume,
 } from './online-migration-state';
 import { waitUntil } from './online-migration-wait';
@@ -27,7 +29,8 @@ import { waitUntil } from './online-migration-wait';
 export const onlineMigrationResource = defineResource<OnlineMigrationState, ProviderData, MigrationPrivate>({
   ...migrationSchema,
   isPrivate: isMigrationPrivate,
-  modifyPlan: planMigration,
+  modifyPlan: async (request, ctx) => planCutover(request, await planMigration(request, ctx)),
+  loaded: (state) => noteInState(state.id),
 
   async create({ planned, config }, ctx) {
     const client = clientOf(ctx);
@@ -45,8 +48,9 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     }
     const { migration, adopted } = started;
     ctx.log.log('info', 'started online migration', { cluster_id: clusterId, migration_id: migration.id, adopted });
-    const state = { ...planned, id: migration.id, status: migration.status, created_at: migration.created_at };
-    return waitUntil(client, state, migration.id, deadline, ctx);
+    const state = { ...planned, id: migration.id, status: migration.status, created_at: migration.created_at ?? null };
+    const waited = withOrigin(await waitUntil(client, state, migration.id, deadline, ctx), client.origin);
+    return cutoverDue(null, planned) ? cutOverAfterStart(client, waited, ctx) : waited;
   },
 
   async read({ state, private: priv }, ctx) {
@@ -56,39 +60,45 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
       const latest = await client.findMigration(clusterId, { signal: ctx.signal });
       if (!latest) {
         const exists = await client.clusterExists(clusterId, { signal: ctx.signal });
-        if (exists) return { state, diagnostics: [message.notShown(clusterId, id)] };
+        // After a cutover the API may show the migration no more: the record is what counts.
+        if (exists) return { state, diagnostics: isCutOver(state) ? [] : [message.notShown(clusterId, id)] };
+        // Only the endpoint and token that started it may say so: another one may just not see the cluster.
+        if (priv?.origin !== client.origin) return { state, diagnostics: [message.notFoundHere(clusterId, id)] };
         return { state: null, diagnostics: [message.clusterGone(clusterId, id)] };
       }
       if (latest.id !== id) {
         return { state, private: withoutResume(priv), diagnostics: [message.superseded(clusterId, id, latest)] };
       }
-      const refreshed = { ...state, status: latest.status, created_at: latest.created_at };
-      if (!isActive(latest.status)) {
-        return {
-          state: refreshed,
-          private: withoutResume(priv),
-          diagnostics: [message.ended(clusterId, id, latest.status)],
-        };
-      }
+      const refreshed = { ...state, status: latest.status, created_at: latest.created_at ?? null };
       const target = state.wait_for ?? DEFAULT_WAIT;
-      const waitOver = target === 'none' || hasReached(latest.status, target);
-      return { state: refreshed, private: waitOver ? withoutResume(priv) : undefined };
+      const waitOver = !isActive(latest.status) || target === 'none' || hasReached(latest.status, target);
+      // The API that shows this migration is the one that follows it (this also stamps a state written before origins).
+      const seen = { ...(waitOver ? (withoutResume(priv) ?? priv) : priv), origin: client.origin };
+      if (!isActive(latest.status)) {
+        const diagnostics = isCutOver(state) ? [] : [message.ended(clusterId, id, latest.status)];
+        return { state: refreshed, private: seen, diagnostics };
+      }
+      return { state: refreshed, private: seen };
     } catch (thrown) {
       return { state, diagnostics: [apiDiagnostic('Could not read the online migration', thrown)] };
     }
   },
 
-  // Every argument but the source's changes in place with no API call; only a wait promised after a
-  // failed or interrupted one (`resumeWait`) makes an update wait again.
+  // Every argument but the source's changes in place with no API call, but two: `cutover` turning true
+  // (the cutover), and a wait promised after a failed or interrupted one (`resumeWait`), which waits again.
   async update({ prior, planned, private: priv }, ctx) {
+    if (cutoverDue(prior, planned)) return withOrigin(await cutOver(clientOf(ctx), prior, planned, ctx), priv?.origin);
     const state = { ...planned, status: prior.status };
-    if (!priv?.resumeWait || !prior.id) return { state, private: null };
+    if (!priv?.resumeWait || !prior.id) return withOrigin({ state, private: null }, priv?.origin);
     ctx.log.log('info', 'waiting again for the online migration', { migration_id: prior.id });
-    return waitUntil(clientOf(ctx), state, prior.id, Date.now() + durationOf(planned, 'create'), ctx);
+    const deadline = Date.now() + durationOf(planned, 'create');
+    return withOrigin(await waitUntil(clientOf(ctx), state, prior.id, deadline, ctx), priv.origin);
   },
 
+  // The client stops only what the cluster shows running now: a state that says "syncing" may be
+  // stale (-refresh=false), and a migration cut over since must not be stopped, nor count as stopped here.
   async delete({ prior }, ctx) {
-    if (!prior.id || (prior.status !== null && !isActive(prior.status))) {
+    if (!prior.id || isCutOver(prior) || (prior.status !== null && !isActive(prior.status))) {
       ctx.log.log('info', 'online migration already ended: nothing to stop', {
         migration_id: prior.id,
         status: prior.status,
@@ -98,11 +108,11 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     const client = clientOf(ctx);
     const timeoutMs = durationOf(prior, 'delete');
     try {
-      await client.stopMigration(prior.cluster_id, prior.id, {
+      const stopped = await client.stopMigration(prior.cluster_id, prior.id, {
         signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]),
         deadline: Date.now() + timeoutMs,
       });
-      return [];
+      return stopped ? [] : [message.notStopped(prior.cluster_id, prior.id)];
     } catch (thrown) {
       return [apiDiagnostic('Could not stop the online migration', thrown)];
     }
@@ -113,7 +123,7 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     const client = clientOf(ctx);
     try {
       const migration = await client.getMigration(id, { signal: ctx.signal });
-      return { state: adopted(id, migration, null), private: { adopt: true } };
+      return { state: adopted(id, migration, null), private: { adopt: true, origin: client.origin } };
     } catch (thrown) {
       if (thrown instanceof ApiError && thrown.code === 'not_found') {
         return { state: null, diagnostics: [message.nothingToImport(id)] };

@@ -16,11 +16,18 @@ export type MigrationResult = ApplyResult<OnlineMigrationState, MigrationPrivate
 export interface MigrationPrivate {
   adopt?: true;
   resumeWait?: true;
+  /**
+   * The endpoint and token that started or imported the migration, as DoClient.origin (a hash,
+   * never the token): only they may say that its cluster is gone.
+   */
+  origin?: string;
 }
 
-/** Private state of this shape only: each key one of MigrationPrivate's, each value `true`. */
+/** Private state of this shape only: each key one of MigrationPrivate's, the flags `true`, the origin a string. */
 export const isMigrationPrivate = (value: object): value is MigrationPrivate =>
-  Object.entries(value).every(([key, flag]) => (key === 'adopt' || key === 'resumeWait') && flag === true);
+  Object.entries(value).every(([key, held]) =>
+    key === 'origin' ? typeof held === 'string' : (key === 'adopt' || key === 'resumeWait') && held === true,
+  );
 
 export const migrationSchema = resourceSchema('dodb_online_migration');
 
@@ -34,7 +41,7 @@ export const LONGEST_TIMER_MS = 2 ** 31 - 1;
  * A timeout in ms: the configured one (validation has bounded it), else the schema's fallback. The
  * clamp only guards a state edited by hand, so that no timer can throw after a start.
  */
-export function durationOf(state: MigrationState, which: 'create' | 'delete'): number {
+export function durationOf(state: MigrationState, which: 'create' | 'update' | 'delete'): number {
   const fallback = String(migrationSchema.rules[`timeouts.${which}`]!.fallback);
   const ms = parseDuration(state.timeouts?.[which] ?? fallback) ?? parseDuration(fallback)!;
   return Math.min(LONGEST_TIMER_MS, ms);
@@ -43,19 +50,30 @@ export function durationOf(state: MigrationState, which: 'create' | 'delete'): n
 /** A migration this configuration did not start: what the API shows, and nothing it cannot show. */
 export function adopted(
   clusterId: string,
-  migration: Pick<MigrationState, 'id' | 'status' | 'created_at'>,
+  migration: Pick<MigrationState, 'id' | 'status'> & { created_at?: string | null },
   waitFor: MigrationState['wait_for'],
 ): MigrationState {
   return {
-    ...migration,
+    id: migration.id,
+    status: migration.status,
+    // The API's model does not promise it: unknown is null in the state.
+    created_at: migration.created_at ?? null,
     cluster_id: clusterId,
     source: [],
     disable_ssl: null,
     ignore_dbs: null,
     wait_for: waitFor,
     allow_overwrite_after_cutover: null,
+    cutover: null,
+    cutover_at: null,
     timeouts: null,
   };
+}
+
+/** `result` with the origin kept beside whatever private state it sets. */
+export function withOrigin(result: MigrationResult, origin: string | undefined): MigrationResult {
+  if (!origin) return result;
+  return { ...result, private: { ...result.private, origin } };
 }
 
 /** The private state without `resumeWait`, or undefined (keep it as it is) when it has none. */

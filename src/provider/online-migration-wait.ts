@@ -23,6 +23,7 @@ export async function waitUntil(
     const reached = await waitForStatus(client, state.cluster_id, id, target, {
       timeoutMs: Math.min(LONGEST_TIMER_MS, Math.max(0, deadline - Date.now())),
       signal: ctx.signal,
+      createdAt: state.created_at,
       onStatus: (m) => ctx.log.log('info', 'online migration status', { migration_id: m.id, status: m.status }),
       onUnreachable: (e) =>
         ctx.log.log('warn', 'API unreachable while waiting; still waiting', {

@@ -5,6 +5,26 @@ const HEADER =
   '# This file is maintained automatically by "terraform init".\n# Manual edits may be lost in future updates.\n';
 
 /**
+ * A version constraint in the normalized form Terraform requires of a lock file ("~> 0.1, < 1.0.0":
+ * every version but a `~>` one written with three parts, `=` left out), or undefined when it is not
+ * a constraint.
+ */
+export function normalizedConstraint(constraint: string): string | undefined {
+  const parts = constraint
+    .split(',')
+    .map((part) => /^\s*(=|!=|>=|<=|>|<|~>)?\s*v?(\d+(?:\.\d+){0,2})(-[0-9a-z.-]+)?\s*$/i.exec(part));
+  if (parts.some((m) => !m)) return undefined;
+  return parts
+    .map((m) => {
+      const [, op = '=', version, prerelease = ''] = m!;
+      const segments = version!.split('.');
+      while (op !== '~>' && segments.length < 3) segments.push('0');
+      return `${op === '=' ? '' : `${op} `}${segments.join('.')}${prerelease}`;
+    })
+    .join(', ');
+}
+
+/**
  * The lock file entry for every platform's package: `h1:` of the unpacked package and `zh:` of each
  * archive, as `terraform providers lock` records them from a registry. With both, `terraform init`
  * has nothing to look up and no platform is missing, and CDKTF's deploy skips its own lock step

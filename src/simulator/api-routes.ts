@@ -1,4 +1,5 @@
 import type { MigrationStatus } from '../../generated/types';
+import { MIGRATABLE_ENGINES, canMigrate } from '../api/start-rules';
 import { isActive } from '../vocabulary/status';
 import { isUuid } from '../vocabulary/formats';
 import { type Reply, apiError, notFound } from './http';
@@ -50,10 +51,15 @@ function getDatabase({ state, cluster }: Request): Reply {
 
 function getMigration({ state, cluster }: Request): Reply {
   const latest = state.store.latest(cluster.id);
-  return latest ? [200, publicView(latest)] : notFound();
+  return latest && !latest.gone ? [200, publicView(latest)] : notFound();
 }
 
 function startMigration({ state, cluster, body }: Request): Reply {
+  // Not documented: DigitalOcean documents which engines migrate, not how it refuses the others; a 422 is its answer to a request it will not carry out.
+  if (!canMigrate(cluster.engine)) {
+    const message = `online migration is not available for ${cluster.engine} clusters, only for ${MIGRATABLE_ENGINES} clusters`;
+    return apiError(422, 'unprocessable_entity', message);
+  }
   const request = parseStartRequest(body);
   if (Array.isArray(request)) return request;
   const { store, config } = state;
@@ -72,6 +78,9 @@ function stopMigration({ state, cluster, migrationId }: Request): Reply {
   const latest = state.store.latest(cluster.id);
   if (!latest || latest.id !== migrationId || !isActive(latest.status)) return notFound();
   // Stopping a migration that has caught up is the cutover: the target keeps everything and runs on its own.
-  state.store.setStatus(latest, latest.status === 'syncing' ? 'done' : 'canceled');
+  // What the API then shows is undocumented: `syncingStopsAs` picks done, canceled, or a 404 (`gone`).
+  const end = state.config.syncingStopsAs;
+  if (latest.status !== 'syncing') state.store.setStatus(latest, 'canceled');
+  else state.store.setStatus(latest, end === 'gone' ? 'done' : end, end === 'gone');
   return [204];
 }

@@ -17,10 +17,25 @@ export interface SimulatorOptions {
   refuseConcurrent?: boolean;
   /** How far the server's clock is ahead of (or, negative, behind) this machine's, ms: created_at shows it. */
   clockSkewMs?: number;
+  /**
+   * What a `syncing` migration that is stopped (the cutover) then shows: `done` (the default),
+   * `canceled`, or `gone` (the GET answers 404). The API documentation does not say which.
+   */
+  syncingStopsAs?: SyncingStop;
 }
 
+export const SYNCING_STOPS = ['done', 'canceled', 'gone'] as const;
+export type SyncingStop = (typeof SYNCING_STOPS)[number];
+
 /** What the admin API may change while the simulator runs (`POST /_sim/config`), besides the burst limit. */
-export const TUNABLE = ['syncDelayMs', 'rateLimit', 'rateWindowMs', 'refuseConcurrent', 'clockSkewMs'] as const;
+export const TUNABLE = [
+  'syncDelayMs',
+  'rateLimit',
+  'rateWindowMs',
+  'refuseConcurrent',
+  'clockSkewMs',
+  'syncingStopsAs',
+] as const;
 
 export type SimulatorConfig = { token: string } & Required<Pick<SimulatorOptions, (typeof TUNABLE)[number]>>;
 
@@ -31,6 +46,7 @@ export const SIMULATOR_DEFAULTS: Omit<SimulatorConfig, 'token'> = {
   rateWindowMs: 60_000,
   refuseConcurrent: true,
   clockSkewMs: 0,
+  syncingStopsAs: 'done',
 };
 
 export function configFrom(options: SimulatorOptions): SimulatorConfig {

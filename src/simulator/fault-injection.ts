@@ -28,7 +28,8 @@ export async function playFault(
   payload?: unknown,
 ): Promise<boolean> {
   if (fault.kind === 'slow') {
-    await sleep(fault.delayMs ?? DEFAULT_STALL_MS);
+    // Unreferenced: a stall keeps no process alive once the server is closed (a test's simulator).
+    await sleep(fault.delayMs ?? DEFAULT_STALL_MS, undefined, { ref: false });
     return false;
   }
   if (fault.kind === 'truncate') {

@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { Migration, MigrationStatus } from '../../generated/types';
-
-export type Engine = 'pg' | 'mysql' | 'redis' | 'valkey';
+import type { ClusterEngine, Migration, MigrationStatus } from '../../generated/types';
 
 export interface Cluster {
   id: string;
   name: string;
-  engine: Engine;
+  engine: ClusterEngine;
 }
 
 export interface StoredMigration extends Migration {
+  /** The simulator stamps every migration it starts. */
+  created_at: string;
   cluster_id: string;
   /** When `running` turns into `syncing` by itself (ms since epoch); null once the timeline is overridden. */
   syncing_at: number | null;
+  /** Stopped, and no longer shown by the API (its GET answers 404): one way a cutover may look. */
+  gone?: true;
 }
 
 interface Snapshot {
@@ -40,9 +42,16 @@ export class Store {
       for (const cluster of snapshot.clusters) this.clusters.set(cluster.id, cluster);
       this.migrations = snapshot.migrations;
     } else {
-      for (const cluster of SEED_CLUSTERS) this.clusters.set(cluster.id, cluster);
-      this.save();
+      this.reset();
     }
+  }
+
+  /** Back to the seeded clusters with no migrations, as a simulator with no state file starts. */
+  reset(): void {
+    // Copies: a cluster changes in place (setEngine), and every simulator in a process starts from the same seed.
+    this.clusters = new Map(SEED_CLUSTERS.map((cluster) => [cluster.id, { ...cluster }]));
+    this.migrations = [];
+    this.save();
   }
 
   cluster(id: string): Cluster | undefined {
@@ -53,9 +62,18 @@ export class Store {
     return [...this.clusters.values()];
   }
 
-  addCluster(engine: Engine = 'pg', id: string = randomUUID()): Cluster {
+  addCluster(engine: ClusterEngine = 'pg', id: string = randomUUID()): Cluster {
     const cluster = { id, name: `${engine}-${id.slice(0, 8)}`, engine };
     this.clusters.set(id, cluster);
+    this.save();
+    return cluster;
+  }
+
+  /** The cluster with another engine (its name and migrations stay), or undefined when there is no such cluster. */
+  setEngine(id: string, engine: ClusterEngine): Cluster | undefined {
+    const cluster = this.clusters.get(id);
+    if (!cluster) return undefined;
+    cluster.engine = engine;
     this.save();
     return cluster;
   }
@@ -91,9 +109,10 @@ export class Store {
     return migration;
   }
 
-  setStatus(migration: StoredMigration, status: MigrationStatus): void {
+  setStatus(migration: StoredMigration, status: MigrationStatus, gone = false): void {
     migration.status = status;
     migration.syncing_at = null;
+    if (gone) migration.gone = true;
     this.save();
   }
 

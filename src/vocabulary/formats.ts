@@ -28,9 +28,10 @@ export const FORMATS: Record<string, Format> = {
     accepted: 'a Go duration such as "30m", "1h30m" or ".5s" (units h, m, s, ms, us, ns; an optional sign)',
     problem: (v) => (parseDuration(v) === undefined ? 'is not a Go duration' : undefined),
   },
-  'http-origin': {
+  'https-origin': {
     accepted:
-      'an http:// or https:// origin such as "https://api.example.com" or "http://127.0.0.1:8080", with no path, query or credentials',
+      'an https:// origin such as "https://api.example.com", or an http:// one on a loopback address ' +
+      '(127.0.0.0/8, [::1] or localhost) such as "http://127.0.0.1:8080", with no path, query or credentials',
     problem: originProblem,
   },
   host: {
@@ -94,5 +95,17 @@ function originProblem(v: string): string | undefined {
   if (url.username || url.password || v.includes('@')) return 'contains credentials';
   if (v.includes('?') || v.includes('#')) return 'has a query or a fragment';
   if (url.pathname !== '/') return `has the path "${url.pathname}" (an API client adds its own paths)`;
+  // Whatever is sent to the origin (a token, say) would cross the network in clear.
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
+    return `is plain http:// to "${url.hostname}", which is not a loopback address`;
   return undefined;
+}
+
+/**
+ * A URL's hostname (as `new URL` normalizes it: `127.1` is `127.0.0.1`, IPv6 in brackets) that
+ * names this machine: `localhost`, 127.0.0.0/8 or [::1]. Traffic to it never leaves the host.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  return host === 'localhost' || host === '[::1]' || (isIPv4(host) && host.startsWith('127.'));
 }

@@ -1,10 +1,11 @@
 import test, { type ExecutionContext } from 'ava';
-import { createServer } from 'node:http';
 import { type ClientOptions, DoClient } from '../../src/api/client';
 import { ApiError } from '../../src/api/errors';
 import { RateLimiter } from '../../src/api/limiter';
 import { CLIENT_DEFAULTS } from '../../src/provider/config';
-import { CLUSTER, type ClientOverrides, SOURCE } from '../helpers/simulator';
+import { CLUSTER, SOURCE } from '../helpers/constants';
+import { serve } from '../helpers/http-server';
+import type { ClientOverrides } from '../helpers/simulator';
 
 type Reply = { status: number; headers?: Record<string, string>; body?: unknown } | 'reset';
 interface Seen {
@@ -24,7 +25,7 @@ async function scripted(
   reply: (method: string, n: number) => Reply,
 ): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
-  const server = createServer((req, res) => {
+  const { url } = await serve(t, (req, res) => {
     req.resume();
     req.on('end', () => {
       const answer = reply(req.method!, seen.length);
@@ -34,12 +35,7 @@ async function scripted(
       res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen };
+  return { url, seen };
 }
 
 interface Logged {
@@ -59,7 +55,7 @@ function client(url: string, options: ClientOverrides = {}): { client: DoClient;
       limiter: new RateLimiter(),
       log,
       ...options,
-      retry: { ...CLIENT_DEFAULTS.retry, ...options.retry },
+      retry: { ...CLIENT_DEFAULTS.retry, floorMs: 1, ...options.retry },
     }),
     logged,
   };
@@ -112,12 +108,13 @@ test('a 5xx is retried `limit` times, then fails with a clear error', async (t) 
 });
 
 test('a connection reset is retried `limit` times, then fails as a network error', async (t) => {
-  const { url, seen } = await scripted(t, () => 'reset');
+  const { url, seen } = await scripted(t, (method) => (method === 'GET' ? OK : 'reset'));
   const { client: c } = client(url, { retry: { limit: 1, waitMinMs: 1, waitMaxMs: 2 } });
   const error = await t.throwsAsync(c.stopMigration(CLUSTER, MIGRATION.id), { instanceOf: ApiError });
   t.deepEqual(
     seen.map((s) => s.method),
-    ['DELETE', 'DELETE'],
+    ['GET', 'DELETE', 'DELETE'],
+    'a stop looks first, and only then stops what it saw running',
   );
   t.is(error!.code, 'network');
   t.regex(error!.message, /^DELETE \S+ failed after 2 tries: ECONNRESET .*check api_endpoint/);
@@ -147,17 +144,21 @@ test('a cancel during a retry wait ends the call at once, with nothing sent agai
   t.is(seen.length, 1);
 });
 
-test('a PUT that fails is never sent again blindly: each resend follows a look at the cluster', async (t) => {
-  for (const failing of [UNAVAILABLE, 'reset'] as const) {
+test('a PUT that fails is never sent again blindly: a 5xx only after three reads agree nothing started, a lost answer never', async (t) => {
+  const looks = ['GET', 'GET', 'GET'];
+  const cases = [
+    [UNAVAILABLE, 'server_error', ['GET', 'PUT', ...looks, 'PUT', ...looks, 'PUT', ...looks]],
+    ['reset', 'start_unknown', ['GET', 'PUT', ...looks]],
+  ] as const;
+  for (const [failing, code, methods] of cases) {
     const { url, seen } = await scripted(t, (method) => (method === 'GET' ? NOT_FOUND : failing));
     const { client: c } = client(url, { retry: { limit: 2, waitMinMs: 1, waitMaxMs: 2 } });
     const error = await t.throwsAsync(c.startMigration(CLUSTER, { source: SOURCE }), { instanceOf: ApiError });
-    t.is(error!.code, failing === 'reset' ? 'network' : 'server_error');
-    t.is(error!.attempts, 3);
+    t.is(error!.code, code);
     t.deepEqual(
       seen.map((s) => s.method),
-      ['GET', 'PUT', 'GET', 'PUT', 'GET', 'PUT', 'GET'],
-      'look, start, look, and so on',
+      [...methods],
+      'look, start, look until the reads agree, and so on',
     );
   }
 });
@@ -171,7 +172,8 @@ test('a PUT answered 429 is sent again without looking: the API did not carry it
   t.is(migration.id, MIGRATION.id);
   t.deepEqual(
     seen.map((s) => s.method),
-    ['GET', 'PUT', 'PUT'],
+    ['GET', 'PUT', 'PUT', 'GET'],
+    'look, start (twice: the 429 was not carried out), look after',
   );
 });
 

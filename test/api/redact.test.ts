@@ -1,5 +1,5 @@
 import test from 'ava';
-import { redactSecrets } from '../../src/api/redact';
+import { KnownSecrets, redactSecrets } from '../../src/api/redact';
 
 test('token- and password-shaped text is redacted, the rest of the message kept', (t) => {
   const cases: Array<[string, string]> = [
@@ -18,6 +18,10 @@ test('token- and password-shaped text is redacted, the rest of the message kept'
       'port must be 1-65535 for cluster 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30',
       'port must be 1-65535 for cluster 9cc10173-e9ea-4176-9dbc-a4cee4c4ff30',
     ],
+    [
+      'PUT /v2/databases/9cc10173-e9ea-4176-9dbc-a4cee4c4ff30/online-migration failed',
+      'PUT /v2/databases/9cc10173-e9ea-4176-9dbc-a4cee4c4ff30/online-migration failed',
+    ],
   ];
   for (const [input, expected] of cases) t.is(redactSecrets(input), expected, input);
 });
@@ -27,4 +31,20 @@ test('a known secret is redacted wherever it appears', (t) => {
     redactSecrets('you sent plain-token-value twice: plain-token-value', ['plain-token-value']),
     'you sent [redacted] twice: [redacted]',
   );
+  t.is(
+    redactSecrets('using password pw-Secret-42: authentication failed', ['pw-Secret-42']),
+    'using password [redacted]: authentication failed',
+    'the password itself, not the word after it',
+  );
+  t.is(redactSecrets('abcd-efgh vs abcd', ['abcd', 'abcd-efgh']), '[redacted] vs [redacted]', 'the longer one whole');
+});
+
+test("a client's known secrets: its token and every password a request body carried", (t) => {
+  const secrets = new KnownSecrets(['plain-token-value']);
+  secrets.addFrom({ source: { host: 'db.example.com', password: 'hunter2-long' }, ignore_dbs: ['x'] });
+  t.is(secrets.redact('plain-token-value, hunter2-long at db.example.com'), '[redacted], [redacted] at db.example.com');
+  t.deepEqual(secrets.redactFields({ error: 'bad hunter2-long', status: 422 }), {
+    error: 'bad [redacted]',
+    status: 422,
+  });
 });

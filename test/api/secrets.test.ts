@@ -1,18 +1,25 @@
 import test from 'ava';
 import { inspect } from 'node:util';
 import { waitForStatus } from '../../src/api/wait';
-import { CLUSTER, SOURCE, clientFor, injectFaults, simulator } from '../helpers/simulator';
+import { CLUSTER, SOURCE } from '../helpers/constants';
+import { faultProxy } from '../helpers/fault-proxy';
+import { clientFor, injectFaults, simulator } from '../helpers/simulator';
 
-test('no token or password reaches a log line, an error message or an inspected error', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 100 });
+/** Not token-shaped: only redaction by value catches it. */
+const TOKEN = 'plain-token-value-17';
+
+test('no token or password reaches a log line, an error message or an inspected error, even when the server quotes them', async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 100, token: TOKEN });
+  const proxy = await faultProxy(t, sim.url);
+  const api = { url: proxy.url, token: TOKEN };
   const lines: string[] = [];
-  const client = clientFor(sim, {
+  const client = clientFor(api, {
     retry: { limit: 1, waitMinMs: 1, waitMaxMs: 2 },
     requestTimeoutMs: 150,
     log: (level, message, fields) => lines.push(`${level} ${message} ${JSON.stringify(fields)}`),
   });
-  const bad = clientFor(sim, {
-    token: `${sim.token}-revoked`,
+  const bad = clientFor(api, {
+    token: `${TOKEN}-revoked`,
     log: (level, message, fields) => lines.push(`${level} ${message} ${JSON.stringify(fields)}`),
   });
   const outcomes: unknown[] = [];
@@ -35,9 +42,25 @@ test('no token or password reaches a log line, an error message or an inspected 
   ]);
   await attempt(client.getMigration(CLUSTER));
   await attempt(waitForStatus(client, CLUSTER, 'other-id', 'syncing', { timeoutMs: 500, pollMinMs: 10 }));
+  // A server that quotes what it was sent, the way the issue saw it, with and without the shapes the rules know.
+  const quoting = [
+    `could not connect using password ${SOURCE.password}: authentication failed`,
+    `token ${TOKEN} has no database:read scope`,
+    `Authorization: Bearer ${TOKEN}`,
+    `source {"password":"${SOURCE.password}"}`,
+  ];
+  for (const message of quoting) {
+    proxy.add({
+      method: 'GET',
+      times: 1,
+      fault: { kind: 'answer', status: 400, body: { id: 'bad_request', message } },
+    });
+    await attempt(client.getMigration(CLUSTER));
+  }
+  t.is(proxy.requests.filter((r) => r.fault === 'answer').length, quoting.length, 'the server quoted the secrets');
 
   const errors = outcomes.filter((o): o is Error => o instanceof Error);
-  t.true(errors.length >= 5, `${errors.length} failures were provoked`);
+  t.true(errors.length >= 5 + quoting.length, `${errors.length} failures were provoked`);
   t.true(lines.length > 5);
   const text = [...lines, ...errors.map((e) => e.message), ...errors.map((e) => inspect(e, { depth: 6 }))].join('\n');
   for (const secret of [sim.token, SOURCE.password]) t.false(text.includes(secret), 'a secret leaked');

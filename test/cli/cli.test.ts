@@ -1,42 +1,22 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import planRules from '../../generated/plan-rules.json';
-import { CLUSTER, SOURCE, admin, requests, simulator } from '../helpers/simulator';
-import { ROOT } from '../helpers/project';
+import { CLUSTER, NO_API, SOURCE } from '../helpers/constants';
+import { admin, requests, simulator } from '../helpers/simulator';
+import { dodb, startDodb } from './run-dodb';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const NO_CLUSTER = '00000000-0000-4000-8000-000000000000';
 
-function dodb(args: string[], env: NodeJS.ProcessEnv = {}, input = ''): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/dodb.js'), ...args], {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.stdin.end(input);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-test('start refuses while a migration runs and after a cutover (exit 1, no PUT), unless --after-cutover', async (t) => {
+test('start refuses while a migration runs and after a cutover (exit 4, no PUT), unless --after-cutover', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 60_000 });
   const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
   const args = ['migration', 'start', '--cluster', CLUSTER, '--host', 'db.example.com', '--port', '5432'];
   const running = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
   const busy = await dodb(args, env);
-  t.is(busy.code, 1);
+  t.is(busy.code, 4);
   t.regex(busy.stderr, new RegExp(`already has online migration ${running.id}, which is "running"`));
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'done' });
   const cutover = await dodb(args, env);
-  t.is(cutover.code, 1);
+  t.is(cutover.code, 4);
   t.regex(cutover.stderr, /is "done": the cluster was cut over/);
   t.is((await admin<Array<{ method: string }>>(sim, 'GET', 'requests')).filter((r) => r.method === 'PUT').length, 0);
   const allowed = await dodb([...args, '--after-cutover'], env);
@@ -76,20 +56,24 @@ test('start with --source-uri and --password-stdin, then status, watch and stop'
   t.is(JSON.parse(watch.stdout).status, 'syncing');
 
   const accessToken = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_ACCESS_TOKEN: sim.token };
-  const stop = await dodb(['migration', 'stop', '--cluster', CLUSTER, '--json'], accessToken);
+  const stop = await dodb(['migration', 'stop', '--cluster', CLUSTER, '--yes', '--json'], accessToken);
   t.is(stop.code, 0, stop.stderr);
-  t.deepEqual(JSON.parse(stop.stdout), { cluster_id: CLUSTER, id: started.id, stopped: true });
+  t.deepEqual(JSON.parse(stop.stdout), { cluster_id: CLUSTER, id: started.id, stopped: true, cutover: true });
   const log = await admin<Array<{ method: string }>>(sim, 'GET', 'requests');
   t.is(log.filter((r) => r.method === 'PUT').length, 1);
   for (const run of [start, status, watch, stop]) t.false(`${run.stdout}${run.stderr}`.includes(SOURCE.password));
 });
 
 test('watch prints a plain line per status change when not on a terminal', async (t) => {
-  const sim = await simulator(t, { syncDelayMs: 2000 });
+  // The migration stays running until the test moves it on, once watch has printed the first status.
+  const sim = await simulator(t, { syncDelayMs: 600_000 });
   const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
   t.is((await dodb(['migration', 'start', '--cluster', CLUSTER, '--host', 'db', '--port', '5432'], env)).code, 0);
-  const watch = await dodb(['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing'], env);
-  t.is(watch.code, 0);
+  const watching = startDodb(t, ['migration', 'watch', '--cluster', CLUSTER, '--until', 'syncing'], env);
+  await watching.waitFor(/ running\n/, { stream: 'stderr' });
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
+  const watch = await watching.done;
+  t.is(watch.code, 0, watch.stderr);
   t.regex(watch.stderr, /^\d+\.\ds [0-9a-f-]+ running\n\d+\.\ds [0-9a-f-]+ syncing\n$/);
   t.false(watch.stderr.includes('\r'));
 });
@@ -97,13 +81,39 @@ test('watch prints a plain line per status change when not on a terminal', async
 test("API failures exit 1 with the API's message and no secret", async (t) => {
   const sim = await simulator(t);
   const status = ['migration', 'status', '--cluster', CLUSTER, '--api-endpoint', sim.url];
-  const missing = await dodb([...status, '--token', sim.token]);
+  const missing = await dodb([
+    ...status.slice(0, 2),
+    '--cluster',
+    NO_CLUSTER,
+    ...status.slice(4),
+    '--token',
+    sim.token,
+  ]);
   t.is(missing.code, 1);
-  t.regex(missing.stderr, /failed 404.*check the cluster UUID/);
+  t.regex(missing.stderr, new RegExp(`no such cluster ${NO_CLUSTER}`));
   const unauthorized = await dodb([...status, '--token', 'dop_v1_wrong_token']);
   t.is(unauthorized.code, 1);
   t.regex(unauthorized.stderr, /401.*check the token/);
   t.false(unauthorized.stderr.includes('dop_v1_wrong_token'));
+});
+
+test('a password anywhere in --source-uri exits 2, naming the flag and --password-stdin, never the password, before any request', async (t) => {
+  const sim = await simulator(t);
+  const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
+  const password = 'Hunter2-Secret';
+  for (const [uri, what] of [
+    [`postgres://u@h:5432/db?password=${password}`, 'a password (the "password" parameter)'],
+    [`postgres://u@h:5432/db?sslmode=require&PassWord=${password}`, 'a password (the "PassWord" parameter)'],
+    [`postgres://u@h:5432/db?sslpassword=${password}`, 'a password (the "sslpassword" parameter)'],
+    [`mysql://u:${password}@h:3306/db`, 'a password (user:password@)'],
+  ]) {
+    const run = await dodb(['migration', 'start', '--cluster', CLUSTER, '--source-uri', uri!], env);
+    t.is(run.code, 2, uri);
+    t.true(run.stderr.startsWith(`dodb: --source-uri must not contain ${what}: `), run.stderr);
+    t.regex(run.stderr, /pipe the password to --password-stdin/, uri);
+    t.false(run.stderr.includes(password), `${uri}: the password is not repeated`);
+  }
+  t.deepEqual(await requests(sim), [], 'nothing was sent');
 });
 
 const startArgs = ['migration', 'start', '--cluster', CLUSTER];
@@ -190,8 +200,9 @@ test('stop with a migration ID the cluster does not have says nothing was stoppe
   const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
   const run = await dodb(['migration', 'stop', '--cluster', CLUSTER, '--migration', 'not-an-id'], env);
   t.is(run.code, 1);
-  t.regex(run.stderr, /no migration not-an-id on cluster .*nothing was stopped/);
+  t.regex(run.stderr, /cluster \S+ does not show migration not-an-id running or syncing: nothing was stopped/);
   t.is(run.stdout, '');
+  t.is((await requests(sim)).filter((r) => r.method === 'DELETE').length, 0, 'looked, and stopped nothing');
 });
 
 const misplaced: Array<[string, string[]]> = [
@@ -235,15 +246,11 @@ test('the token: --token, else DIGITALOCEAN_TOKEN, else DIGITALOCEAN_ACCESS_TOKE
 
 const ENDPOINT_VARIABLE = /DIGITALOCEAN_API_URL environment variable/;
 const badEnvironment: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
-  ['an endpoint with a path', { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9/v2' }, /has the path "\/v2"/],
-  [
-    'an endpoint that is not http',
-    { DIGITALOCEAN_API_URL: 'ftp://127.0.0.1' },
-    /must be an http:\/\/ or https:\/\/ origin/,
-  ],
+  ['an endpoint with a path', { DIGITALOCEAN_API_URL: `${NO_API.url}/v2` }, /has the path "\/v2"/],
+  ['an endpoint that is not http', { DIGITALOCEAN_API_URL: 'ftp://127.0.0.1' }, /must be an https:\/\/ origin/],
   [
     'a token with a blank',
-    { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9', DIGITALOCEAN_TOKEN: 'secret token' },
+    { DIGITALOCEAN_API_URL: NO_API.url, DIGITALOCEAN_TOKEN: 'secret token' },
     /must be one word/,
   ],
 ];
@@ -266,14 +273,43 @@ test("--api-endpoint and --token are checked by the provider schema's rules, nam
   const args = ['migration', 'status', '--cluster', CLUSTER];
   const endpoint = await dodb([...args, '--api-endpoint', 'https://api.example.com/v2', '--token', 't']);
   t.is(endpoint.code, 2);
-  t.regex(
-    endpoint.stderr,
-    /^dodb: --api-endpoint must be an http:\/\/ or https:\/\/ origin .* but it has the path "\/v2"/,
-  );
-  const token = await dodb([...args, '--token', 'secret token'], { DIGITALOCEAN_API_URL: 'http://127.0.0.1:9' });
+  t.regex(endpoint.stderr, /^dodb: --api-endpoint must be an https:\/\/ origin .* but it has the path "\/v2"/);
+  const token = await dodb([...args, '--token', 'secret token'], { DIGITALOCEAN_API_URL: NO_API.url });
   t.is(token.code, 2);
   t.regex(token.stderr, /^dodb: --token must be one word of printable characters/);
   t.false(token.stderr.includes('secret'));
+});
+
+test('plain http:// to another machine, as --api-endpoint or DIGITALOCEAN_API_URL, exits 2 before any request; loopback is accepted', async (t) => {
+  const sim = await simulator(t);
+  await admin(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
+  const status = ['migration', 'status', '--cluster', CLUSTER];
+  const accepted =
+    /must be an https:\/\/ origin .*, or an http:\/\/ one on a loopback address \(127\.0\.0\.0\/8, \[::1\] or localhost\)/;
+  for (const [url, host] of [
+    ['http://example.com', 'example.com'],
+    ['http://10.0.0.5:8080', '10.0.0.5'],
+    ['http://api.digitalocean.com', 'api.digitalocean.com'],
+  ]) {
+    const flag = await dodb([...status, '--api-endpoint', url], { DIGITALOCEAN_TOKEN: sim.token });
+    t.is(flag.code, 2, url);
+    t.regex(flag.stderr, /^dodb: --api-endpoint must be an https:\/\/ origin/, url);
+    const variable = await dodb(status, { DIGITALOCEAN_API_URL: url, DIGITALOCEAN_TOKEN: sim.token });
+    t.is(variable.code, 2, url);
+    t.regex(variable.stderr, ENDPOINT_VARIABLE, url);
+    for (const run of [flag, variable]) {
+      t.regex(run.stderr, accepted, url);
+      t.true(run.stderr.includes(`is plain http:// to "${host}", which is not a loopback address`), run.stderr);
+      t.false(run.stderr.includes(sim.token), 'the token is not repeated');
+    }
+  }
+  t.deepEqual(await requests(sim), [], 'no request before the refusal');
+  const port = new URL(sim.url).port;
+  for (const url of [`http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
+    const run = await dodb([...status, '--api-endpoint', url], { DIGITALOCEAN_TOKEN: sim.token });
+    t.is(run.code, 0, `${url}: ${run.stderr}`);
+  }
+  t.is((await requests(sim)).length, 2, 'one GET for each loopback endpoint');
 });
 
 test('the help names the environment variables and the fallback the provider schema gives', async (t) => {

@@ -1,5 +1,4 @@
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
@@ -7,6 +6,8 @@ import { OnlineMigration } from '../../generated/cdktf/online-migration';
 import { DodbProvider } from '../../generated/cdktf/provider';
 import { generate } from '../../src/codegen/generate';
 import { loadBindings, synthFixture } from './fixture-app';
+import { runOk } from '../helpers/child';
+import { CLUSTER } from '../helpers/constants';
 import { ROOT, scratchDir } from '../helpers/project';
 import { initialized, workspace } from '../helpers/terraform';
 
@@ -65,7 +66,7 @@ test('Testing.synthHcl output is HCL that terraform validates with the provider 
   const stack = new TerraformStack(Testing.app(), 'hcl');
   new DodbProvider(stack, 'dodb', { httpRetryMax: 1 });
   new OnlineMigration(stack, 'm', {
-    clusterId: '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30',
+    clusterId: CLUSTER,
     source: { host: 'db', port: 5432, username: 'u' },
     ignoreDbs: ['x'],
     timeouts: { create: '1m' },
@@ -101,26 +102,22 @@ test('bindings generated for cdktn synthesize the same JSON as for cdktf', async
   );
 });
 
-test('the generated code compiles under --strict on its own', (t) => {
+test('the generated code compiles under --strict on its own', async (t) => {
   const files = ['provider', 'online-migration', 'data-dodb-online-migration'].map((m) =>
     join(ROOT, 'generated/cdktf', m, 'index.ts'),
   );
-  t.notThrows(() =>
-    execFileSync(
-      join(ROOT, 'node_modules/.bin/tsc'),
-      [
-        '--noEmit',
-        '--strict',
-        '--noImplicitOverride',
-        '--target',
-        'ES2022',
-        '--module',
-        'nodenext',
-        '--skipLibCheck',
-        join(ROOT, 'generated/types.ts'),
-        ...files,
-      ],
-      { encoding: 'utf8' },
-    ),
+  await t.notThrowsAsync(
+    runOk(join(ROOT, 'node_modules/.bin/tsc'), [
+      '--noEmit',
+      '--strict',
+      '--noImplicitOverride',
+      '--target',
+      'ES2022',
+      '--module',
+      'nodenext',
+      '--skipLibCheck',
+      join(ROOT, 'generated/types.ts'),
+      ...files,
+    ]),
   );
 });

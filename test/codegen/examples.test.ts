@@ -1,8 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type TerraformStack } from 'cdktf';
+import { run } from '../helpers/child';
 import { ROOT, scratchDir, terraformEnv } from '../helpers/project';
 import { PROVIDER_BLOCK, initialized, workspace } from '../helpers/terraform';
 
@@ -17,7 +17,7 @@ const pages: Array<[string, string, string]> = [
 ];
 
 for (const [page, stem, className] of pages) {
-  test(`${page}: its TypeScript example synthesizes and its HCL example parses`, (t) => {
+  test(`${page}: its TypeScript example synthesizes and its HCL example parses`, async (t) => {
     const doc = readFileSync(join(ROOT, page), 'utf8');
     const tsSource = readFileSync(join(ROOT, `${stem}.ts`), 'utf8').trimEnd();
     const hclSource = readFileSync(join(ROOT, `${stem}.tf`), 'utf8').trimEnd();
@@ -32,9 +32,11 @@ for (const [page, stem, className] of pages) {
     const json = JSON.parse(readFileSync(join(outdir, 'stacks/example/cdk.tf.json'), 'utf8'));
     t.is(json.terraform.required_providers.dodb.source, 'dodb/dodb');
 
-    t.notThrows(() =>
-      execFileSync('terraform', ['fmt', '-check', '-'], { input: hclSource + '\n', env: terraformEnv('/dev/null') }),
-    );
+    const fmt = await run('terraform', ['fmt', '-check', '-'], {
+      input: hclSource + '\n',
+      env: terraformEnv('/dev/null'),
+    });
+    t.is(fmt.code, 0, fmt.output);
   });
 }
 

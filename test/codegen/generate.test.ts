@@ -1,11 +1,11 @@
 import test from 'ava';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from '../../src/codegen/generate';
 import { SchemaError, checkSchema, loadSchemaDir } from '../../src/codegen/load';
 import { buildModel } from '../../src/codegen/model';
 import { emitPlanRules } from '../../src/codegen/emit-terraform-schema';
+import { run, runOk } from '../helpers/child';
 import { ROOT, scratchDir } from '../helpers/project';
 
 const tsx = ['--import=tsx', join(ROOT, 'src/codegen/main.ts')];
@@ -24,16 +24,16 @@ test('the committed generated/ and docs/ match a fresh generation', async (t) =>
   }
 });
 
-test('--check fails and names the file when generated/ is stale', (t) => {
+test('--check fails and names the file when generated/ is stale', async (t) => {
   const root = scratchDir(t, 'stale');
   for (const entry of ['schema', 'examples', 'package.json'])
     cpSync(join(ROOT, entry), join(root, entry), { recursive: true });
-  execFileSync(process.execPath, [...tsx, '--root', root]);
-  t.is(spawnSync(process.execPath, [...tsx, '--root', root, '--check']).status, 0);
+  await runOk(process.execPath, [...tsx, '--root', root]);
+  t.is((await run(process.execPath, [...tsx, '--root', root, '--check'])).code, 0);
   const schemaFile = join(root, 'generated/provider-schema.json');
   writeFileSync(schemaFile, readFileSync(schemaFile, 'utf8').replace('"markdown"', '"plain"'));
-  const stale = spawnSync(process.execPath, [...tsx, '--root', root, '--check'], { encoding: 'utf8' });
-  t.is(stale.status, 1);
+  const stale = await run(process.execPath, [...tsx, '--root', root, '--check']);
+  t.is(stale.code, 1);
   t.regex(stale.stderr, /generated\/provider-schema\.json/);
 });
 
@@ -168,7 +168,7 @@ for (const [what, schema, message] of malformed) {
   });
 }
 
-test('the generate command reports a malformed schema file by path and exits 1', (t) => {
+test('the generate command reports a malformed schema file by path and exits 1', async (t) => {
   const root = scratchDir(t, 'malformed');
   for (const entry of ['schema', 'examples', 'package.json'])
     cpSync(join(ROOT, entry), join(root, entry), { recursive: true });
@@ -176,8 +176,8 @@ test('the generate command reports a malformed schema file by path and exits 1',
   const json = JSON.parse(readFileSync(file, 'utf8'));
   json.$defs.source.properties.port.type = 'int';
   writeFileSync(file, JSON.stringify(json));
-  const result = spawnSync(process.execPath, [...tsx, '--root', root], { encoding: 'utf8' });
-  t.is(result.status, 1);
+  const result = await run(process.execPath, [...tsx, '--root', root]);
+  t.is(result.code, 1);
   t.regex(result.stderr, /online_migration\.resource\.schema\.json#\/\$defs\/source\/properties\/port\/type/);
   mkdirSync(join(root, 'generated'), { recursive: true });
   t.deepEqual(readdirSync(join(root, 'generated')), [], 'nothing is written from a malformed schema');

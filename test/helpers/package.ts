@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { ExecutionContext, TestFn } from 'ava';
+import { runOk } from './child';
 import { ROOT } from './project';
-
-const run = promisify(execFile);
 
 /**
  * npm as a user runs it, with the shared cache (~/.npm) preferred over the registry: after the first
@@ -24,20 +21,10 @@ export function outsideDir(t: ExecutionContext, prefix: string): string {
   return dir;
 }
 
+/** `file args` in `cwd` as a user's shell runs it: its output, or an error with the output unless it exits 0. */
 export async function sh(cwd: string, file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
-  try {
-    const { stdout, stderr } = await run(file, args, {
-      cwd,
-      env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
-      maxBuffer: 64 << 20,
-    });
-    return stdout + stderr;
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${file} ${args.join(' ')} (in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, {
-      cause: error,
-    });
-  }
+  const { output } = await runOk(file, args, { cwd, env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env } });
+  return output;
 }
 
 /**

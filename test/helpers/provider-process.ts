@@ -1,15 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import type { ExecutionContext } from 'ava';
 import { selfSignedCertificate } from '../../src/tfplugin/wire/certificate';
 import { protocol } from '../../src/tfplugin/wire/proto';
-import { COOKIE, PROVIDER } from './built-provider';
+import { PROVIDER } from './built-provider';
+import { type Child, start } from './child';
+import { COOKIE } from './constants';
 import { ROOT } from './project';
 
 export interface ProviderProcess {
-  child: ChildProcess;
+  child: Child;
+  /** The exit code, once the provider has ended. */
   exited: Promise<number | null>;
   /** The fields of the go-plugin handshake line. */
   handshake: string[];
@@ -33,7 +35,7 @@ export type Certificate = ReturnType<typeof selfSignedCertificate>;
 /** The built provider, started as Terraform starts it (cookie, client certificate), killed after the test. */
 export async function startProvider(t: ExecutionContext, env: NodeJS.ProcessEnv = {}): Promise<ProviderProcess> {
   const client = selfSignedCertificate();
-  const child = spawn(PROVIDER, {
+  const child = start(t, PROVIDER, [], {
     env: {
       PATH: process.env.PATH,
       ...COOKIE,
@@ -42,11 +44,9 @@ export async function startProvider(t: ExecutionContext, env: NodeJS.ProcessEnv 
       XDG_CACHE_HOME: join(ROOT, '.tmp/cache'),
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  t.teardown(() => child.kill('SIGKILL'));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk) => resolve(String(chunk))));
+  const exited = child.done.then((result) => result.code);
+  const [line] = await child.waitFor(/^.*\n/, { stream: 'stdout' });
   const handshake = line.trim().split('|');
   const address = handshake[3]!;
   const serverCert = new X509Certificate(Buffer.from(handshake[5]!, 'base64'));

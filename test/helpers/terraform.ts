@@ -1,24 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { PROVIDER_SOURCE, PROVIDER_TYPE } from '../../src/version';
+import { type Child, type Finished, start } from './child';
+import { CLUSTER, SOURCE } from './constants';
 import { ROOT, scratchDir, terraformEnv } from './project';
 
-export interface TfResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  output: string;
-}
+export type TfResult = Finished;
 
 export interface Workspace {
   dir: string;
   env: NodeJS.ProcessEnv;
   write(files: Record<string, string>): void;
   run(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<TfResult>;
-  /** Start terraform and hand back the process (for signals and its output as it comes). */
-  start(args: string[], extraEnv?: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<TfResult> };
+  /** Start terraform and hand back the running child (for signals and its output as it comes): see ./child. */
+  start(args: string[], extraEnv?: NodeJS.ProcessEnv): Child;
   state(): Record<string, any>;
 }
 
@@ -43,31 +39,21 @@ export function workspace(
     NO_COLOR: '1',
   });
   delete env.TF_LOG;
-  const start = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
-    const child = spawn('terraform', [...args, ...(args[0] === 'version' ? [] : ['-no-color'])], {
+  const terraform = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    start(t, 'terraform', [...args, ...(args[0] === 'version' ? [] : ['-no-color'])], {
       cwd: dir,
       env: { ...env, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (c) => (stdout += c));
-    child.stderr!.on('data', (c) => (stderr += c));
-    const done = new Promise<TfResult>((resolve) =>
-      child.on('close', (code) => resolve({ code, stdout, stderr, output: stdout + stderr })),
-    );
-    return { child, done };
-  };
   return {
     dir,
     env,
     write(files) {
       for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
     },
-    run: (args, extraEnv) => start(args, extraEnv).done,
-    start,
+    run: (args, extraEnv) => terraform(args, extraEnv).done,
+    start: terraform,
     state() {
-      return JSON.parse(require('node:fs').readFileSync(join(dir, 'terraform.tfstate'), 'utf8'));
+      return JSON.parse(readFileSync(join(dir, 'terraform.tfstate'), 'utf8'));
     },
   };
 }
@@ -79,18 +65,18 @@ export function migrationConfig(
 variable "source_password" {
   type      = string
   sensitive = true
-  default   = "pw-Secret-42"
+  default   = "${SOURCE.password}"
 }
 
 resource "dodb_online_migration" "m" {
-  cluster_id = "${options.cluster ?? '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30'}"
+  cluster_id = "${options.cluster ?? CLUSTER}"
   source {
 ${
   options.source ??
-  `    host     = "db.example.com"
-    port     = 5432
-    db_name  = "app"
-    username = "replicator"
+  `    host     = "${SOURCE.host}"
+    port     = ${SOURCE.port}
+    db_name  = "${SOURCE.dbname}"
+    username = "${SOURCE.username}"
     password = var.source_password`
 }
   }
@@ -112,4 +98,19 @@ export function resourceInstance(
 export async function initialized(t: ExecutionContext, ws: Workspace): Promise<void> {
   const init = await ws.run(['init']);
   t.is(init.code, 0, init.output);
+}
+
+/** Files for one `block` (such as `resource "dodb_online_migration" "m"`) per cluster, `body` inside each. */
+export function perCluster(clusters: string[], block: string, body = ''): Record<string, string> {
+  return {
+    'main.tf': `${PROVIDER_BLOCK}
+variable "clusters" { type = list(string) }
+
+${block} {
+  for_each   = toset(var.clusters)
+  cluster_id = each.value
+${body}}
+`,
+    'terraform.tfvars.json': JSON.stringify({ clusters }),
+  };
 }

@@ -1,7 +1,11 @@
-import type { Readable } from 'node:stream';
+/**
+ * How long a wait for what a terraform run does (its PUT, its first poll) may take before it fails:
+ * init and the provider's start-up, with the whole suite and a CPU hog beside them, took over 60 s.
+ */
+export const TERRAFORM_STEP_MS = 150_000;
 
 /** Poll `check` until it yields a value (bounded): for events that a test can only observe from outside. */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+export async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
@@ -20,20 +24,4 @@ export async function within<T>(what: string, promise: Promise<T>, ms = 60_000):
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Resolves with what `streams` wrote from now on, as soon as it matches `pattern` (bounded). */
-export function written(streams: Readable[], pattern: RegExp, ms = 60_000): Promise<string> {
-  let text = '';
-  let listener: (chunk: Buffer | string) => void = () => undefined;
-  const seen = new Promise<string>((resolve) => {
-    listener = (chunk) => {
-      text += chunk;
-      if (pattern.test(text)) resolve(text);
-    };
-    for (const stream of streams) stream.on('data', listener);
-  });
-  return within(`output matching ${pattern}`, seen, ms).finally(() => {
-    for (const stream of streams) stream.off('data', listener);
-  });
 }

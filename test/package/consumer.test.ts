@@ -39,9 +39,13 @@ app.synth();
 test('the package declares peers, no runtime dependencies, and ships only what it needs', (t) => {
   t.is(manifest.private, undefined);
   t.is(manifest.dependencies, undefined, 'the provider and CLI are bundled: nothing to install at run time');
-  t.deepEqual(Object.keys(manifest.peerDependencies).sort(), ['cdktf', 'constructs']);
+  t.deepEqual(Object.keys(manifest.peerDependencies).sort(), ['cdktf', 'cdktn', 'constructs']);
   t.deepEqual(Object.keys(manifest.exports).sort(), [
     '.',
+    './cdktn',
+    './cdktn/data-dodb-online-migration',
+    './cdktn/online-migration',
+    './cdktn/provider',
     './data-dodb-online-migration',
     './online-migration',
     './package.json',

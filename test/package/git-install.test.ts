@@ -1,15 +1,14 @@
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runOk } from '../helpers/child';
 import { ROOT } from '../helpers/project';
 import { NPM_FLAGS, outsideDir, sh } from '../helpers/package';
-
 import { PLATFORMS, PROVIDER_ADDRESS, providerBinary } from '../../src/version';
 
 test('installed from git, the package is built on install: bindings, CLI and every platform of the provider', async (t) => {
   t.timeout(10 * 60_000);
-  const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const commit = (await runOk('git', ['rev-parse', 'HEAD'], { cwd: ROOT })).stdout.trim();
   const dir = outsideDir(t, 'git-install');
   writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
   await sh(dir, 'npm', ['install', ...NPM_FLAGS, `git+file://${ROOT}#${commit}`]);

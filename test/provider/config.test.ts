@@ -1,8 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError } from '../../src/api/errors';
 import type { ProviderConfig } from '../../generated/types';
@@ -13,27 +10,30 @@ import { resolveProviderConfig } from '../../src/tfplugin/framework/environment'
 import type { State } from '../../src/tfplugin/framework/provider';
 import { selfSignedCertificate } from '../../src/tfplugin/wire/certificate';
 import type { ObjectValue } from '../../src/tfplugin/wire/values';
-import { CLUSTER, injectFaults, requests, simulator } from '../helpers/simulator';
+import { CLUSTER, TEST_TOKEN } from '../helpers/constants';
+import { serve } from '../helpers/http-server';
+import { scratchDir } from '../helpers/project';
+import { injectFaults, requests, simulator } from '../helpers/simulator';
 
 test('the API client trusts the certificate authorities the plugin executable handed on as TFPLUGIN_EXTRA_CA_CERTS', async (t) => {
   const certificate = selfSignedCertificate();
-  const server = createServer({ key: certificate.keyPem, cert: certificate.certPem }, (_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ id: 'm-1', status: 'running', created_at: '2026-01-01T00:00:00Z' }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const dir = mkdtempSync(join(tmpdir(), 'extra-ca-'));
-  t.teardown(() => {
-    server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { port } = await serve(
+    t,
+    (_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: 'm-1', status: 'running', created_at: '2026-01-01T00:00:00Z' }));
+    },
+    { key: certificate.keyPem, cert: certificate.certPem },
+  );
+  const dir = scratchDir(t, 'extra-ca');
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, certificate.certPem);
   const warnings: string[] = [];
   const logger = { log: (level: string, message: string) => void (level === 'warn' && warnings.push(message)) };
   const config = {
-    token: 'dop_v1_test',
-    api_endpoint: `https://localhost:${(server.address() as AddressInfo).port}`,
+    token: TEST_TOKEN,
+    // The certificate is for localhost.
+    api_endpoint: `https://localhost:${port}`,
     http_retry_max: 0,
     http_retry_wait_min: 1,
     http_retry_wait_max: 30,
@@ -96,7 +96,7 @@ test('a bad value from the environment is a problem that names the variable and 
   t.is(endpoint.length, 1);
   t.regex(
     endpoint[0]!.detail!,
-    /api_endpoint must be an http:\/\/ or https:\/\/ origin[\s\S]*DIGITALOCEAN_API_URL environment variable/,
+    /api_endpoint must be an https:\/\/ origin[\s\S]*DIGITALOCEAN_API_URL environment variable/,
   );
   const token = resolve({}, { DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_secret value' }).problems;
   t.is(token.length, 1);

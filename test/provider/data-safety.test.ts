@@ -1,7 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
-import { CLUSTER, admin, injectFaults, migrations, requests, simulator, writes } from '../helpers/simulator';
+import { CLUSTER } from '../helpers/constants';
+import { admin, injectFaults, migrations, requests, simulator, writes } from '../helpers/simulator';
 import { PROVIDER_BLOCK, initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
-import { until } from '../helpers/until';
+import { TERRAFORM_STEP_MS, until } from '../helpers/until';
 import type { SimulatorOptions } from '../../src/simulator/server';
 
 /**
@@ -18,7 +19,11 @@ async function ready(t: ExecutionContext, options: SimulatorOptions, config = mi
 }
 
 const putSeen = (sim: Parameters<typeof requests>[0]) =>
-  until('the PUT', async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined), 60_000);
+  until(
+    'the PUT',
+    async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined),
+    TERRAFORM_STEP_MS,
+  );
 
 test('a tainted migration that was cut over (done): a plain apply refuses to start a new one, with no PUT', async (t) => {
   const { sim, ws } = await ready(
@@ -50,7 +55,7 @@ test('terraform killed with SIGKILL during the wait: a plain apply starts no sec
   await until('the wait', async () =>
     (await requests(sim)).filter((r) => r.method === 'GET').length >= 2 ? true : undefined,
   );
-  run.child.kill('SIGKILL');
+  run.kill('SIGKILL');
   await run.done;
   const [started] = await migrations(sim);
 
@@ -70,7 +75,7 @@ test('Ctrl-C while the PUT is in flight: the migration it started is kept, and t
   await injectFaults(sim, [{ kind: 'slow', after: true, delayMs: 15_000, match: { method: 'PUT' } }]);
   const run = ws.start(['apply', '-auto-approve']);
   await putSeen(sim);
-  run.child.kill('SIGINT');
+  run.kill('SIGINT');
   const interrupted = await run.done;
   t.not(interrupted.code, 0);
   const [started] = await migrations(sim);
@@ -161,16 +166,21 @@ resource "dodb_online_migration" "other" {
   t.is((await migrations(sim)).length, 1);
 });
 
-// A tenth of the timeout, as 30 s of 5 minutes, and longer than the migration takes to sync.
+// A tenth of the timeout, as 30 s of 5 minutes. The migration syncs during the outage, once the
+// provider has met it: the wait must ride out the outage to see it.
 test('an API outage of 3 s during a wait with a 30-second timeout: the apply succeeds with the one migration', async (t) => {
   const { sim, ws } = await ready(
     t,
-    { syncDelayMs: 500 },
+    { syncDelayMs: 600_000 },
     migrationConfig({ extra: '  timeouts {\n    create = "30s"\n  }' }),
   );
   const run = ws.start(['apply', '-auto-approve']);
   await putSeen(sim);
   await admin(sim, 'POST', 'outage', { ms: 3000 });
+  await until('a request to meet the outage', async () =>
+    (await requests(sim)).some((r) => r.fault === 'outage') ? true : undefined,
+  );
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
   const apply = await run.done;
   t.is(apply.code, 0, apply.output);
   t.is(resourceInstance(ws.state())!.attributes.status, 'syncing');

@@ -2,7 +2,8 @@ import test from 'ava';
 import { dodbProvider } from '../../src/provider/provider';
 import { UNKNOWN } from '../../src/tfplugin/wire/values';
 import { rpcClient } from '../helpers/rpc';
-import { CLUSTER, requests, simulator } from '../helpers/simulator';
+import { CLUSTER } from '../helpers/constants';
+import { requests, simulator } from '../helpers/simulator';
 import { PROVIDER_BLOCK, initialized, workspace } from '../helpers/terraform';
 
 const DATA = 'dodb_online_migration';

@@ -1,12 +1,12 @@
 import test, { type ExecutionContext } from 'ava';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ROOT, scratchDir } from '../helpers/project';
+import { DODB } from '../helpers/built-provider';
+import { start } from '../helpers/child';
+import { scratchDir } from '../helpers/project';
 import type { Simulator } from '../../src/simulator/server';
-import { CLUSTER, admin, injectFaults, requests, simulator } from '../helpers/simulator';
-import { until, within, written } from '../helpers/until';
+import { CLUSTER } from '../helpers/constants';
+import { admin, injectFaults, migrations, requests, simulator } from '../helpers/simulator';
+import { TERRAFORM_STEP_MS, until, within } from '../helpers/until';
 import {
   PROVIDER_BLOCK,
   type Workspace,
@@ -40,61 +40,46 @@ test('429 storms and 500s during apply: the apply succeeds and the state holds t
 });
 
 test('the simulator killed in the middle of a wait and restarted from its state file: 0 orphans', async (t) => {
-  const port = await freePort();
   const stateFile = join(scratchDir(t, 'sim'), 'state.json');
   const token = 'restart-token';
-  const startSim = () =>
-    spawn(
-      process.execPath,
-      [
-        join(ROOT, 'dist/dodb.js'),
-        'simulator',
-        '--port',
-        String(port),
-        '--token',
-        token,
-        '--state',
-        stateFile,
-        '--sync-delay',
-        '3s',
-      ],
-      { stdio: 'ignore' },
-    );
-  let sim: ChildProcess = startSim();
-  t.teardown(() => sim.kill('SIGKILL'));
-  const api = { url: `http://127.0.0.1:${port}`, token };
-  await until('the simulator', () => fetch(`${api.url}/_sim/requests`).then((r) => (r.ok ? true : undefined)));
+  // The migration stays running until the test moves it on, after the restart.
+  const startSim = (port: number) =>
+    start(t, DODB, [
+      'simulator',
+      '--port',
+      String(port),
+      '--token',
+      token,
+      '--state',
+      stateFile,
+      '--sync-delay',
+      '10m',
+    ]);
+  const first = startSim(0);
+  const [, url] = await first.waitFor(/listening on (\S+)\n/, { stream: 'stdout' });
+  const api = { url: url!, token };
   const ws = workspace(t, api);
   ws.write({ 'main.tf': withFastRetries(migrationConfig()) });
   await initialized(t, ws);
   const run = ws.start(['apply', '-auto-approve'], { TF_LOG_PROVIDER: 'warn' });
-  await until(
-    'the PUT',
-    async () => ((await (await fetch(`${api.url}/_sim/migrations`)).json()) as unknown[]).length > 0 || undefined,
-  );
-  const killed = once(sim, 'exit');
-  sim.kill('SIGKILL');
-  await killed;
+  await until('the PUT', async () => ((await migrations(api)).length > 0 ? true : undefined), TERRAFORM_STEP_MS);
+  first.kill('SIGKILL');
+  await first.done;
   // Restarted once the provider has found the API gone, and not before.
-  await written([run.child.stderr!], /API unreachable while waiting; still waiting/);
-  sim = startSim();
+  await run.waitFor(/API unreachable while waiting; still waiting/, { stream: 'stderr', ms: TERRAFORM_STEP_MS });
+  const second = startSim(Number(new URL(api.url).port));
+  await second.waitFor(/listening on /, { stream: 'stdout' });
+  await admin(api, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
   const result = await run.done;
-  const migrations = (await (await fetch(`${api.url}/_sim/migrations`)).json()) as Array<{
-    id: string;
-    status: string;
-  }>;
-  t.is(migrations.length, 1);
+  const all = await migrations(api);
+  t.is(all.length, 1);
   t.is(result.code, 0, result.output);
-  t.is(
-    resourceInstance(ws.state())!.attributes.id,
-    migrations[0]!.id,
-    'the state holds the migration the simulator started',
-  );
+  t.is(resourceInstance(ws.state())!.attributes.id, all[0]!.id, 'the state holds the migration the simulator started');
 });
 
 test('SIGINT to terraform during a long wait: terraform stops promptly, the migration stays in state untainted, the next apply waits for it with no PUT, destroy stops it', async (t) => {
   const { sim, ws, run } = await applyWaiting(t);
-  run.child.kill('SIGINT');
+  run.kill('SIGINT');
   // The migration syncs after 10 minutes: terraform exits at once only if the wait stopped.
   const result = await within('terraform to stop after SIGINT', run.done);
   t.not(result.code, 0);
@@ -175,7 +160,7 @@ async function applyWaiting(t: ExecutionContext) {
   await until(
     'the PUT',
     async () => ((await requests(sim)).some((r) => r.method === 'PUT') ? true : undefined),
-    60_000,
+    TERRAFORM_STEP_MS,
   );
   return { sim, ws, run };
 }
@@ -183,17 +168,7 @@ async function applyWaiting(t: ExecutionContext) {
 /** An apply that resumes a wait: once terraform is modifying the resource, the migration catches up. */
 async function applyWhileItSyncs(ws: Workspace, sim: Simulator) {
   const resumed = ws.start(['apply', '-auto-approve']);
-  await written([resumed.child.stdout!], /Modifying\.\.\./);
+  await resumed.waitFor(/Modifying\.\.\./, { stream: 'stdout', ms: TERRAFORM_STEP_MS });
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'syncing' });
   return resumed.done;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { ROOT, scratchDir } from '../helpers/project';
-import { CLUSTER, admin, requests, simulator } from '../helpers/simulator';
+import { CLUSTER } from '../helpers/constants';
+import { admin, requests, simulator } from '../helpers/simulator';
 import { PROVIDER_BLOCK, initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
 
 /** The first HCL block of a README section. */
@@ -213,4 +214,19 @@ ${MOVED}`,
   t.false(state.includes(OLD_PASSWORD));
   t.false(state.includes('pw-New-Write-Only-9'));
   t.is(resourceInstance(ws.state())!.attributes.source[0].password_wo_version, 1);
+});
+
+test('a 1 MB import ID is refused before any request, quoted cut short with its length, never echoed whole', async (t) => {
+  const sim = await simulator(t);
+  const ws = workspace(t, sim);
+  const id = `${'x'.repeat(1024 * 1024 - 2)}😀`;
+  ws.write({ 'main.tf': `${migrationConfig()}\nimport {\n  to = dodb_online_migration.m\n  id = "${id}"\n}\n` });
+  await initialized(t, ws);
+  const plan = await ws.run(['plan']);
+  t.is(plan.code, 1);
+  // Terraform itself shows the ID it passes on ("Preparing import... [id=...]"); the provider's message follows.
+  const message = plan.output.slice(plan.output.indexOf('Error: Invalid import ID'));
+  t.true(message.length < 1000, `the message has ${message.length} characters`);
+  t.regex(message.slice(0, 1000), new RegExp(`got\\s+"x{64}…"\\s+\\(${1024 * 1024 - 1}\\s+characters\\)`));
+  t.deepEqual(await requests(sim), []);
 });

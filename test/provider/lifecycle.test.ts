@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROVIDER_ADDRESS } from '../../src/version';
 import { ROOT } from '../helpers/project';
-import { CLUSTER, admin, requests, simulator } from '../helpers/simulator';
+import { CLUSTER } from '../helpers/constants';
+import { admin, requests, simulator } from '../helpers/simulator';
 import { initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
 
 const count = (log: Array<{ method: string }>, method: string) => log.filter((r) => r.method === method).length;

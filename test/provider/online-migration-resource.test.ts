@@ -3,7 +3,8 @@ import { dodbProvider } from '../../src/provider/provider';
 import type { Simulator } from '../../src/simulator/server';
 import { type ObjectValue, UNKNOWN, isUnknown } from '../../src/tfplugin/wire/values';
 import { rpcClient } from '../helpers/rpc';
-import { CLUSTER, admin, requests, simulator, writes } from '../helpers/simulator';
+import { CLUSTER } from '../helpers/constants';
+import { admin, clientFor, requests, simulator, writes } from '../helpers/simulator';
 
 /**
  * The resource's and data source's logic through the provider's RPC handlers against the simulator:
@@ -108,13 +109,17 @@ test('read follows the status, warns of a migration that ended outside Terraform
   t.deepEqual(await writes(sim), { PUT: 1, DELETE: 0 });
 });
 
-test('read keeps a migration whose cluster shows none, and drops it when the cluster is gone', async (t) => {
+test('read keeps a migration whose cluster shows none, and drops it when the endpoint and token that started it say the cluster is gone', async (t) => {
   const sim = await simulator(t);
   const provider = await configured(t, sim);
   const kept = await provider.read(TYPE, { ...config(), id: 'm-1', status: 'running' });
   t.is(kept.state!.id, 'm-1');
   t.is(kept.diagnostics[0]!.summary, 'Online migration not shown by the API');
-  const gone = await provider.read(TYPE, { ...config(), cluster_id: MISSING, id: 'm-1', status: 'running' });
+  const missing = { ...config(), cluster_id: MISSING, id: 'm-1', status: 'running' };
+  const elsewhere = await provider.read(TYPE, missing, { origin: 'started-with-another-endpoint' });
+  t.is(elsewhere.state!.id, 'm-1');
+  t.is(elsewhere.diagnostics[0]!.summary, 'Database cluster not found with this endpoint or token');
+  const gone = await provider.read(TYPE, missing, { origin: clientFor(sim).origin });
   t.is(gone.state, null);
   t.is(gone.diagnostics[0]!.summary, 'Database cluster not found');
 });
@@ -127,7 +132,7 @@ test('import adopts the latest migration with private state, and the next plan t
   t.deepEqual(imported.diagnostics, []);
   t.is(imported.state!.id, started.id);
   t.deepEqual(imported.state!.source, []);
-  t.deepEqual(imported.private, { adopt: true });
+  t.deepEqual(imported.private, { adopt: true, origin: clientFor(sim).origin });
   const plan = await provider.plan(TYPE, imported.state, config(), imported.private);
   t.deepEqual(plan.requiresReplace, []);
   const applied = await provider.apply(TYPE, imported.state, plan.planned, config(), plan.private);

@@ -1,8 +1,8 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { CLUSTER } from '../helpers/constants';
+import { bodyOf, serve } from '../helpers/http-server';
 import { requests, simulator } from '../helpers/simulator';
 import { PROVIDER_BLOCK, initialized, migrationConfig, workspace } from '../helpers/terraform';
 
@@ -76,25 +76,17 @@ variable "wo_password" {
 
 test('a server that echoes the Authorization header and the request body puts neither into a diagnostic or a log', async (t) => {
   const token = 'dop_v1_echo0123456789abcdef';
-  const echo = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      const status = req.method === 'PUT' ? 422 : 500;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          id: 'echo',
-          message: `rejected Authorization: ${req.headers.authorization} with body ${body}`,
-        }),
-      );
-    });
+  const echo = await serve(t, async (req, res) => {
+    const body = await bodyOf(req);
+    const status = req.method === 'PUT' ? 422 : 500;
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({ id: 'echo', message: `rejected Authorization: ${req.headers.authorization} with body ${body}` }),
+    );
   });
-  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => echo.close());
-  const ws = workspace(t, { url: `http://127.0.0.1:${(echo.address() as AddressInfo).port}`, token });
+  const ws = workspace(t, { url: echo.url, token });
   ws.write({
-    'main.tf': `${migrationConfig()}\nprovider "dodb" {\n  http_retry_max = 0\n}\n\ndata "dodb_online_migration" "d" {\n  cluster_id = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"\n}\n`,
+    'main.tf': `${migrationConfig()}\nprovider "dodb" {\n  http_retry_max = 0\n}\n\ndata "dodb_online_migration" "d" {\n  cluster_id = "${CLUSTER}"\n}\n`,
   });
   await initialized(t, ws);
   const apply = await ws.run(['apply', '-auto-approve'], { TF_LOG: 'trace', TF_VAR_source_password: PASSWORD });

@@ -1,8 +1,8 @@
 import test from 'ava';
+import { CLUSTER } from '../helpers/constants';
 import { requests, simulator } from '../helpers/simulator';
 import { PROVIDER_BLOCK, initialized, workspace } from '../helpers/terraform';
 
-const CLUSTER = '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30';
 const SOURCE = { host: '"db.example.com"', port: '5432' };
 
 function resource(
@@ -96,6 +96,11 @@ const cases: Array<[string, string, RegExp]> = [
     says('Only one of source[0].password and source[0].password_wo'),
   ],
   ['an empty password', resource({ source: { password: '""' } }), says('source[0].password must not be empty')],
+  [
+    'a 1,025-character password of emoji (2,050 UTF-16 units)',
+    resource({ source: { password: `"${'😀'.repeat(1025)}"` } }),
+    says('source[0].password must be at most 1024 characters long; it has 1025.'),
+  ],
   [
     'a password_wo_version without password_wo',
     resource({ source: { password_wo_version: '1' } }),
@@ -212,15 +217,22 @@ const cases: Array<[string, string, RegExp]> = [
   [
     'an api_endpoint that is not a URL',
     resource({ provider: '  api_endpoint = "ftp://api.example.com"' }),
-    says('api_endpoint must be an http:// or https:// origin'),
+    says('api_endpoint must be an https:// origin'),
   ],
   [
     'an api_endpoint with a path',
     resource({ provider: '  api_endpoint = "http://127.0.0.1:8080/v2"' }),
     says(
-      'api_endpoint must be an http:// or https:// origin such as "https://api.example.com" or "http://127.0.0.1:8080", with no path, query or credentials, but it has the path "/v2"',
+      'api_endpoint must be an https:// origin such as "https://api.example.com", or an http:// one on a loopback address (127.0.0.0/8, [::1] or localhost) such as "http://127.0.0.1:8080", with no path, query or credentials, but it has the path "/v2"',
     ),
   ],
+  ...['example.com', '10.0.0.5:8080', 'api.digitalocean.com'].map((origin): [string, string, RegExp] => [
+    `a plain http:// api_endpoint on ${origin}`,
+    resource({ provider: `  api_endpoint = "http://${origin}"` }),
+    says(
+      `api_endpoint must be an https:// origin such as "https://api.example.com", or an http:// one on a loopback address (127.0.0.0/8, [::1] or localhost) such as "http://127.0.0.1:8080", with no path, query or credentials, but it is plain http:// to "${origin.replace(/:\d+$/, '')}", which is not a loopback address`,
+    ),
+  ]),
   [
     'an api_endpoint with credentials',
     resource({ provider: '  api_endpoint = "https://user:hunter2@api.example.com"' }),
@@ -268,11 +280,19 @@ const accepted: Array<[string, string]> = [
   ['a create timeout of .5s', timeout('create', '.5s')],
   ['a create timeout of +5m', timeout('create', '+5m')],
   ['a delete timeout of 168h', timeout('delete', '168h')],
+  [
+    'a 1,000-character password with emoji (1,186 UTF-16 units)',
+    resource({ source: { password: `"${'p'.repeat(814)}${'😀'.repeat(186)}"` } }),
+  ],
   ['a password_wo_version with password_wo', resource({ source: { password_wo: '"pw"', password_wo_version: '1' } })],
   [
     'an api_endpoint with a port and a trailing slash',
     resource({ provider: '  api_endpoint = "http://127.0.0.1:8080/"' }),
   ],
+  ...['127.0.0.1:8080', '127.3.4.5:8080', '[::1]:8080', 'localhost:8080'].map((origin): [string, string] => [
+    `a plain http:// api_endpoint on the loopback address ${origin}`,
+    resource({ provider: `  api_endpoint = "http://${origin}"` }),
+  ]),
 ];
 
 interface Diagnostic {
@@ -308,7 +328,6 @@ function oneFile(configs: string[]): { text: string; lines: Array<[number, numbe
 }
 
 test('every bad input fails terraform validate with a diagnostic naming the attribute, before any API call', async (t) => {
-  t.true(cases.length >= 40);
   const sim = await simulator(t);
   const ws = workspace(t, sim);
   const all = oneFile([...cases.map(([, config]) => config), ...accepted.map(([, config]) => config)]);
@@ -358,4 +377,21 @@ variable "password" {
   t.regex(plan.output, /source\[0\]\.password must not be empty/);
   t.false(plan.output.includes('hunter2'), 'a password inside a pasted URL is not repeated');
   t.deepEqual(await requests(sim), []);
+});
+
+test('DIGITALOCEAN_API_URL with plain http:// to another machine fails the plan, naming the variable, before any request', async (t) => {
+  const sim = await simulator(t);
+  const ws = workspace(t, sim);
+  ws.write({ 'main.tf': resource() });
+  await initialized(t, ws);
+  for (const url of ['http://example.com', 'http://10.0.0.5:8080', 'http://api.digitalocean.com']) {
+    const plan = await ws.run(['plan'], { DIGITALOCEAN_API_URL: url });
+    t.is(plan.code, 1, url);
+    t.regex(plan.output, says('api_endpoint must be an https:// origin'), url);
+    t.regex(plan.output, says('which is not a loopback address'), url);
+    t.regex(plan.output, says('The value comes from the DIGITALOCEAN_API_URL environment variable.'), url);
+  }
+  t.deepEqual(await requests(sim), [], 'the simulator saw no request');
+  const loopback = await ws.run(['plan']);
+  t.is(loopback.code, 0, `${sim.url} is plain http:// on a loopback address: ${loopback.output}`);
 });

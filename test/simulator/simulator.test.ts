@@ -1,12 +1,14 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator } from '../../src/simulator/server';
 import type { Simulator } from '../../src/simulator/server';
-import { CLUSTER, SOURCE, admin, clientFor, injectFaults, migrations, requests, simulator } from '../helpers/simulator';
+import { DODB } from '../helpers/built-provider';
+import { start } from '../helpers/child';
+import { CLUSTER, SOURCE, VALKEY_CLUSTER } from '../helpers/constants';
+import { admin, api, clientFor, injectFaults, migrations, requests, simulator } from '../helpers/simulator';
 import { until } from '../helpers/until';
-import { ROOT, scratchDir } from '../helpers/project';
+import { scratchDir } from '../helpers/project';
 
 test('migrations survive a restart from the state file, written atomically', async (t) => {
   const file = join(scratchDir(t, 'sim-state'), 'state.json');
@@ -21,12 +23,7 @@ test('migrations survive a restart from the state file, written atomically', asy
   t.deepEqual(await clientFor(second).getMigration(CLUSTER), migration);
 });
 
-const put = (sim: Simulator, body: unknown) =>
-  fetch(`${sim.url}/v2/databases/${CLUSTER}/online-migration`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${sim.token}` },
-    body: JSON.stringify(body),
-  });
+const put = (sim: Simulator, body: unknown) => api(sim, 'PUT', `/v2/databases/${CLUSTER}/online-migration`, body);
 
 test('the timeline moves running to syncing; a second PUT gets 409; stopping a syncing migration is the cutover (done)', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 150 });
@@ -56,8 +53,13 @@ test('clock skew shows in created_at; a truncated answer, a stall after applying
   const sim = await simulator(t, { syncDelayMs: 60_000, clockSkewMs: -600_000 });
   const before = Date.now();
   const first = (await (await put(sim, { source: SOURCE })).json()) as { id: string; created_at: string };
-  const lag = before - Date.parse(first.created_at);
-  t.true(lag > 590_000 && lag < 610_000, `created_at is 10 minutes behind (${lag} ms)`);
+  const after = Date.now();
+  // Ten minutes behind a moment of the request (created_at is in whole seconds), however long it took.
+  const unskewed = Date.parse(first.created_at) + 600_000;
+  t.true(
+    unskewed > before - 1000 && unskewed <= after,
+    `created_at ${first.created_at} is 10 minutes behind a moment between ${new Date(before).toISOString()} and ${new Date(after).toISOString()}`,
+  );
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'canceled' });
 
   await injectFaults(sim, [{ kind: 'truncate', match: { method: 'PUT' } }]);
@@ -68,26 +70,23 @@ test('clock skew shows in created_at; a truncated answer, a stall after applying
   t.truthy(second, 'the truncated answer still started a migration');
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'canceled' });
 
-  await injectFaults(sim, [{ kind: 'slow', after: true, delayMs: 5000, match: { method: 'PUT' } }]);
-  void put(sim, { source: SOURCE }).catch(() => undefined);
-  await until(
-    'the stalled PUT to start a migration',
-    async () => ((await migrations(sim)).length === 3 ? true : undefined),
-    4000,
+  // The stall outlasts any wait below: the answer cannot come first, however slow the machine.
+  await injectFaults(sim, [{ kind: 'slow', after: true, delayMs: 120_000, match: { method: 'PUT' } }]);
+  let answered = false;
+  void put(sim, { source: SOURCE }).then(
+    () => (answered = true),
+    () => undefined,
   );
-  t.is(
-    (await admin<unknown[]>(sim, 'GET', 'migrations')).length,
-    3,
-    'a stall after applying starts the migration before answering',
+  await until('the stalled PUT to start a migration', async () =>
+    (await migrations(sim)).length === 3 ? true : undefined,
   );
+  t.false(answered, 'a stall after applying starts the migration before answering');
 
   await admin(sim, 'POST', 'outage', { ms: 60_000 });
-  await t.throwsAsync(
-    fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } }),
-  );
+  await t.throwsAsync(api(sim, 'GET', `/v2/databases/${CLUSTER}`));
   await admin(sim, 'POST', 'outage', { ms: 0 });
   await admin(sim, 'DELETE', `clusters/${CLUSTER}`);
-  const gone = await fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } });
+  const gone = await api(sim, 'GET', `/v2/databases/${CLUSTER}`);
   t.is(gone.status, 404);
 });
 
@@ -103,19 +102,49 @@ test('the admin API forces a status, starts a migration out of band and keeps a 
   const log = await admin<Array<{ method: string }>>(sim, 'GET', 'requests');
   t.deepEqual(
     log.map((r) => r.method),
-    ['GET', 'PUT', 'GET', 'GET'],
+    ['GET', 'PUT', 'GET', 'GET', 'GET'],
   );
   const cluster = await admin<{ id: string }>(sim, 'POST', 'clusters', { engine: 'valkey' });
-  const database = await fetch(`${sim.url}/v2/databases/${cluster.id}`, {
-    headers: { authorization: `Bearer ${sim.token}` },
-  });
+  const database = await api(sim, 'GET', `/v2/databases/${cluster.id}`);
   t.like(await database.json(), { database: { id: cluster.id, engine: 'valkey', status: 'online' } });
+});
+
+test('clusters of any engine the API documents: set through the admin API, shown by GET, and a PUT on one that cannot migrate is a 422', async (t) => {
+  const sim = await simulator(t);
+  const api = (method: string, path: string, body?: unknown) =>
+    fetch(`${sim.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${sim.token}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const changed = await admin<{ engine: string }>(sim, 'PATCH', `clusters/${CLUSTER}`, { engine: 'opensearch' });
+  t.is(changed.engine, 'opensearch');
+  t.like(await (await api('GET', `/v2/databases/${CLUSTER}`)).json(), {
+    database: { id: CLUSTER, name: 'pg-target', engine: 'opensearch' },
+  });
+  const put = await api('PUT', `/v2/databases/${CLUSTER}/online-migration`, { source: SOURCE });
+  t.is(put.status, 422);
+  t.like(await put.json(), { id: 'unprocessable_entity' });
+  t.deepEqual(await admin(sim, 'GET', 'migrations'), [], 'nothing was started');
+  await admin(sim, 'PATCH', `clusters/${CLUSTER}`, { engine: 'mysql' });
+  t.is((await api('PUT', `/v2/databases/${CLUSTER}/online-migration`, { source: SOURCE })).status, 200);
+  const bad = await fetch(`${sim.url}/_sim/clusters`, { method: 'POST', body: JSON.stringify({ engine: 'postgres' }) });
+  t.is(bad.status, 400);
+  t.regex(
+    ((await bad.json()) as { message: string }).message,
+    /engine must be one of mysql, pg, redis, valkey, mongodb, .*; got "postgres"/,
+  );
+  const missing = await fetch(`${sim.url}/_sim/clusters/c0ffee00-0000-4000-8000-000000000000`, {
+    method: 'PATCH',
+    body: JSON.stringify({ engine: 'pg' }),
+  });
+  t.is(missing.status, 404);
 });
 
 test('routes: 404 for an unknown path or cluster (before the method), 405 for a method the path does not take, admin 404s', async (t) => {
   const sim = await simulator(t);
   const call = async (method: string, path: string) => {
-    const response = await fetch(`${sim.url}${path}`, { method, headers: { authorization: `Bearer ${sim.token}` } });
+    const response = await api(sim, method, path);
     return [response.status, ((await response.json()) as { id: string }).id];
   };
   const other = 'c0ffee00-0000-4000-8000-000000000000';
@@ -143,7 +172,7 @@ test('rate-limit headers on every answer, and a 429 with retry-after past the li
   const statuses: number[] = [];
   let last: Response | undefined;
   for (let i = 0; i < 4; i++) {
-    last = await fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } });
+    last = await api(sim, 'GET', `/v2/databases/${CLUSTER}`);
     statuses.push(last.status);
     t.truthy(last.headers.get('ratelimit-reset'));
   }
@@ -154,7 +183,7 @@ test('rate-limit headers on every answer, and a 429 with retry-after past the li
 
 test('a burst limit the headers do not show: a 429 with budget left and no retry-after, switchable at run time', async (t) => {
   const sim = await simulator(t, { burstLimit: 2, rateLimit: 5000, rateWindowMs: 3_600_000 });
-  const get = () => fetch(`${sim.url}/v2/databases/${CLUSTER}`, { headers: { authorization: `Bearer ${sim.token}` } });
+  const get = () => api(sim, 'GET', `/v2/databases/${CLUSTER}`);
   const answers = [await get(), await get(), await get()];
   t.deepEqual(
     answers.map((r) => r.status),
@@ -175,20 +204,18 @@ test('a burst limit the headers do not show: a 429 with budget left and no retry
 });
 
 test('dodb simulator prints its URL, token and clusters, and stops cleanly on SIGTERM', async (t) => {
-  const args = ['simulator', '--token', 'sim-token', '--burst-limit', '1'];
-  const child = spawn(process.execPath, [join(ROOT, 'dist/dodb.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  await until('the simulator to print its clusters', async () => (out.includes('cluster c4d8') ? true : undefined));
+  const child = start(t, DODB, ['simulator', '--token', 'sim-token', '--burst-limit', '1']);
+  // The last line it prints on start: the seeded Valkey cluster's.
+  await child.waitFor(new RegExp(`cluster ${VALKEY_CLUSTER} .*\n`), { stream: 'stdout' });
+  const out = child.stdout();
   t.regex(out, /listening on http:\/\/127\.0\.0\.1:\d+/);
   t.regex(out, /DIGITALOCEAN_TOKEN=sim-token/);
   t.regex(out, new RegExp(`cluster ${CLUSTER} pg`));
   const url = /listening on (\S+)/.exec(out)![1]!;
-  const get = () =>
-    fetch(`${url}/v2/databases/${CLUSTER}`, { headers: { authorization: 'Bearer sim-token' } }).then((r) => r.status);
+  const get = () => api({ url: url!, token: 'sim-token' }, 'GET', `/v2/databases/${CLUSTER}`).then((r) => r.status);
   t.deepEqual([await get(), await get()], [200, 429], '--burst-limit 1');
   child.kill('SIGTERM');
-  const code = await new Promise((resolve) => child.on('exit', resolve));
-  t.is(code, 0);
-  t.regex(out, /stopped/);
+  const stopped = await child.done;
+  t.is(stopped.code, 0, stopped.stderr);
+  t.regex(stopped.stdout, /stopped\n$/);
 });

@@ -21,7 +21,11 @@ resource "dodb_online_migration" "example" {
   ignore_dbs = ["scratch"]
   wait_for   = "syncing"
 
+  # The cutover: set to true once writes go to the target cluster (see the cutover guide).
+  cutover = false
+
   timeouts {
     create = "45m"
+    update = "2h"
   }
 }

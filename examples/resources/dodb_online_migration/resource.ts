@@ -22,7 +22,9 @@ export class OnlineMigrationExample extends TerraformStack {
       },
       ignoreDbs: ['scratch'],
       waitFor: 'syncing',
-      timeouts: { create: '45m' },
+      // The cutover: set to true once writes go to the target cluster (see the cutover guide).
+      cutover: false,
+      timeouts: { create: '45m', update: '2h' },
     });
   }
 }

@@ -1,7 +1,10 @@
+import type { Migration } from '../../../generated/types';
+import type { DoClient } from '../../api/client';
 import { REACHED, type WaitTarget } from '../../vocabulary/status';
 import { parseDuration } from '../../vocabulary/duration';
-import { type Io, UsageError, print } from '../command';
-import { CREDENTIAL_FLAGS } from '../credentials';
+import { type FlagHelp, type Io, UsageError, print } from '../command';
+import { CREDENTIAL_FLAGS, CREDENTIAL_FLAG_HELP } from '../credentials';
+import { CliError, EXIT } from '../exit-codes';
 import { MIGRATION, checkFlag } from '../schema-checks';
 
 /** What every migration command takes: the cluster, the credentials, and JSON output. */
@@ -11,10 +14,22 @@ export const MIGRATION_FLAGS = {
   ...CREDENTIAL_FLAGS,
 } as const;
 
+export const MIGRATION_FLAG_HELP: FlagHelp[] = [
+  ['--cluster UUID', "the target database cluster's UUID (required)"],
+  ['--json', 'print the result, or the error, as one JSON object on stdout (default: a sentence)'],
+  ...CREDENTIAL_FLAG_HELP,
+];
+
 /** A wait is bounded like the resource's create, by the schema's rule for `timeouts.create`. */
 const TIMEOUT_RULE = MIGRATION.rules['timeouts.create']!;
 
 export const TIMEOUT_FLAG = { timeout: { type: 'string', default: String(TIMEOUT_RULE.fallback) } } as const;
+
+export const TIMEOUT_FLAG_HELP: FlagHelp = [
+  '--timeout DURATION',
+  `longest wait, a Go duration such as 30m or 1h30m (default ${TIMEOUT_FLAG.timeout.default}); when it runs out, ` +
+    'the command exits 3 and the migration goes on',
+];
 
 /** `watch` waits, by default, for what the resource's `wait_for` defaults to. */
 export const UNTIL_FLAG = { until: { type: 'string', default: String(MIGRATION.rules.wait_for!.default) } } as const;
@@ -52,4 +67,21 @@ export function targetOf<Other extends string = never>(
 /** The result: one JSON object with --json, else a sentence. */
 export function report(io: Pick<Io, 'stdout'>, json: boolean, data: Record<string, unknown>, text: string): number {
   return print(io, json ? JSON.stringify(data) : text);
+}
+
+/**
+ * The cluster's most recent migration, or undefined when the cluster has had none yet; a cluster
+ * that does not exist is a CliError (the API answers 404 for both: the cluster tells them apart).
+ */
+export async function latestOf(client: DoClient, cluster: string): Promise<Migration | undefined> {
+  const latest = await client.findMigration(cluster);
+  if (latest || (await client.clusterExists(cluster))) return latest;
+  throw new CliError('no_such_cluster', EXIT.api, `no such cluster ${cluster}: the API answered 404 for it`);
+}
+
+/** The migration to follow or stop: the most recent one, which must exist. */
+export async function currentOf(client: DoClient, cluster: string): Promise<Migration> {
+  const latest = await latestOf(client, cluster);
+  if (latest) return latest;
+  throw new CliError('no_migration', EXIT.api, `cluster ${cluster} has no online migration yet`);
 }

@@ -4,8 +4,17 @@ import { type Command, UsageError, parseFlags } from '../command';
 import { CREDENTIALS_HELP, clientFrom } from '../credentials';
 import { MIGRATION, checkFlag } from '../schema-checks';
 import { SOURCE_FLAGS, sourceFromFlags } from '../source-flags';
-import { MIGRATION_FLAGS, TIMEOUT_FLAG, clusterOf, report, targetOf, timeoutOf } from './flags';
-import { waitAndReport } from './progress';
+import {
+  MIGRATION_FLAGS,
+  MIGRATION_FLAG_HELP,
+  TIMEOUT_FLAG,
+  TIMEOUT_FLAG_HELP,
+  clusterOf,
+  report,
+  targetOf,
+  timeoutOf,
+} from './flags';
+import { Progress } from './progress';
 
 const START_FLAGS = {
   ...MIGRATION_FLAGS,
@@ -25,9 +34,28 @@ export const startCommand: Command = {
     `[--password-stdin] [--disable-ssl] [--ignore-db NAME ...] [--wait-for none|${Object.keys(REACHED).join('|')}]`,
     `[--timeout ${TIMEOUT_FLAG.timeout.default}] [--after-cutover] [--json]`,
   ],
+  flags: [
+    MIGRATION_FLAG_HELP[0]!,
+    [
+      '--source-uri URI',
+      'the source as a URI without its password: postgres://user@host:5432/db (or mysql://, redis://)',
+    ],
+    ['--host H, --port P', 'the source host (not a URL) and port, instead of --source-uri'],
+    ['--db-name D, --username U', "the source's database and user (optional)"],
+    ['--password-stdin', "read the source user's password from standard input (default: no password)"],
+    ['--disable-ssl', 'connect to the source without TLS (default: with TLS)'],
+    ['--ignore-db NAME', 'a database of the source not to migrate; repeat it for more (default: none)'],
+    [
+      `--wait-for none|${Object.keys(REACHED).join('|')}`,
+      `after the start, wait for this status (default ${START_FLAGS['wait-for'].default}: return at once)`,
+    ],
+    TIMEOUT_FLAG_HELP,
+    ['--after-cutover', 'start even though the cluster was cut over (its migration is done); default: refuse'],
+    ...MIGRATION_FLAG_HELP.slice(1),
+  ],
   notes: [
     CREDENTIALS_HELP,
-    `\`start\` refuses (exit 1, nothing started) while the cluster's migration is running or syncing, and
+    `\`start\` refuses (exit 4, nothing started) while the cluster's migration is running or syncing, and
 after a cutover (its migration is done) unless --after-cutover is given.`,
   ],
   async run(args, io, usage) {
@@ -36,7 +64,8 @@ after a cutover (its migration is done) unless --after-cutover is given.`,
     const timeoutMs = timeoutOf(flags.timeout, usage);
     const target = targetOf('wait-for', flags['wait-for'], usage, ['none']);
     const body = await requestFrom(flags, io.stdin, usage);
-    const client = clientFrom(flags, io.env, usage);
+    const progress = new Progress(io);
+    const client = clientFrom(flags, io.env, usage, progress.apiLog);
     const deadline = Date.now() + timeoutMs;
     const { migration } = await client.startMigration(cluster, body, {
       deadline,
@@ -46,8 +75,8 @@ after a cutover (its migration is done) unless --after-cutover is given.`,
       const text = `started migration ${migration.id} on cluster ${cluster}: ${migration.status}`;
       return report(io, flags.json, { cluster_id: cluster, ...migration }, text);
     }
-    const watch = { cluster, migrationId: migration.id, target, timeoutMs, json: flags.json };
-    return waitAndReport(client, watch, io, (m) => `migration ${m.id} on cluster ${cluster}: ${m.status}`);
+    const watch = { cluster, migrationId: migration.id, status: migration.status, target, timeoutMs, json: flags.json };
+    return progress.waitAndReport(client, watch, io, (m) => `migration ${m.id} on cluster ${cluster}: ${m.status}`);
   },
 };
 

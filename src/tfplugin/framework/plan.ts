@@ -120,7 +120,8 @@ function planAttribute(
   if (!attribute.computed) return config;
   if (config !== null) return config;
   if (defaultValue !== undefined) return defaultValue as Value;
-  if (hasPrior && keepPrior && prior !== null) return prior;
+  // A null is kept too: a value the API does not always give would otherwise be planned as a change forever.
+  if (hasPrior && keepPrior) return prior;
   return UNKNOWN;
 }
 

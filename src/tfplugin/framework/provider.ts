@@ -82,8 +82,18 @@ export interface ResourceType<S, D, P = never> {
   validate?(config: Planned<S>): Diagnostic[];
   /** The private state's shape: bytes of another shape (another provider's, a newer version's) read as none. */
   isPrivate?(value: object): value is P & object;
-  /** Adjusts the declared plan: run for creates and updates, not destroys. */
-  modifyPlan?(request: PlanRequest<S, P>): PlanResponse<S, P>;
+  /**
+   * Adjusts the declared plan: run for creates and updates, not destroys. It may ask the API (the
+   * provider is configured by then; `terraform validate` never plans), bounded by its own limits
+   * and `ctx.signal`; a throw is reported like any failed operation.
+   */
+  modifyPlan?(request: PlanRequest<S, P>, ctx: Context<D>): PlanResponse<S, P> | Promise<PlanResponse<S, P>>;
+  /**
+   * Told of every object Terraform reads from its state (UpgradeResourceState), before it plans:
+   * tainted objects and plans with `-refresh=false` included, which reach neither `read` nor a
+   * plan's prior.
+   */
+  loaded?(state: State<S>): void;
   /** The plan's unknown values arrive as null: the resource sets the computed ones it knows. */
   create(request: { planned: State<S>; config: State<S> }, ctx: Context<D>): Promise<ApplyResult<S, P>>;
   read(request: { state: State<S>; private: P | null }, ctx: Context<D>): Promise<ApplyResult<S, P>>;

@@ -113,13 +113,14 @@ function checkAttribute(
 /** What is wrong with a string, as a sentence naming the attribute and what is accepted. */
 function stringProblem(checks: ValueChecks, value: string, name: string, sensitive = false): string | undefined {
   const got = sensitive ? '' : shown(value);
-  if (checks.minLength !== undefined && value.length < checks.minLength) {
+  const length = characters(value);
+  if (checks.minLength !== undefined && length < checks.minLength) {
     return checks.minLength === 1
       ? `${name} must not be empty; remove the argument to leave it unset.`
       : `${name} must be at least ${checks.minLength} characters long.`;
   }
-  if (checks.maxLength !== undefined && value.length > checks.maxLength)
-    return `${name} must be at most ${checks.maxLength} characters long; it has ${value.length}.`;
+  if (checks.maxLength !== undefined && length > checks.maxLength)
+    return `${name} must be at most ${checks.maxLength} characters long; it has ${length}.`;
   if (checks.enum && !checks.enum.includes(value))
     return `${name} must be one of ${checks.enum.map((v) => `"${v}"`).join(', ')}${got}.`;
   const format = checks.format ? FORMATS[checks.format] : undefined;
@@ -179,11 +180,30 @@ function located(path: PathStep[], secret: boolean): PathStep[] | undefined {
   return path.length > 1 ? path.slice(0, -1) : undefined;
 }
 
+/** A length as JSON Schema counts it, and as people do: in characters (code points), not UTF-16 units. */
+function characters(value: string): number {
+  let count = 0;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    // A high surrogate followed by a low one is one character.
+    if (unit >= 0xd800 && unit <= 0xdbff && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+    count++;
+  }
+  return count;
+}
+
 /**
- * The value, for a message: never one that may carry credentials (a URL, anything with an `@`),
- * and cut short when long.
+ * A value quoted for a message, or undefined for one that may carry credentials (a URL, anything
+ * with an `@`). A long one is cut short, with its length, so that a message never echoes it whole.
  */
+export function quoted(value: string): string | undefined {
+  if (mayHoldCredentials(value)) return undefined;
+  if (value.length <= 64) return JSON.stringify(value);
+  const head = value.slice(0, /[\ud800-\udbff]/.test(value[63]!) ? 63 : 64);
+  return `${JSON.stringify(`${head}…`)} (${characters(value)} characters)`;
+}
+
 function shown(value: string): string {
-  if (mayHoldCredentials(value)) return '';
-  return `; got ${JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value)}`;
+  const text = quoted(value);
+  return text ? `; got ${text}` : '';
 }

@@ -1,4 +1,4 @@
-import { type KeyObject, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { type KeyObject, X509Certificate, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
 /**
  * go-plugin's AutoMTLS wants a self-signed certificate for `localhost` that also serves as its own
@@ -43,6 +43,20 @@ export function selfSignedCertificate(now = new Date()): Certificate {
     certPem: `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`,
     keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
+}
+
+/**
+ * The DER bytes of the certificate in a PEM text (Terraform's PLUGIN_CLIENT_CERT), or undefined
+ * when it holds none that parses as X.509: the caller must then refuse to serve, not serve anyone.
+ */
+export function certificateDer(pem: string): Buffer | undefined {
+  const body = /-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/.exec(pem)?.[1];
+  if (!body) return undefined;
+  try {
+    return new X509Certificate(Buffer.from(body.replace(/\s+/g, ''), 'base64')).raw;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Positive and minimal: OpenSSL rejects a serial with a redundant leading zero byte. */

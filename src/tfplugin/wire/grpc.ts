@@ -1,6 +1,7 @@
 import { type Http2Server, type ServerHttp2Stream, constants, createSecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { ByteBudget } from './byte-budget';
 
 /** A unary gRPC method: serialized request in, serialized response out. */
 export type UnaryMethod = (request: Buffer) => Promise<Buffer>;
@@ -17,11 +18,22 @@ const INTERNAL = 13;
  */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The most request bytes held at once across all streams, from the moment a request declares its
+ * size until it is answered: one request of the largest size, and room for many small ones beside
+ * it. A request that does not fit waits unread (HTTP/2 flow control holds its sender back), so that
+ * concurrent large requests cannot together exhaust the memory.
+ */
+const MAX_BUFFERED_BYTES = MAX_MESSAGE_BYTES + 16 * 1024 * 1024;
+
+/** The gRPC message prefix: a compression flag and the message's length. */
+const PREFIX_BYTES = 5;
+
 export interface GrpcServerOptions {
   key: string;
   cert: string;
-  /** PEM of the only client certificate accepted (mutual TLS); none means no client authentication. */
-  clientCert?: string;
+  /** DER of the only client certificate accepted (mutual TLS); none means no client authentication. */
+  clientCert?: Buffer;
   /** Keyed by `/package.Service/Method`. */
   methods: Map<string, UnaryMethod>;
 }
@@ -32,7 +44,7 @@ export interface GrpcServerOptions {
  * provider starts three to five times per terraform command.
  */
 export function listenGrpc(options: GrpcServerOptions): Promise<{ port: number; server: Http2Server }> {
-  const expectedClient = options.clientCert === undefined ? undefined : pemToDer(options.clientCert);
+  const expectedClient = options.clientCert;
   const server = createSecureServer({
     key: options.key,
     cert: options.cert,
@@ -49,30 +61,56 @@ export function listenGrpc(options: GrpcServerOptions): Promise<{ port: number; 
     // Small replies must not wait for Nagle's algorithm: Terraform makes hundreds of calls per plan.
     socket.setNoDelay(true);
   });
+  const budget = new ByteBudget(MAX_BUFFERED_BYTES);
   server.on('stream', (stream, headers) => {
     const method = options.methods.get(String(headers[':path']));
-    const chunks: Buffer[] = [];
-    let received = 0;
+    // Until the prefix is read: a few bytes. Then the request, in one buffer of its declared size.
+    let pending: Buffer[] = [];
+    let body: Buffer | undefined;
+    let filled = 0;
+    let release = () => {};
+    stream.once('close', () => release());
+    const refuse = (message: string) => {
+      pending = [];
+      body = undefined;
+      stream.removeAllListeners('data');
+      stream.removeAllListeners('end');
+      fail(stream, RESOURCE_EXHAUSTED, message);
+      stream.close(constants.NGHTTP2_CANCEL);
+    };
     stream.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      chunks.push(chunk);
-      const declared = chunks[0]!.length >= 5 ? chunks[0]!.readUInt32BE(1) : 0;
-      if (declared > MAX_MESSAGE_BYTES || received > MAX_MESSAGE_BYTES + 5) {
-        chunks.length = 0;
-        stream.removeAllListeners('data');
-        stream.removeAllListeners('end');
-        fail(stream, RESOURCE_EXHAUSTED, `request larger than ${MAX_MESSAGE_BYTES} bytes`);
-        stream.close(constants.NGHTTP2_CANCEL);
+      if (body) {
+        // A unary call carries one message: bytes beyond it would be held outside the budget.
+        if (filled + chunk.length > body.length) return refuse('request longer than the message it declared');
+        filled += chunk.copy(body, filled);
+        return;
       }
+      pending.push(chunk);
+      const start = Buffer.concat(pending);
+      if (start.length < PREFIX_BYTES) return;
+      const size = PREFIX_BYTES + start.readUInt32BE(1);
+      if (size > PREFIX_BYTES + MAX_MESSAGE_BYTES) return refuse(`request larger than ${MAX_MESSAGE_BYTES} bytes`);
+      if (start.length > size) return refuse('request longer than the message it declared');
+      pending = [];
+      // Read on once the declared size fits the budget: at once, unless large requests are in progress.
+      stream.pause();
+      release = budget.reserve(size, () => {
+        body = Buffer.allocUnsafe(size);
+        filled = start.copy(body);
+        stream.resume();
+      });
     });
     stream.on('end', () => {
       if (!method) return fail(stream, UNIMPLEMENTED, `unknown method ${String(headers[':path'])}`);
-      const body = Buffer.concat(chunks);
-      if (body.length < 5 || body[0] !== 0) return fail(stream, UNIMPLEMENTED, 'compressed or malformed message');
-      method(body.subarray(5, 5 + body.readUInt32BE(1))).then(
-        (response) => reply(stream, response),
-        (error: Error) => fail(stream, INTERNAL, error.message),
-      );
+      if (!body || filled < body.length || body[0] !== 0)
+        return fail(stream, UNIMPLEMENTED, 'compressed or malformed message');
+      method(body.subarray(PREFIX_BYTES))
+        .then(
+          (response) => reply(stream, response),
+          (error: Error) => fail(stream, INTERNAL, error.message),
+        )
+        .finally(() => release());
+      body = undefined;
     });
     stream.on('error', () => {});
   });
@@ -105,10 +143,4 @@ function fail(stream: ServerHttp2Stream, status: number, message: string): void 
     },
     { endStream: true },
   );
-}
-
-/** The DER bytes of the first certificate in a PEM text. */
-function pemToDer(pem: string): Buffer {
-  const body = /-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/.exec(pem)?.[1] ?? '';
-  return Buffer.from(body.replace(/\s+/g, ''), 'base64');
 }

@@ -42,10 +42,29 @@ export function encodeValue(value: ObjectValue | null, block: TerraformBlock): U
   return encode(conformObject(value, block), { extensionCodec: extensions, ignoreUndefined: false });
 }
 
-/** Terraform's JSON state (UpgradeResourceState, MoveResourceState) read with the current schema. */
-export function fromJsonState(json: Uint8Array | undefined, block: TerraformBlock): ObjectValue | null {
+/** Stored state that is not JSON: `position` (in UTF-16 units) says where, and nothing repeats the text. */
+export class UnreadableStateError extends Error {
+  constructor(readonly position: number | undefined) {
+    super(`stored state is not valid JSON${position === undefined ? '' : ` (at position ${position})`}`);
+    this.name = 'UnreadableStateError';
+  }
+}
+
+/** Terraform's JSON form of a stored state (UpgradeResourceState, MoveResourceState), parsed. */
+export function parseJsonState(json: Uint8Array | undefined): unknown {
   if (!json || json.length === 0) return null;
-  return conformObject(JSON.parse(Buffer.from(json).toString('utf8')), block) as ObjectValue | null;
+  try {
+    return JSON.parse(Buffer.from(json).toString('utf8'));
+  } catch (thrown) {
+    // V8's message quotes the text around the mistake, which may be a secret: keep only the position.
+    const position = /at position (\d+)/.exec((thrown as Error).message)?.[1];
+    throw new UnreadableStateError(position === undefined ? undefined : Number(position));
+  }
+}
+
+/** Terraform's JSON state read with the current schema. */
+export function fromJsonState(json: Uint8Array | undefined, block: TerraformBlock): ObjectValue | null {
+  return conformObject(parseJsonState(json), block) as ObjectValue | null;
 }
 
 /**

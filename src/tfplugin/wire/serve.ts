@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Http2Server } from 'node:http2';
 import type { Type } from 'protobufjs/light';
-import { selfSignedCertificate } from './certificate';
+import { certificateDer, selfSignedCertificate } from './certificate';
 import { MAGIC_COOKIE, MAGIC_COOKIE_KEY } from './cookie';
 import { listenGrpc, type UnaryMethod } from './grpc';
 import { type Logger, stderrLogger } from './log';
@@ -29,6 +29,17 @@ export function serve(name: string, handlersFor: (log: Logger) => ProviderHandle
     );
     process.exit(1);
   }
+  const clientCert = process.env.PLUGIN_CLIENT_CERT;
+  const expectedClient = clientCert === undefined ? undefined : certificateDer(clientCert);
+  if (clientCert !== undefined && !expectedClient) {
+    // Terraform names the only client it will connect as. Without that certificate any local process
+    // could call the provider (and read the secrets it is sent): fail closed instead.
+    process.stdout.write(
+      `${name} will not serve: PLUGIN_CLIENT_CERT ${clientCert.trim() ? 'is not a PEM X.509 certificate' : 'is empty'}, ` +
+        'so no client could be authenticated. Terraform sets it to its own certificate when it starts the plugin\n',
+    );
+    process.exit(1);
+  }
   process.on('SIGINT', () => {});
   exitWithParent();
   const log = stderrLogger(name);
@@ -36,6 +47,15 @@ export function serve(name: string, handlersFor: (log: Logger) => ProviderHandle
   process.on('unhandledRejection', (e) => log.log('error', 'unhandled rejection', { error: String(e) }));
 
   const handlers = handlersFor(log);
+  // A CI cancel, `timeout` or a systemd stop sends SIGTERM to Terraform's whole process group, and
+  // Terraform takes it as an interrupt: it asks the provider to stop, waits for the operations in
+  // flight to return their state, then calls Shutdown. Dying at once would lose that state, so
+  // SIGTERM stops the operations as StopProvider does, and the exit waits for Shutdown (or for
+  // Terraform to be gone).
+  process.on('SIGTERM', () => {
+    log.log('info', 'SIGTERM: stopping operations in flight, as StopProvider does');
+    void handlers.StopProvider({});
+  });
   const methods = new Map<string, UnaryMethod>(
     PROVIDER_RPCS.map((rpc) => [`/tfplugin6.Provider/${rpc}`, codec(rpc, handlers)]),
   );
@@ -57,7 +77,7 @@ export function serve(name: string, handlersFor: (log: Logger) => ProviderHandle
   listenGrpc({
     key: certificate.keyPem,
     cert: certificate.certPem,
-    clientCert: process.env.PLUGIN_CLIENT_CERT,
+    clientCert: expectedClient,
     methods,
   }).then(
     (listening) => {

@@ -10,9 +10,21 @@ test('private state of the declared shape is read; any other shape, or no JSON o
     adopt: true,
     resumeWait: true,
   });
+  t.deepEqual(decodePrivate(bytes({ adopt: true, origin: '0123456789abcdef' }), isMigrationPrivate), {
+    adopt: true,
+    origin: '0123456789abcdef',
+  });
   t.deepEqual(decodePrivate(bytes({}), isMigrationPrivate), {});
-  for (const other of [{ adopt: 'yes' }, { adopt: true, schema_version: 2 }, { resumeWait: 1 }, [true], 'adopt', null])
-    t.is(decodePrivate(bytes(other), isMigrationPrivate), null, JSON.stringify(other));
+  const others = [
+    { adopt: 'yes' },
+    { adopt: true, schema_version: 2 },
+    { resumeWait: 1 },
+    { origin: true },
+    [true],
+    'adopt',
+    null,
+  ];
+  for (const other of others) t.is(decodePrivate(bytes(other), isMigrationPrivate), null, JSON.stringify(other));
   t.is(decodePrivate(Buffer.from('not json'), isMigrationPrivate), null);
   t.is(decodePrivate(undefined, isMigrationPrivate), null);
   t.deepEqual(

@@ -105,6 +105,53 @@ test('PlanResourceChange validates known values before planning, with the attrib
   t.deepEqual(response.diagnostics![0].attribute, { steps: [{ attribute_name: 'name' }] });
 });
 
+test('the plan hook gets the configured data and the stop signal, may wait, and a throw from it is a diagnostic', async (t) => {
+  const seen: Array<{ data: unknown; aborted: boolean }> = [];
+  const provider: ProviderDefinition<object, string> = {
+    name: 'fake',
+    schema: { version: 0, block: {} },
+    rules: {},
+    configure: async () => ({ data: 'configured' }),
+    resources: [
+      defineResource<Thing, string>({
+        typeName: 'fake_thing',
+        schema: { version: 0, block },
+        rules: {},
+        async modifyPlan(request, ctx) {
+          seen.push({ data: ctx.data, aborted: ctx.signal.aborted });
+          await new Promise((resolve) => setImmediate(resolve));
+          if (request.config.name === 'bad')
+            throw new DiagnosticError({ severity: 'error', summary: 'asked and refused' });
+          return { ...request, diagnostics: [{ severity: 'warning', summary: 'looked' }] };
+        },
+        create: async () => ({ state: null }),
+        read: async ({ state }) => ({ state }),
+        delete: async () => [],
+      }),
+    ],
+    dataSources: [],
+  };
+  const handlers = providerHandlers(provider as ProviderDefinition<unknown, unknown>, log);
+  await handlers.ConfigureProvider({ config: { msgpack: encodeValue({}, { attributes: {} }) } });
+  const plan = (name: string) =>
+    handlers.PlanResourceChange({
+      type_name: 'fake_thing',
+      prior_state: dynamic(null),
+      proposed_new_state: dynamic({ name }),
+      config: dynamic({ name }),
+    });
+  const planned = await plan('x');
+  t.is(planned.diagnostics![0]!.summary, 'looked');
+  t.deepEqual(decodeValue(planned.planned_state!.msgpack, block), { id: UNKNOWN, name: 'x' });
+  const refused = await plan('bad');
+  t.is(refused.diagnostics![0]!.summary, 'asked and refused');
+  t.is(refused.planned_state, undefined);
+  t.deepEqual(seen, [
+    { data: 'configured', aborted: false },
+    { data: 'configured', aborted: false },
+  ]);
+});
+
 test('a resource without update: the plan is the new state, and a computed value planned unknown keeps its prior value', async (t) => {
   const handlers = providerHandlers(
     definition(async () => ({ state: null })),

@@ -1,23 +1,18 @@
 import test from 'ava';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runOk } from '../../helpers/child';
 
 const MODULE = join(__dirname, '../../../src/tfplugin/wire/code-cache.ts');
 
 /** In a fresh node, as the plugin executable runs: the script's stdout, once the process has ended. */
-function node(script: string): string {
-  const run = spawnSync(
-    process.execPath,
-    ['--import=tsx', '-e', `const cache = require(${JSON.stringify(MODULE)}); ${script}`],
-    { encoding: 'utf8' },
-  );
-  if (run.status !== 0) throw new Error(run.stderr);
-  return run.stdout;
+async function node(script: string): Promise<string> {
+  const args = ['--import=tsx', '-e', `const cache = require(${JSON.stringify(MODULE)}); ${script}`];
+  return (await runOk(process.execPath, args)).stdout;
 }
 
-test('a bundle runs as a CommonJS module; the first start writes the cache outside the package, later starts use it, a foreign one is replaced', (t) => {
+test('a bundle runs as a CommonJS module; the first start writes the cache outside the package, later starts use it, a foreign one is replaced', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'code-cache-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const bundle = join(dir, 'bundle.js');
@@ -30,13 +25,13 @@ test('a bundle runs as a CommonJS module; the first start writes the cache outsi
   const start = () =>
     node(`console.log(cache.runWithCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(cacheDir)}))`);
 
-  t.is(start(), 'ran bundle.js object\nnone\n');
+  t.is(await start(), 'ran bundle.js object\nnone\n');
   const [file] = readdirSync(cacheDir);
   t.regex(file!, new RegExp(`^[0-9a-f]{32}-${process.version}\\.cache$`));
   t.deepEqual(readdirSync(dir).sort(), ['bundle.js', 'cache'], 'nothing is written beside the bundle');
-  t.is(start(), 'ran bundle.js object\nused\n');
+  t.is(await start(), 'ran bundle.js object\nused\n');
 
   writeFileSync(join(cacheDir, file!), 'written by some other node');
-  t.is(start(), 'ran bundle.js object\nrejected\n');
-  t.is(start(), 'ran bundle.js object\nused\n', 'the rejected cache was written anew');
+  t.is(await start(), 'ran bundle.js object\nrejected\n');
+  t.is(await start(), 'ran bundle.js object\nused\n', 'the rejected cache was written anew');
 });

@@ -1,25 +1,24 @@
 import test from 'ava';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { selfSignedCertificate } from '../../../src/tfplugin/wire/certificate';
-import { COOKIE, PROVIDER } from '../../helpers/built-provider';
+import { PROVIDER } from '../../helpers/built-provider';
+import { run as runChild, start } from '../../helpers/child';
+import { COOKIE } from '../../helpers/constants';
 import { startProvider } from '../../helpers/provider-process';
-import { within, written } from '../../helpers/until';
+import { within } from '../../helpers/until';
 
-test('run by hand, the provider says what it is and exits 1', (t) => {
-  const run = spawnSync(PROVIDER, { encoding: 'utf8', env: { PATH: process.env.PATH } });
-  t.is(run.status, 1);
+test('run by hand, the provider says what it is and exits 1', async (t) => {
+  const run = await runChild(PROVIDER, [], { env: { PATH: process.env.PATH } });
+  t.is(run.code, 1);
   t.is(run.stdout, '');
   t.regex(run.stderr, /This is a Terraform provider plugin \(dodb\)/);
 });
 
-test('offered only protocol 5, it prints a short message line and exits 1', (t) => {
-  const run = spawnSync(PROVIDER, {
-    encoding: 'utf8',
+test('offered only protocol 5, it prints a short message line and exits 1', async (t) => {
+  const run = await runChild(PROVIDER, [], {
     env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '5' },
   });
-  t.is(run.status, 1);
+  t.is(run.code, 1);
   t.true(run.stdout.trim().split('|').length < 4);
   t.regex(run.stdout, /protocol 6 only/);
 });
@@ -54,6 +53,27 @@ test('a client presenting another certificate than the one Terraform announced g
   t.regex(refused!.message, /UNAVAILABLE|DEADLINE_EXCEEDED/);
 });
 
+test('with PLUGIN_CLIENT_CERT empty or not a certificate, the provider refuses to serve: one message line, exit 1', async (t) => {
+  const garbage = '-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n';
+  for (const [what, value, says] of [
+    ['empty', '', /PLUGIN_CLIENT_CERT is empty/],
+    ['not PEM', 'not a certificate', /PLUGIN_CLIENT_CERT is not a PEM X\.509 certificate/],
+    ['PEM around bytes that are no certificate', garbage, /PLUGIN_CLIENT_CERT is not a PEM X\.509 certificate/],
+  ] as const) {
+    // A provider that serves anyway never exits: the bound turns that into a failure.
+    const refused = await runChild(PROVIDER, [], {
+      timeoutMs: 30_000,
+      env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6', PLUGIN_CLIENT_CERT: value },
+    });
+    t.is(refused.code, 1, what);
+    const lines = refused.stdout.trim().split('\n');
+    t.is(lines.length, 1, what);
+    t.true(lines[0]!.split('|').length < 4, `${what}: Terraform shows a line of fewer than 4 fields as the message`);
+    t.regex(lines[0]!, says, what);
+    t.regex(lines[0]!, /will not serve/, what);
+  }
+});
+
 test('Node does not load NODE_EXTRA_CA_CERTS at start-up: the executable hands it on as TFPLUGIN_EXTRA_CA_CERTS', async (t) => {
   const env = {
     PATH: process.env.PATH,
@@ -63,37 +83,26 @@ test('Node does not load NODE_EXTRA_CA_CERTS at start-up: the executable hands i
   };
   // Bare Node reads the file before any script runs, and says so when it cannot.
   t.regex(
-    spawnSync(process.execPath, ['-e', ''], { env, encoding: 'utf8' }).stderr,
+    (await runChild(process.execPath, ['-e', ''], { env })).stderr,
     /Ignoring extra certs from `\/nonexistent\/ca.pem`/,
   );
-  const child = spawn(PROVIDER, { env: { ...env, TF_LOG_PROVIDER: 'trace' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  t.teardown(() => child.kill('SIGKILL'));
+  const provider = start(t, PROVIDER, [], { env: { ...env, TF_LOG_PROVIDER: 'trace' } });
   // The trace line written after the handshake: anything Node printed at start-up came before it.
-  const stderr = written([child.stderr], /start-up timing/);
-  const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk) => resolve(String(chunk))));
-  t.regex(line, /^1\|6\|tcp\|/);
-  t.notRegex(await stderr, /Ignoring extra certs/);
+  await provider.waitFor(/start-up timing/, { stream: 'stderr' });
+  await provider.waitFor(/^1\|6\|tcp\|/, { stream: 'stdout' });
+  t.notRegex(provider.stderr(), /Ignoring extra certs/);
 });
 
 test('a provider whose terraform was killed exits instead of lingering', async (t) => {
-  const parent = spawn('bash', ['-c', `"${PROVIDER}" & echo $!; wait`], {
+  const parent = start(t, 'bash', ['-c', `"${PROVIDER}" & echo $!; wait`], {
     env: { PATH: process.env.PATH, ...COOKIE, PLUGIN_PROTOCOL_VERSIONS: '6' },
-    stdio: ['ignore', 'pipe', 'ignore'],
   });
   // The provider's PID from bash, then its handshake line: it runs and knows its parent before the kill.
-  let out = '';
-  await new Promise<void>((resolve) =>
-    parent.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (/^1\|6\|/m.test(out)) resolve();
-    }),
-  );
-  const pid = Number(out.split('\n')[0]);
-  // Once bash is gone, the provider alone holds the pipe: its end is the provider's exit.
-  const closed = once(parent.stdout, 'close');
+  const [, pid] = await parent.waitFor(/^(\d+)\n[\s\S]*^1\|6\|/m, { stream: 'stdout' });
+  // Once bash is gone, the provider alone holds the pipes: their close is the provider's exit.
   parent.kill('SIGKILL');
-  await within('the orphaned provider to exit', closed, 10_000);
-  t.true(exited(pid), 'the orphaned provider exited');
+  await within('the orphaned provider to exit', parent.done, 10_000);
+  t.true(exited(Number(pid)), 'the orphaned provider exited');
 });
 
 /** Gone, or a zombie that its new parent has not reaped yet: either way it runs no more. */

@@ -1,8 +1,8 @@
 import { toProtoPath } from '../../wire/diagnostics';
-import { conformObject, fromJsonState } from '../../wire/msgpack';
+import { UnreadableStateError, conformObject, fromJsonState, parseJsonState } from '../../wire/msgpack';
 import type { RequestOf, ResponseOf } from '../../wire/proto';
 import type { ObjectValue } from '../../wire/values';
-import { error, hasErrors } from '../diagnostics';
+import { type Diagnostic, error, hasErrors } from '../diagnostics';
 import { planObject, replacementPlan, withoutUnknowns } from '../plan';
 import { decodePrivate, privateBytes } from '../private-state';
 import type { PlanResponse } from '../provider';
@@ -22,7 +22,8 @@ export async function upgradeResourceState(
   server: ProviderServer,
   request: RequestOf<'UpgradeResourceState'>,
 ): Promise<ResponseOf<'UpgradeResourceState'>> {
-  const { block, version } = server.resource(request.type_name).schema;
+  const type = server.resource(request.type_name);
+  const { block, version } = type.schema;
   const stored = Number(request.version ?? 0);
   if (stored > version) {
     const detail =
@@ -30,7 +31,27 @@ export async function upgradeResourceState(
       `this one knows ${version}. Use that provider version or newer.`;
     return withDiagnostics([error('State from a newer provider', detail)]);
   }
-  return withDiagnostics([], { upgraded_state: encode(fromJsonState(request.raw_state?.json, block), block) });
+  try {
+    const state = fromJsonState(request.raw_state?.json, block);
+    if (state) type.loaded?.(state);
+    return withDiagnostics([], { upgraded_state: encode(state, block) });
+  } catch (thrown) {
+    if (!(thrown instanceof UnreadableStateError)) throw thrown;
+    const fix =
+      'restore the state from a backup (terraform.tfstate.backup, or an earlier version in your backend), or ' +
+      '`terraform state rm` the object and import it again.';
+    return withDiagnostics([unreadableState(thrown, `The stored state of a ${request.type_name}`, fix)]);
+  }
+}
+
+/** State text that is not JSON comes from a damaged or hand-edited state: the user's to repair, not a bug. */
+function unreadableState(thrown: UnreadableStateError, what: string, fix: string): Diagnostic {
+  const where = thrown.position === undefined ? '' : ` (at position ${thrown.position})`;
+  return error(
+    'Stored state is not valid JSON',
+    `${what} is not valid JSON${where}, so the provider cannot read it. The state was probably edited by hand ` +
+      `or damaged: ${fix}`,
+  );
 }
 
 /** A failed read keeps the state Terraform sent: only the resource decides that an object is gone. */
@@ -71,9 +92,15 @@ export async function planResourceChange(
   const problems = server.validate(type, config);
   if (hasErrors(problems)) return withDiagnostics(problems);
   const declared = planObject(block, type.rules, prior, config);
-  const plan: PlanResponse<Record<string, unknown>, object> = type.modifyPlan
-    ? type.modifyPlan({ prior, config, ...declared, private: decodePrivate(request.prior_private, type.isPrivate) })
-    : declared;
+  let plan: PlanResponse<Record<string, unknown>, object> = declared;
+  try {
+    if (type.modifyPlan) {
+      const asked = { prior, config, ...declared, private: decodePrivate(request.prior_private, type.isPrivate) };
+      plan = await type.modifyPlan(asked, server.context());
+    }
+  } catch (thrown) {
+    return withDiagnostics([...problems, server.failure(thrown)]);
+  }
   const replace = prior !== null && plan.requiresReplace.length > 0;
   return withDiagnostics([...problems, ...(plan.diagnostics ?? [])], {
     planned_state: encode(replace ? replacementPlan(block, type.rules, config) : plan.planned, block),
@@ -147,11 +174,20 @@ export async function moveResourceState(
       error('Move not supported', `${request.target_type_name} cannot be moved from ${request.source_type_name}.`),
     ]);
   }
+  let sourceState: unknown;
+  try {
+    sourceState = parseJsonState(request.source_state?.json);
+  } catch (thrown) {
+    if (!(thrown instanceof UnreadableStateError)) throw thrown;
+    const what = `The ${request.source_type_name} state to move to ${request.target_type_name}`;
+    const fix = 'repair or restore the state of the source, or remove the `moved` block and import the object instead.';
+    return withDiagnostics([unreadableState(thrown, what, fix)]);
+  }
   const moved = type.move({
     sourceProviderAddress: request.source_provider_address ?? '',
     sourceTypeName: request.source_type_name ?? '',
     sourceSchemaVersion: Number(request.source_schema_version ?? 0),
-    sourceState: JSON.parse(Buffer.from(request.source_state?.json ?? 'null').toString('utf8')),
+    sourceState,
   });
   if (!moved.state || hasErrors(moved.diagnostics)) return withDiagnostics(moved.diagnostics);
   const state = conformObject(moved.state, type.schema.block) as ObjectValue;

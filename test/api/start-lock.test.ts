@@ -1,0 +1,76 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { StartLockError, holdLock, lockAddress } from '../../src/api/start-lock';
+
+/** The machine-wide start lock, in both of its forms: a Linux abstract socket, and a socket file elsewhere. */
+const FLAVORS = [
+  ['an abstract socket (Linux)', 'linux'],
+  ['a socket file (macOS and others)', 'darwin'],
+] as const;
+
+let keys = 0;
+const uniqueKey = (t: { title: string }) => `${process.pid} ${keys++} ${t.title}`;
+
+for (const [name, platform] of FLAVORS) {
+  test(`${name}: a second holder waits until the first releases, in one process`, async (t) => {
+    const address = lockAddress(uniqueKey(t), platform);
+    const far = { deadline: Date.now() + 60_000 };
+    const releaseFirst = await holdLock(address, 'c1', far);
+    let released = false;
+    let waiting!: () => void;
+    const waited = new Promise<void>((resolve) => (waiting = resolve));
+    const second = holdLock(address, 'c1', { ...far, onWait: waiting }).then((release) => {
+      t.true(released, 'the second holder got the lock only after the first released it');
+      return release;
+    });
+    await waited;
+    released = true;
+    await releaseFirst();
+    await (
+      await second
+    )();
+  });
+
+  test(`${name}: a lock held until the deadline ends the wait with StartLockError, and a cancel at once`, async (t) => {
+    const address = lockAddress(uniqueKey(t), platform);
+    const release = await holdLock(address, 'c1', { deadline: Date.now() + 60_000 });
+    t.teardown(release);
+    const late = await t.throwsAsync(holdLock(address, 'c1', { deadline: Date.now() + 200 }), {
+      instanceOf: StartLockError,
+    });
+    t.is(late!.reason, 'timeout');
+    t.regex(late!.message, /another dodb process on this machine .* cluster c1 .*nothing was started/);
+    const controller = new AbortController();
+    const cancelled = holdLock(address, 'c1', {
+      deadline: Date.now() + 60_000,
+      signal: controller.signal,
+      onWait: () => controller.abort(),
+    });
+    t.is((await t.throwsAsync(cancelled, { instanceOf: StartLockError }))!.reason, 'canceled');
+  });
+
+  test(`${name}: a lock held by a process that is killed is free at once, whatever it left behind`, async (t) => {
+    const address = lockAddress(uniqueKey(t), platform);
+    // Another process holds the lock the way holdLock does: by listening at the address.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        "require('node:net').createServer().listen(JSON.parse(process.argv[1]), () => console.log('held'))",
+        JSON.stringify(address),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    t.teardown(() => holder.kill('SIGKILL'));
+    await once(holder.stdout!, 'data');
+    const blocked = await t.throwsAsync(holdLock(address, 'c1', { deadline: Date.now() + 200 }));
+    t.true(blocked instanceof StartLockError, 'held while the process lives');
+    holder.kill('SIGKILL');
+    await once(holder, 'exit');
+    if (platform !== 'linux') t.true(existsSync(address), 'the killed holder left its socket file');
+    const release = await holdLock(address, 'c1', { deadline: Date.now() + 60_000 });
+    await release();
+  });
+}
