@@ -200,7 +200,7 @@ test('stop with a migration ID the cluster does not have says nothing was stoppe
   const env = { DIGITALOCEAN_API_URL: sim.url, DIGITALOCEAN_TOKEN: sim.token };
   const run = await dodb(['migration', 'stop', '--cluster', CLUSTER, '--migration', 'not-an-id'], env);
   t.is(run.code, 1);
-  t.regex(run.stderr, /cluster \S+ does not show migration not-an-id running or syncing: nothing was stopped/);
+  t.regex(run.stderr, /no migration not-an-id on cluster \S+ \(it has none yet\): nothing was stopped/);
   t.is(run.stdout, '');
   t.is((await requests(sim)).filter((r) => r.method === 'DELETE').length, 0, 'looked, and stopped nothing');
 });

@@ -29,7 +29,7 @@ const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 test('every code block of the guides is marked with the way it runs', (t) => {
   const files = readdirSync(GUIDES).filter((f) => f.endsWith('.md'));
-  t.deepEqual(files.sort(), ['cutover.md', 'migrating-from-digitalocean.md']);
+  t.deepEqual(files.sort(), ['cutover.md', 'migrating-from-digitalocean.md', 'testing-with-the-simulator.md']);
   for (const file of files) for (const block of blocksOf(file)) t.truthy(block.kind, `${file}:\n${block.code}`);
 });
 
