@@ -1,6 +1,6 @@
 import { ApiError, StartRefusedError } from '../api/errors';
 import { StartLockError } from '../api/start-lock';
-import { MIGRATABLE_ENGINES } from '../api/start-rules';
+import { MIGRATABLE_ENGINES } from '../vocabulary/engines';
 import { WaitError } from '../api/wait';
 import { type Diagnostic, error, warning } from '../tfplugin/framework/diagnostics';
 import { quoted } from '../tfplugin/framework/validate';

@@ -1,6 +1,7 @@
 import { stoppedByThisProcess } from '../api/client';
 import { ApiError } from '../api/errors';
-import { canMigrate, startRefusal } from '../api/start-rules';
+import { startRefusal } from '../api/start-rules';
+import { canMigrate } from '../vocabulary/engines';
 import { hasReached, isActive } from '../vocabulary/status';
 import type { OnlineMigrationState } from '../../generated/types';
 import { type Diagnostic, DiagnosticError } from '../tfplugin/framework/diagnostics';

@@ -1,10 +1,10 @@
 import type { MigrationStatus } from '../../generated/types';
 import { MIGRATION_STATUSES } from '../vocabulary/status';
 import { publicView } from './api-routes';
-import { tunables } from './config';
+import { tunables, tunablesRefusal } from './config';
 import type { Fault, FaultMix } from './faults';
 import type { SimulatorState } from './state';
-import { CLUSTER_ENGINES, isClusterEngine } from '../api/start-rules';
+import { CLUSTER_ENGINES, isClusterEngine } from '../vocabulary/engines';
 
 /** A JSON body sent to the admin API. */
 type Input = Record<string, unknown>;
@@ -66,6 +66,8 @@ function addFaults(state: SimulatorState, input: Input) {
 
 /** Settings change while the simulator runs; `burstLimit: null` turns the burst limit off. */
 function configure(state: SimulatorState, input: Input) {
+  const refusal = tunablesRefusal(input);
+  if (refusal) throw new BadAdminInput(refusal);
   Object.assign(state.config, tunables(input));
   if ('burstLimit' in input) state.limits.burst.set((input.burstLimit as number | null) ?? undefined);
   return { ...state.config, token: undefined };

@@ -1,5 +1,5 @@
 import type { MigrationStatus } from '../../generated/types';
-import { MIGRATABLE_ENGINES, canMigrate } from '../api/start-rules';
+import { MIGRATABLE_ENGINES, canMigrate } from '../vocabulary/engines';
 import { isActive } from '../vocabulary/status';
 import { isUuid } from '../vocabulary/formats';
 import { type Reply, apiError, notFound } from './http';

@@ -57,7 +57,27 @@ export function configFrom(options: SimulatorOptions): SimulatorConfig {
   };
 }
 
+type Tunable = (typeof TUNABLE)[number];
+
+const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** What each tunable setting accepts, and how a refusal says so. */
+const ACCEPTS: Record<Tunable, [test: (value: unknown) => boolean, accepted: string]> = {
+  syncDelayMs: [isCount, 'a whole number of ms, 0 or more'],
+  rateLimit: [(value) => isCount(value) && (value as number) > 0, 'a whole number of requests, 1 or more'],
+  rateWindowMs: [(value) => isCount(value) && (value as number) > 0, 'a whole number of ms, 1 or more'],
+  refuseConcurrent: [(value) => typeof value === 'boolean', 'true or false'],
+  clockSkewMs: [Number.isSafeInteger, 'a whole number of ms, negative for a clock behind'],
+  syncingStopsAs: [(value) => SYNCING_STOPS.includes(value as SyncingStop), SYNCING_STOPS.join(', ')],
+};
+
+/** Why `input` cannot be applied as settings (the first setting it gets wrong), or undefined. */
+export function tunablesRefusal(input: { [key in Tunable]?: unknown }): string | undefined {
+  const wrong = TUNABLE.find((key) => input[key] !== undefined && !ACCEPTS[key][0](input[key]));
+  return wrong && `${wrong} must be ${ACCEPTS[wrong][1]}; got ${JSON.stringify(input[wrong])}`;
+}
+
 /** The tunable settings `input` sets (undefined leaves one as it is). */
-export function tunables(input: { [key in (typeof TUNABLE)[number]]?: unknown }): Partial<SimulatorConfig> {
+export function tunables(input: { [key in Tunable]?: unknown }): Partial<SimulatorConfig> {
   return Object.fromEntries(TUNABLE.filter((key) => input[key] !== undefined).map((key) => [key, input[key]]));
 }

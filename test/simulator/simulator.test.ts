@@ -141,6 +141,30 @@ test('clusters of any engine the API documents: set through the admin API, shown
   t.is(missing.status, 404);
 });
 
+test('POST /_sim/config refuses a setting it cannot apply, naming it and what it accepts, and changes nothing', async (t) => {
+  const sim = await simulator(t);
+  const before = await admin(sim, 'POST', 'config', {});
+  for (const [input, message] of [
+    [{ syncingStopsAs: 'deleted' }, /^syncingStopsAs must be done, canceled, gone; got "deleted"$/],
+    [{ syncDelayMs: -1 }, /^syncDelayMs must be a whole number of ms, 0 or more; got -1$/],
+    [{ rateLimit: 0 }, /^rateLimit must be a whole number of requests, 1 or more; got 0$/],
+    [{ refuseConcurrent: 'yes' }, /^refuseConcurrent must be true or false; got "yes"$/],
+    [
+      { syncDelayMs: 5, clockSkewMs: 1.5 },
+      /^clockSkewMs must be a whole number of ms, negative for a clock behind; got 1.5$/,
+    ],
+  ] as const) {
+    const answer = await fetch(`${sim.url}/_sim/config`, { method: 'POST', body: JSON.stringify(input) });
+    t.is(answer.status, 400, JSON.stringify(input));
+    t.regex(((await answer.json()) as { message: string }).message, message);
+  }
+  t.deepEqual(await admin(sim, 'POST', 'config', {}), before, 'no setting changed');
+  t.like(await admin(sim, 'POST', 'config', { syncingStopsAs: 'gone', clockSkewMs: -500 }), {
+    syncingStopsAs: 'gone',
+    clockSkewMs: -500,
+  });
+});
+
 test('routes: 404 for an unknown path or cluster (before the method), 405 for a method the path does not take, admin 404s', async (t) => {
   const sim = await simulator(t);
   const call = async (method: string, path: string) => {
