@@ -68,6 +68,12 @@ function addFaults(state: SimulatorState, input: Input) {
 function configure(state: SimulatorState, input: Input) {
   const refusal = tunablesRefusal(input);
   if (refusal) throw new BadAdminInput(refusal);
+  const burst = input.burstLimit;
+  if (burst !== undefined && burst !== null && !(Number.isSafeInteger(burst) && (burst as number) > 0)) {
+    throw new BadAdminInput(
+      `burstLimit must be a whole number of requests, 1 or more, or null; got ${JSON.stringify(burst)}`,
+    );
+  }
   Object.assign(state.config, tunables(input));
   if ('burstLimit' in input) state.limits.burst.set((input.burstLimit as number | null) ?? undefined);
   return { ...state.config, token: undefined };

@@ -148,6 +148,7 @@ test('POST /_sim/config refuses a setting it cannot apply, naming it and what it
     [{ syncingStopsAs: 'deleted' }, /^syncingStopsAs must be done, canceled, gone; got "deleted"$/],
     [{ syncDelayMs: -1 }, /^syncDelayMs must be a whole number of ms, 0 or more; got -1$/],
     [{ rateLimit: 0 }, /^rateLimit must be a whole number of requests, 1 or more; got 0$/],
+    [{ burstLimit: 0 }, /^burstLimit must be a whole number of requests, 1 or more, or null; got 0$/],
     [{ refuseConcurrent: 'yes' }, /^refuseConcurrent must be true or false; got "yes"$/],
     [
       { syncDelayMs: 5, clockSkewMs: 1.5 },
