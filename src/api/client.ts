@@ -9,7 +9,7 @@ import { Call, type LogFn, type Method, Transport } from './http';
 import { type RateLimiter, sharedLimiter } from './limiter';
 import { KnownSecrets } from './redact';
 import type { RetryPolicy } from './retry';
-import { holdLock, lockAddress } from './start-lock';
+import { holdLock, lockAddress, startLockKey } from './start-lock';
 import { startRefusal } from './start-rules';
 import { mayHaveSuperseded } from './wait';
 import { isActive, isMigrationStatus } from '../vocabulary/status';
@@ -139,7 +139,7 @@ export class DoClient {
     options: StartOptions = {},
   ): Promise<StartResult> {
     const deadline = options.deadline ?? Date.now() + this.policy.callBoundMs;
-    const release = await holdLock(lockAddress(`${this.endpoint} ${clusterId}`), clusterId, {
+    const release = await holdLock(lockAddress(startLockKey(this.endpoint, clusterId)), clusterId, {
       deadline,
       signal: options.signal,
       onWait: () =>

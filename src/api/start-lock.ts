@@ -27,6 +27,16 @@ export class StartLockError extends Error {
 }
 
 /**
+ * The lock's key for starts on `clusterId` through `endpoint`: one key however the same endpoint and
+ * cluster are spelt (host case, a default port, a trailing slash, the ID's case), so that two
+ * configurations of one team cannot each hold a lock of their own.
+ */
+export function startLockKey(endpoint: string, clusterId: string): string {
+  const url = new URL(endpoint);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')} ${clusterId.toLowerCase()}`;
+}
+
+/**
  * Where the lock for `key` lives: a Linux abstract socket (no file, gone with the process that
  * listens), elsewhere a socket file in a folder of the user's own. Listening on it is holding the
  * lock; the kernel releases it when the process ends, however it ends.

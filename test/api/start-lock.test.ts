@@ -2,7 +2,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { StartLockError, holdLock, lockAddress } from '../../src/api/start-lock';
+import { StartLockError, holdLock, lockAddress, startLockKey } from '../../src/api/start-lock';
 
 /** The machine-wide start lock, in both of its forms: a Linux abstract socket, and a socket file elsewhere. */
 const FLAVORS = [
@@ -74,3 +74,18 @@ for (const [name, platform] of FLAVORS) {
     await release();
   });
 }
+
+test('one lock however the endpoint and the cluster ID are spelt; another endpoint or cluster is another lock', (t) => {
+  const cluster = '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30';
+  const key = startLockKey('https://api.digitalocean.com', cluster);
+  for (const endpoint of [
+    'https://API.DigitalOcean.com/',
+    'https://api.digitalocean.com:443',
+    'https://api.digitalocean.com//',
+  ]) {
+    t.is(startLockKey(endpoint, cluster.toUpperCase()), key, endpoint);
+  }
+  t.not(startLockKey('https://api.digitalocean.com:8443', cluster), key);
+  t.not(startLockKey('http://127.0.0.1:8080/', cluster), startLockKey('http://127.0.0.1:8081/', cluster));
+  t.not(startLockKey('https://api.digitalocean.com', cluster.replace('9', '8')), key);
+});
