@@ -1,13 +1,13 @@
-import type { Migration, OnlineMigrationState } from '../../generated/types';
-import type { DoClient } from '../api/client';
-import { ApiError } from '../api/errors';
-import { WaitError, waitForStatus } from '../api/wait';
-import { type Diagnostic, hasErrors, warning } from '../tfplugin/framework/diagnostics';
-import type { Context, PlanRequest, PlanResponse } from '../tfplugin/framework/provider';
-import { UNKNOWN, known } from '../tfplugin/wire/values';
-import type { ProviderData } from './config';
-import * as message from './online-migration-cutover-messages';
-import { type MigrationPrivate, type MigrationResult, type MigrationState, durationOf } from './online-migration-state';
+import type { Migration, OnlineMigrationState } from '../../../generated/types';
+import type { DoClient } from '../../api/client';
+import { ApiError } from '../../api/errors';
+import { WaitError, waitForStatus } from '../../api/wait';
+import { type Diagnostic, hasErrors, warning } from '../../tfplugin/framework/diagnostics';
+import type { Context, PlanRequest, PlanResponse } from '../../tfplugin/framework/provider';
+import { UNKNOWN, known } from '../../tfplugin/wire/values';
+import type { ProviderData } from '../config';
+import * as message from './cutover-messages';
+import { type MigrationPrivate, type MigrationResult, type MigrationState, durationOf } from './state';
 
 /**
  * `cutover = true`: the stop of a `syncing` migration as a reviewed, planned change. The record is

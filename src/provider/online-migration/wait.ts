@@ -1,10 +1,10 @@
-import type { DoClient } from '../api/client';
-import { isActive } from '../vocabulary/status';
-import { WaitError, waitForStatus } from '../api/wait';
-import type { Context } from '../tfplugin/framework/provider';
-import type { ProviderData } from './config';
-import { interrupted, waitFailed } from './online-migration-messages';
-import { DEFAULT_WAIT, LONGEST_TIMER_MS, type MigrationResult, type MigrationState } from './online-migration-state';
+import type { DoClient } from '../../api/client';
+import { isActive } from '../../vocabulary/status';
+import { WaitError, waitForStatus } from '../../api/wait';
+import type { Context } from '../../tfplugin/framework/provider';
+import type { ProviderData } from '../config';
+import { interrupted, waitFailed } from './messages';
+import { DEFAULT_WAIT, LONGEST_TIMER_MS, type MigrationResult, type MigrationState } from './state';
 
 /**
  * Poll until the migration reaches `wait_for`. Never throws: whatever goes wrong, the started

@@ -1,8 +1,8 @@
-import type { WaitTarget } from '../vocabulary/status';
-import type { OnlineMigrationState } from '../../generated/types';
-import { parseDuration } from '../vocabulary/duration';
-import type { ApplyResult, State } from '../tfplugin/framework/provider';
-import { resourceSchema } from './schema';
+import type { WaitTarget } from '../../vocabulary/status';
+import type { OnlineMigrationState } from '../../../generated/types';
+import { parseDuration } from '../../vocabulary/duration';
+import type { ApplyResult, State } from '../../tfplugin/framework/provider';
+import { resourceSchema } from '../schema';
 
 export type MigrationState = State<OnlineMigrationState>;
 export type MigrationResult = ApplyResult<OnlineMigrationState, MigrationPrivate>;

@@ -1,7 +1,7 @@
-import { ApiError } from '../api/errors';
-import { WaitError } from '../api/wait';
-import { error, warning } from '../tfplugin/framework/diagnostics';
-import type { PathStep } from '../tfplugin/wire/values';
+import { ApiError } from '../../api/errors';
+import { WaitError } from '../../api/wait';
+import { error, warning } from '../../tfplugin/framework/diagnostics';
+import type { PathStep } from '../../tfplugin/wire/values';
 
 /** What `cutover = true` tells its users: at plan, what will stop; at apply, what was done and what to run next. */
 

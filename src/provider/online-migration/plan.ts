@@ -1,14 +1,14 @@
-import { stoppedByThisProcess } from '../api/client';
-import { ApiError } from '../api/errors';
-import { canMigrate, startRefusal } from '../api/start-rules';
-import { hasReached, isActive } from '../vocabulary/status';
-import type { OnlineMigrationState } from '../../generated/types';
-import { type Diagnostic, DiagnosticError } from '../tfplugin/framework/diagnostics';
-import type { Context, PlanRequest, PlanResponse, Planned } from '../tfplugin/framework/provider';
-import { type PathStep, UNKNOWN, known } from '../tfplugin/wire/values';
-import { type ProviderData, clientOf } from './config';
-import * as message from './online-migration-messages';
-import { DEFAULT_WAIT, type MigrationPrivate } from './online-migration-state';
+import { stoppedByThisProcess } from '../../api/client';
+import { ApiError } from '../../api/errors';
+import { canMigrate, startRefusal } from '../../api/start-rules';
+import { hasReached, isActive } from '../../vocabulary/status';
+import type { OnlineMigrationState } from '../../../generated/types';
+import { type Diagnostic, DiagnosticError } from '../../tfplugin/framework/diagnostics';
+import type { Context, PlanRequest, PlanResponse, Planned } from '../../tfplugin/framework/provider';
+import { type PathStep, UNKNOWN, known } from '../../tfplugin/wire/values';
+import { type ProviderData, clientOf } from '../config';
+import * as message from './messages';
+import { DEFAULT_WAIT, type MigrationPrivate } from './state';
 
 /** The arguments the API cannot read back: after an import or a move they come from the configuration. */
 const UNOBSERVED = new Set<PathStep>(['source', 'disable_ssl', 'ignore_dbs']);

@@ -1,14 +1,14 @@
-import { ApiError } from '../api/errors';
-import { hasReached, isActive } from '../vocabulary/status';
-import type { OnlineMigrationState, StartMigrationRequest } from '../../generated/types';
-import { isUuid } from '../vocabulary/formats';
-import { defineResource } from '../tfplugin/framework/provider';
-import { apiDiagnostic } from './api-diagnostics';
-import { type ProviderData, clientOf } from './config';
-import * as message from './online-migration-messages';
-import { cutOver, cutOverAfterStart, cutoverDue, isCutOver, planCutover } from './online-migration-cutover';
-import { moveFromOfficialProvider } from './online-migration-move';
-import { noteInState, planMigration } from './online-migration-plan';
+import { ApiError } from '../../api/errors';
+import { hasReached, isActive } from '../../vocabulary/status';
+import type { OnlineMigrationState, StartMigrationRequest } from '../../../generated/types';
+import { isUuid } from '../../vocabulary/formats';
+import { defineResource } from '../../tfplugin/framework/provider';
+import { apiDiagnostic } from '../api-diagnostics';
+import { type ProviderData, clientOf } from '../config';
+import * as message from './messages';
+import { cutOver, cutOverAfterStart, cutoverDue, isCutOver, planCutover } from './cutover';
+import { moveFromOfficialProvider } from './move';
+import { noteInState, planMigration } from './plan';
 import {
   DEFAULT_WAIT,
   type MigrationPrivate,
@@ -19,8 +19,8 @@ import {
   migrationSchema,
   withOrigin,
   withoutResume,
-} from './online-migration-state';
-import { waitUntil } from './online-migration-wait';
+} from './state';
+import { waitUntil } from './wait';
 
 /**
  * `dodb_online_migration`: create looks at the cluster, starts the migration (one PUT) and waits

@@ -1,10 +1,10 @@
-import { ApiError, StartRefusedError } from '../api/errors';
-import { StartLockError } from '../api/start-lock';
-import { MIGRATABLE_ENGINES } from '../api/start-rules';
-import { WaitError } from '../api/wait';
-import { type Diagnostic, error, warning } from '../tfplugin/framework/diagnostics';
-import { quoted } from '../tfplugin/framework/validate';
-import { apiDiagnostic } from './api-diagnostics';
+import { ApiError, StartRefusedError } from '../../api/errors';
+import { StartLockError } from '../../api/start-lock';
+import { MIGRATABLE_ENGINES } from '../../api/start-rules';
+import { WaitError } from '../../api/wait';
+import { type Diagnostic, error, warning } from '../../tfplugin/framework/diagnostics';
+import { quoted } from '../../tfplugin/framework/validate';
+import { apiDiagnostic } from '../api-diagnostics';
 
 /** What dodb_online_migration tells its users: each message says what happened, what was kept and what to run. */
 
