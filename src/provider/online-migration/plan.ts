@@ -1,17 +1,15 @@
 import { stoppedByThisProcess } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import { canMigrate, startRefusal } from '../../api/start-rules';
-import { hasReached, isActive } from '../../vocabulary/status';
+import { isActive } from '../../vocabulary/status';
 import type { OnlineMigrationState } from '../../../generated/types';
 import { type Diagnostic, DiagnosticError } from '../../tfplugin/framework/diagnostics';
 import type { Context, PlanRequest, PlanResponse, Planned } from '../../tfplugin/framework/provider';
 import { type PathStep, UNKNOWN, known } from '../../tfplugin/wire/values';
 import { type ProviderData, clientOf } from '../config';
+import { replacementCutsOver, replacementStands, resumesWait } from './lifecycle';
 import * as message from './messages';
 import { DEFAULT_WAIT, type MigrationPrivate } from './state';
-
-/** The arguments the API cannot read back: after an import or a move they come from the configuration. */
-const UNOBSERVED = new Set<PathStep>(['source', 'disable_ssl', 'ignore_dbs']);
 
 /**
  * How long a plan may ask the API about one planned start (both requests, retries included), ms.
@@ -53,18 +51,13 @@ export async function planMigration(
   const priorVersion = prior.source[0]?.password_wo_version ?? null;
   const plannedVersion = known(known(planned.source)?.[0] ?? null)?.password_wo_version ?? null;
   const replace = requiresReplace.filter((path) => {
-    if (priv?.adopt && UNOBSERVED.has(path[0]!)) return false;
+    if (!replacementStands(path, priv)) return false;
     return !(isVersionPath(path) && (priorVersion === null || plannedVersion === null));
   });
-  const target = known(planned.wait_for) ?? DEFAULT_WAIT;
-  const resume =
-    priv?.resumeWait &&
-    replace.length === 0 &&
-    target !== 'none' &&
-    isActive(prior.status) &&
-    !hasReached(prior.status, target);
+  const replacing = replace.length > 0;
+  const resume = resumesWait(prior, priv, known(planned.wait_for) ?? DEFAULT_WAIT, replacing);
   // Terraform shows only the errors of a replacement's second half: its warning is given here.
-  const cutover = replace.length > 0 && prior.status === 'syncing';
+  const cutover = replacementCutsOver(prior, replacing);
   return {
     planned: resume ? { ...planned, status: UNKNOWN } : planned,
     requiresReplace: replace,
