@@ -5,7 +5,7 @@ import { isActive } from '../../vocabulary/status';
 import type { OnlineMigrationState } from '../../../generated/types';
 import { type Diagnostic, DiagnosticError } from '../../tfplugin/framework/diagnostics';
 import type { Context, PlanRequest, PlanResponse, Planned } from '../../tfplugin/framework/provider';
-import { type PathStep, UNKNOWN, known } from '../../tfplugin/wire/values';
+import { UNKNOWN, known } from '../../tfplugin/wire/values';
 import { type ProviderData, clientOf } from '../config';
 import { replacementCutsOver, replacementStands, resumesWait } from './lifecycle';
 import * as message from './messages';
@@ -30,14 +30,11 @@ export const noteInState = (id: string | null) => {
   if (id) inState.add(id);
 };
 
-const isVersionPath = (path: PathStep[]) => path[0] === 'source' && path[2] === 'password_wo_version';
-
 type MigrationPlan = PlanResponse<OnlineMigrationState, MigrationPrivate>;
 
 /**
  * The declared plan, adjusted where the rules depend on the prior state: after an import or a
- * move the unobserved arguments are adopted from the configuration; a first `password_wo_version`
- * (switching from `password`) or its removal is no new password; an untainted migration whose
+ * move the unobserved arguments are adopted from the configuration; an untainted migration whose
  * wait failed is waited for again. A start (a new object, or a replacement's new half) is checked
  * against the cluster as the apply would check it; a replacement that stops a syncing migration
  * says that it cuts it over.
@@ -48,12 +45,7 @@ export async function planMigration(
 ): Promise<MigrationPlan> {
   const { prior, planned, requiresReplace, private: priv } = request;
   if (!prior) return { planned, requiresReplace, diagnostics: await startChecks(planned, ctx) };
-  const priorVersion = prior.source[0]?.password_wo_version ?? null;
-  const plannedVersion = known(known(planned.source)?.[0] ?? null)?.password_wo_version ?? null;
-  const replace = requiresReplace.filter((path) => {
-    if (!replacementStands(path, priv)) return false;
-    return !(isVersionPath(path) && (priorVersion === null || plannedVersion === null));
-  });
+  const replace = requiresReplace.filter((path) => replacementStands(path, priv));
   const replacing = replace.length > 0;
   const resume = resumesWait(prior, priv, known(planned.wait_for) ?? DEFAULT_WAIT, replacing);
   // Terraform shows only the errors of a replacement's second half: its warning is given here.
