@@ -16,6 +16,7 @@ import {
   durationOf,
   isMigrationPrivate,
   migrationSchema,
+  upgradeMigrationState,
   withOrigin,
   withoutResume,
 } from './state';
@@ -28,6 +29,7 @@ import { waitUntil } from './wait';
 export const onlineMigrationResource = defineResource<OnlineMigrationState, ProviderData, MigrationPrivate>({
   ...migrationSchema,
   isPrivate: isMigrationPrivate,
+  upgradeState: upgradeMigrationState,
   modifyPlan: async (request, ctx) => planCutover(request, await planMigration(request, ctx)),
   loaded: (state) => noteInState(state.id),
 
