@@ -64,12 +64,9 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
         // Only the endpoint and token that started it may say that the cluster is gone.
         const unseen = whenNoneShown(state, exists, priv?.origin === client.origin);
         if (unseen === 'drop') return { state: null, diagnostics: [message.clusterGone(clusterId, id)] };
-        const notSeen = {
-          kept: [],
-          not_shown: [message.notShown(clusterId, id)],
-          not_found_here: [message.notFoundHere(clusterId, id)],
-        };
-        return { state, diagnostics: notSeen[unseen] };
+        if (unseen === 'kept') return { state, diagnostics: [] };
+        const warning = unseen === 'not_shown' ? message.notShown(clusterId, id) : message.notFoundHere(clusterId, id);
+        return { state, diagnostics: [warning] };
       }
       const seen = whenShown(state, latest);
       if (seen.superseded) {
