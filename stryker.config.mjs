@@ -10,6 +10,10 @@ export const MODULES = {
   formats: { mutate: 'src/vocabulary/formats.ts', tests: 'test/tfplugin/framework/validate.test.ts' },
   validate: { mutate: 'src/tfplugin/framework/validate.ts', tests: 'test/tfplugin/framework/validate.test.ts' },
   plan: { mutate: 'src/tfplugin/framework/plan.ts', tests: 'test/tfplugin/framework/plan.test.ts' },
+  lifecycle: {
+    mutate: 'src/provider/online-migration/lifecycle.ts',
+    tests: 'test/provider/online-migration/lifecycle.test.ts',
+  },
 };
 
 /** Surviving mutants that no test can kill, and why. */

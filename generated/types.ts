@@ -225,7 +225,7 @@ export interface OnlineMigrationSourceState {
    */
   password_wo?: string;
   /**
-   * Any number; changing it from one number to another starts a new migration that sends the current `password_wo`. Setting it for the first time (when switching from `password`) or removing it updates the state alone.
+   * Any number: bump it to start a new migration that sends the current `password_wo`.
    */
   password_wo_version?: number;
 }

@@ -1,3 +1,4 @@
+import { DodbError } from '../errors';
 import { redactSecrets } from './redact';
 
 /** What went wrong, as callers branch on it. */
@@ -32,8 +33,7 @@ export interface ApiErrorDetails {
  * The one error the client throws. Its message names the method and the path (never the token,
  * never a request body) and tells a person what to do next.
  */
-export class ApiError extends Error {
-  readonly code: ApiErrorCode;
+export class ApiError extends DodbError<ApiErrorCode> {
   readonly method: string;
   readonly path: string;
   readonly status?: number;
@@ -50,9 +50,7 @@ export class ApiError extends Error {
       requestId: given.requestId === undefined ? undefined : redactSecrets(given.requestId),
       cause: given.cause && { ...given.cause, message: redactSecrets(given.cause.message) },
     };
-    super(describe(details), details.cause ? { cause: details.cause } : undefined);
-    this.name = 'ApiError';
-    this.code = details.code;
+    super(details.code, describe(details), details.cause);
     this.method = details.method;
     this.path = details.path;
     this.status = details.status;
@@ -129,7 +127,7 @@ export type RefusalReason = 'active' | 'cutover' | 'raced';
  * finished with a cutover. Not an API failure: nothing was asked of the API but a read. `raced`:
  * the PUT was sent, and another start (from another machine) landed right after it.
  */
-export class StartRefusedError extends Error {
+export class StartRefusedError extends DodbError<`refused_${RefusalReason}`> {
   constructor(
     readonly reason: RefusalReason,
     readonly clusterId: string,
@@ -148,7 +146,6 @@ export class StartRefusedError extends Error {
         `another online migration, ${latest.id} ("${latest.status}")${when}, was started on ` +
         `cluster ${clusterId} at the same moment as this one and is now the cluster's most recent`,
     };
-    super(messages[reason]);
-    this.name = 'StartRefusedError';
+    super(`refused_${reason}`, messages[reason]);
   }
 }

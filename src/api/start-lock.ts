@@ -4,25 +4,26 @@ import { type Server, createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
+import { DodbError } from '../errors';
 
 /** How long a waiting process pauses between two tries, ms (spread, so that waiters do not move in step). */
 const RETRY_MIN_MS = 20;
 const RETRY_SPREAD_MS = 40;
 
 /** Why a start never got the lock: another dodb process held it until the deadline, or the operation was cancelled. */
-export class StartLockError extends Error {
+export class StartLockError extends DodbError<'start_lock'> {
   constructor(
     readonly reason: 'timeout' | 'canceled',
     readonly clusterId: string,
   ) {
     super(
+      'start_lock',
       reason === 'timeout'
         ? `another dodb process on this machine was starting a migration on cluster ${clusterId} until the timeout ran ` +
             'out; nothing was started'
         : `cancelled while another dodb process on this machine was starting a migration on cluster ${clusterId}; ` +
             'nothing was started',
     );
-    this.name = 'StartLockError';
   }
 }
 

@@ -1,19 +1,21 @@
 import { setTimeout } from 'node:timers/promises';
 import type { Migration } from '../../generated/types';
 import type { DoClient } from './client';
+import { DodbError } from '../errors';
 import { type ApiError, isTransient } from './errors';
 import { type WaitTarget, hasReached } from '../vocabulary/status';
 
-export type WaitErrorCode = 'timeout' | 'failed' | 'canceled' | 'superseded';
+export type WaitReason = 'timeout' | 'failed' | 'canceled' | 'superseded';
 
-export class WaitError extends Error {
+/** A wait that ended short of its target; `migration` is the last one it saw (the superseding one for `superseded`). */
+export class WaitError extends DodbError<`wait_${WaitReason}`> {
   constructor(
-    readonly code: WaitErrorCode,
+    readonly reason: WaitReason,
     message: string,
     readonly migration?: Migration,
+    cause?: unknown,
   ) {
-    super(message);
-    this.name = 'WaitError';
+    super(`wait_${reason}`, message, cause);
   }
 }
 
@@ -97,13 +99,14 @@ export async function waitForStatus(
     if (error instanceof WaitError) throw error;
     const lastStatus = `last status "${last?.status ?? 'unknown'}"`;
     if (options.signal?.aborted)
-      throw new WaitError('canceled', `stopped waiting for migration ${migrationId} (${lastStatus})`, last);
+      throw new WaitError('canceled', `stopped waiting for migration ${migrationId} (${lastStatus})`, last, error);
     if (timeout.aborted) {
       const within = `within ${Math.round(options.timeoutMs / 1000)}s`;
       throw new WaitError(
         'timeout',
         `migration ${migrationId} did not reach "${target}" ${within} (${lastStatus})`,
         last,
+        error,
       );
     }
     throw error;

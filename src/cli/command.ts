@@ -1,15 +1,15 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { DodbError } from '../errors';
 
 type FlagDeclarations = NonNullable<ParseArgsConfig['options']>;
 
 /** A command-line mistake: the CLI prints it with the usage and exits 2. */
-export class UsageError extends Error {
+export class UsageError extends DodbError<'usage'> {
   constructor(
     message: string,
     readonly usage: string,
   ) {
-    super(message);
-    this.name = 'UsageError';
+    super('usage', message);
   }
 }
 

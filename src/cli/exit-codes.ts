@@ -1,8 +1,5 @@
-import { ApiError, StartRefusedError } from '../api/errors';
-import { StartLockError } from '../api/start-lock';
-import { WaitError } from '../api/wait';
-import { MirrorError } from '../release/provider-package';
-import { UsageError } from './command';
+import { ApiError } from '../api/errors';
+import { DodbError } from '../errors';
 
 /** The CLI's exit codes: what a runbook branches on. Documented in `dodb help` and the README. */
 export const EXIT = {
@@ -26,17 +23,10 @@ already active, a cluster cut over, a migration already ended, a cutover not con
 started or stopped); 5 the migration failed or was replaced before reaching the status waited for.
 With --json, an error is one JSON object on stdout: {"error": {"code", "message", "exit_code"}}.`;
 
-/** A failure the commands themselves decide on (the API answered; the answer says no). */
-export class CliError extends Error {
-  constructor(
-    readonly code: string,
-    readonly exitCode: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+/** The codes of the failures the commands themselves decide on (the API answered; the answer says no). */
+export type CliCode = 'no_migration' | 'no_such_cluster' | 'already_ended' | 'confirmation_required' | 'not_confirmed';
+
+export class CliError extends DodbError<CliCode> {}
 
 export interface Failure {
   /** Stable: scripts branch on it. */
@@ -47,26 +37,33 @@ export interface Failure {
   httpStatus?: number;
 }
 
-const WAIT_FAILURES = { timeout: EXIT.timeout, failed: EXIT.failed, superseded: EXIT.failed, canceled: EXIT.failed };
+/**
+ * The exit code of each code of the family that is not an API failure (`EXIT.api`): the client's
+ * codes, `start_lock`, `mirror`, `no_migration` and `no_such_cluster` are.
+ */
+const EXIT_OF: Readonly<Record<string, number>> = {
+  usage: EXIT.usage,
+  confirmation_required: EXIT.usage,
+  wait_timeout: EXIT.timeout,
+  refused_active: EXIT.refused,
+  refused_cutover: EXIT.refused,
+  refused_raced: EXIT.refused,
+  already_ended: EXIT.refused,
+  not_confirmed: EXIT.refused,
+  wait_failed: EXIT.failed,
+  wait_superseded: EXIT.failed,
+  wait_canceled: EXIT.failed,
+};
 
-/** What the CLI reports for an error, or undefined for one it does not expect (a bug: it is thrown on). */
+export const exitCodeOf = (code: string): number => EXIT_OF[code] ?? EXIT.api;
+
+/** What the CLI reports for an error, or undefined for one outside the family (a bug: it is thrown on). */
 export function failureOf(error: unknown): Failure | undefined {
-  if (error instanceof UsageError) return { code: 'usage', exitCode: EXIT.usage, message: error.message };
-  if (error instanceof CliError) return { code: error.code, exitCode: error.exitCode, message: error.message };
-  if (error instanceof StartRefusedError) {
-    return { code: `refused_${error.reason}`, exitCode: EXIT.refused, message: error.message };
-  }
-  if (error instanceof WaitError) {
-    const message =
-      error.code === 'timeout'
-        ? `${error.message}: it is still on its way, run \`dodb migration watch\` again`
-        : error.message;
-    return { code: `wait_${error.code}`, exitCode: WAIT_FAILURES[error.code], message };
-  }
-  if (error instanceof ApiError) {
-    return { code: error.code, exitCode: EXIT.api, message: error.message, httpStatus: error.status };
-  }
-  if (error instanceof StartLockError) return { code: 'start_lock', exitCode: EXIT.api, message: error.message };
-  if (error instanceof MirrorError) return { code: 'mirror', exitCode: EXIT.api, message: error.message };
-  return undefined;
+  if (!(error instanceof DodbError)) return undefined;
+  const message =
+    error.code === 'wait_timeout'
+      ? `${error.message}: it is still on its way, run \`dodb migration watch\` again`
+      : error.message;
+  const httpStatus = error instanceof ApiError ? error.status : undefined;
+  return { code: error.code, exitCode: exitCodeOf(error.code), message, httpStatus };
 }

@@ -12,6 +12,12 @@ export function describeRules(rules: AttributeRules): string {
   }
   if (rules.conflictsWith?.length) sentences.push(`Conflicts with ${rules.conflictsWith.map(code).join(', ')}.`);
   if (rules.requires?.length) sentences.push(`Requires ${rules.requires.map(code).join(' and ')}.`);
+  if (rules.versionOf)
+    sentences.push(
+      `The version of ${code(rules.versionOf)}: only a change from one version to another replaces the ` +
+        `resource (whose create sends the current ${code(rules.versionOf)}); setting a first version or removing ` +
+        'it changes the state alone.',
+    );
   return sentences.join(' ');
 }
 

@@ -66,6 +66,7 @@ const TERRAFORM_KEYS = new Set([
   'block',
   'conflictsWith',
   'requires',
+  'versionOf',
   'env',
   'fallback',
   'minDuration',
@@ -285,11 +286,15 @@ function checkAnnotations(file: string, node: Record<string, unknown>, pointer: 
   checkDurationRange(file, node, terraform, `${pointer}/x-terraform`);
 }
 
-/** `conflictsWith` and `requires` name siblings: a misspelt name would be a rule that never fires. */
+/**
+ * `conflictsWith` and `requires` name siblings, `versionOf` a write-only sibling: a misspelt name
+ * would be a rule that never fires.
+ */
 function checkSiblingNames(file: string, properties: Record<string, unknown>, pointer: string): void {
   for (const [name, child] of Object.entries(properties)) {
     const terraform = (child as Record<string, unknown>)['x-terraform'];
     if (!isObject(terraform)) continue;
+    checkVersionOf(file, properties, name, terraform, `${pointer}/properties/${escapePointer(name)}/x-terraform`);
     for (const key of ['conflictsWith', 'requires']) {
       const names = terraform[key];
       if (names === undefined) continue;
@@ -305,6 +310,35 @@ function checkSiblingNames(file: string, properties: Record<string, unknown>, po
       });
     }
   }
+}
+
+/**
+ * `versionOf`: this attribute is the version of a write-only sibling, which Terraform never stores
+ * and so cannot compare. It replaces the object only when it changes from one version to another
+ * (the new object's create is what sends the write-only value), so it needs `requiresReplace`.
+ */
+function checkVersionOf(
+  file: string,
+  properties: Record<string, unknown>,
+  name: string,
+  terraform: Record<string, unknown>,
+  pointer: string,
+): void {
+  const target = terraform.versionOf;
+  if (target === undefined) return;
+  const sibling = typeof target === 'string' && target !== name ? properties[target] : undefined;
+  if (!isObject(sibling) || !isObject(sibling['x-terraform']) || sibling['x-terraform'].writeOnly !== true)
+    throw new SchemaError(
+      file,
+      `${pointer}/versionOf`,
+      `names ${JSON.stringify(target)}, which is not a write-only sibling property`,
+    );
+  if (terraform.writeOnly === true || terraform.requiresReplace !== true)
+    throw new SchemaError(
+      file,
+      pointer,
+      'a versionOf attribute is stored and needs requiresReplace: a new version is sent by a new object',
+    );
 }
 
 /** Both bounds or none, on a go-duration, positive whole milliseconds a timer can wait. */

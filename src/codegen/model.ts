@@ -178,6 +178,7 @@ function pickRules(terraform: Record<string, unknown>): AttributeRules {
   if (Array.isArray(terraform.env)) rules.env = terraform.env.map(String);
   if (Array.isArray(terraform.conflictsWith)) rules.conflictsWith = terraform.conflictsWith.map(String);
   if (Array.isArray(terraform.requires)) rules.requires = terraform.requires.map(String);
+  if (typeof terraform.versionOf === 'string') rules.versionOf = terraform.versionOf;
   return rules;
 }
 

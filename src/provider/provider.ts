@@ -2,8 +2,8 @@ import type { ProviderConfig } from '../../generated/types';
 import { error } from '../tfplugin/framework/diagnostics';
 import type { ProviderDefinition } from '../tfplugin/framework/provider';
 import { type ProviderData, configureProvider } from './config';
-import { onlineMigrationDataSource } from './online-migration-data-source';
-import { onlineMigrationResource } from './online-migration-resource';
+import { onlineMigrationDataSource } from './online-migration/data-source';
+import { onlineMigrationResource } from './online-migration';
 import { providerSchema } from './schema';
 
 const fallback = (name: string) => providerSchema.rules[name]?.fallback;

@@ -3,6 +3,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { type PackageFile, packageHashV1, zipHash } from './dirhash';
 import { PLATFORMS, PROVIDER_ADDRESS, releaseFile } from '../version';
 import { storedZip } from './zip';
+import { DodbError } from '../errors';
 
 export interface PlatformPackage {
   platform: string;
@@ -16,8 +17,10 @@ export interface PlatformPackage {
 }
 
 /** The mirror is not built or not installed: said plainly, with what to do. */
-export class MirrorError extends Error {
-  override name = 'MirrorError';
+export class MirrorError extends DodbError<'mirror'> {
+  constructor(message: string) {
+    super('mirror', message);
+  }
 }
 
 /**

@@ -323,7 +323,7 @@ test('waiting follows the timeline to syncing, and cancellation stops a wait pro
   };
   const waiting = waitForStatus(slowClient, CLUSTER, started.migration.id, 'syncing', options);
   const error = await t.throwsAsync(within('the cancelled wait', waiting, 30_000), { instanceOf: WaitError });
-  t.is(error!.code, 'canceled');
+  t.is(error!.reason, 'canceled');
 });
 
 test('a wait fails on error and canceled, and on time out', async (t) => {
@@ -333,16 +333,16 @@ test('a wait fails on error and canceled, and on time out', async (t) => {
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'error' });
   const failing = waitForStatus(client, CLUSTER, migration.id, 'syncing', { timeoutMs: 2000, pollMinMs: 20 });
   const failed = await t.throwsAsync(failing, { instanceOf: WaitError });
-  t.is(failed!.code, 'failed');
+  t.is(failed!.reason, 'failed');
   t.regex(failed!.message, /ended with status "error"/);
   const next = await client.startMigration(CLUSTER, { source: SOURCE });
   const timingOut = waitForStatus(client, CLUSTER, next.migration.id, 'syncing', { timeoutMs: 200, pollMinMs: 20 });
   const timedOut = await t.throwsAsync(timingOut, { instanceOf: WaitError });
-  t.is(timedOut!.code, 'timeout');
+  t.is(timedOut!.reason, 'timeout');
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'canceled' });
   const canceling = waitForStatus(client, CLUSTER, next.migration.id, 'syncing', { timeoutMs: 30_000, pollMinMs: 20 });
   const canceled = await t.throwsAsync(canceling, { instanceOf: WaitError });
-  t.is(canceled!.code, 'failed');
+  t.is(canceled!.reason, 'failed');
   t.regex(canceled!.message, /ended with status "canceled" before reaching "syncing"/);
 });
 

@@ -21,7 +21,7 @@ test('a newer migration started over ours ends the wait as superseded, on the se
     createdAt: migration.created_at,
   });
   const error = await t.throwsAsync(waiting, { instanceOf: WaitError });
-  t.is(error!.code, 'superseded');
+  t.is(error!.reason, 'superseded');
   t.is(error!.migration?.id, other.id);
   t.regex(error!.message, new RegExp(`${migration.id} was superseded by migration ${other.id}`));
   t.is((await reads(sim)) - before, 2, 'one read alone never decides');
@@ -37,12 +37,12 @@ test('a migration created before ours, or a canceled one, never supersedes it: t
   const olderOne = await t.throwsAsync(waitForStatus(client, CLUSTER, ours.id, 'syncing', options), {
     instanceOf: WaitError,
   });
-  t.is(olderOne!.code, 'timeout');
+  t.is(olderOne!.reason, 'timeout');
 
   await admin(sim, 'PATCH', `clusters/${CLUSTER}/migration`, { status: 'canceled' });
   const noDate = { timeoutMs: 300, pollMinMs: 10 };
   const canceled = await t.throwsAsync(waitForStatus(client, CLUSTER, ours.id, 'syncing', noDate), {
     instanceOf: WaitError,
   });
-  t.is(canceled!.code, 'timeout');
+  t.is(canceled!.reason, 'timeout');
 });

@@ -137,6 +137,30 @@ const malformed: Array<[string, unknown, RegExp]> = [
     /#\/properties\/a\/x-terraform\/conflictsWith\/0: names "c", which is not a sibling/,
   ],
   [
+    'a versionOf naming a sibling that is not write-only',
+    {
+      title: 'X',
+      type: 'object',
+      properties: {
+        secret: { type: 'string', description: 'd' },
+        v: { type: 'integer', description: 'd', 'x-terraform': { requiresReplace: true, versionOf: 'secret' } },
+      },
+    },
+    /#\/properties\/v\/x-terraform\/versionOf: names "secret", which is not a write-only sibling/,
+  ],
+  [
+    'a versionOf without requiresReplace',
+    {
+      title: 'X',
+      type: 'object',
+      properties: {
+        secret: { type: 'string', description: 'd', 'x-terraform': { writeOnly: true } },
+        v: { type: 'integer', description: 'd', 'x-terraform': { versionOf: 'secret' } },
+      },
+    },
+    /#\/properties\/v\/x-terraform: a versionOf attribute is stored and needs requiresReplace/,
+  ],
+  [
     'a maxItems that is not a count',
     {
       title: 'X',
@@ -234,6 +258,16 @@ test('pattern, minItems and maxItems reach the rules that validation reads, and 
     description: 'Here.',
     'x-terraform': { computed: true },
   });
+});
+
+test('versionOf reaches the rules the plan reads, and the docs say what it does', (t) => {
+  const model = buildModel(loadSchemaDir(join(ROOT, 'schema')), '0.0.0');
+  const rules = emitPlanRules(model).resources.dodb_online_migration!;
+  t.is(rules['source.password_wo_version']!.versionOf, 'password_wo');
+  t.regex(
+    readFileSync(join(ROOT, 'docs/resources/online_migration.md'), 'utf8'),
+    /`password_wo_version`.*The version of `password_wo`: only a change from one version to another replaces/,
+  );
 });
 
 test("a resource type that does not start with the provider's type name is refused", (t) => {

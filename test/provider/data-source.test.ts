@@ -8,7 +8,7 @@ import { PROVIDER_BLOCK, initialized, workspace } from '../helpers/terraform';
 
 const DATA = 'dodb_online_migration';
 
-// test/provider/online-migration-resource.test.ts reads a migration, nulls and a missing cluster this way.
+// test/provider/online-migration/index.test.ts reads a migration, nulls and a missing cluster this way.
 test('through the RPC handlers: an unknown cluster_id passes validation, one that is not a UUID does not', async (t) => {
   const provider = rpcClient(dodbProvider);
   t.deepEqual(

@@ -87,7 +87,7 @@ export interface OnlineMigrationSource {
    */
   readonly passwordWo?: string;
   /**
-   * Any number; changing it from one number to another starts a new migration that sends the current `password_wo`. Setting it for the first time (when switching from `password`) or removing it updates the state alone.
+   * Any number: bump it to start a new migration that sends the current `password_wo`.
    *
    * Docs: {@link ../../../docs/resources/online_migration.md OnlineMigration#password_wo_version}
    */

@@ -4,7 +4,7 @@ import { REACHED, type WaitTarget } from '../../vocabulary/status';
 import { parseDuration } from '../../vocabulary/duration';
 import { type FlagHelp, type Io, UsageError, print } from '../command';
 import { CREDENTIAL_FLAGS, CREDENTIAL_FLAG_HELP } from '../credentials';
-import { CliError, EXIT } from '../exit-codes';
+import { CliError } from '../exit-codes';
 import { MIGRATION, checkFlag } from '../schema-checks';
 
 /** What every migration command takes: the cluster, the credentials, and JSON output. */
@@ -76,12 +76,12 @@ export function report(io: Pick<Io, 'stdout'>, json: boolean, data: Record<strin
 export async function latestOf(client: DoClient, cluster: string): Promise<Migration | undefined> {
   const latest = await client.findMigration(cluster);
   if (latest || (await client.clusterExists(cluster))) return latest;
-  throw new CliError('no_such_cluster', EXIT.api, `no such cluster ${cluster}: the API answered 404 for it`);
+  throw new CliError('no_such_cluster', `no such cluster ${cluster}: the API answered 404 for it`);
 }
 
 /** The migration to follow or stop: the most recent one, which must exist. */
 export async function currentOf(client: DoClient, cluster: string): Promise<Migration> {
   const latest = await latestOf(client, cluster);
   if (latest) return latest;
-  throw new CliError('no_migration', EXIT.api, `cluster ${cluster} has no online migration yet`);
+  throw new CliError('no_migration', `cluster ${cluster} has no online migration yet`);
 }

@@ -1,7 +1,7 @@
 import type { Migration } from '../../../generated/types';
 import { type Command, parseFlags } from '../command';
 import { CREDENTIALS_HELP, clientFrom } from '../credentials';
-import { CliError, EXIT } from '../exit-codes';
+import { CliError } from '../exit-codes';
 import { confirmed } from './confirm';
 import { MIGRATION_FLAGS, MIGRATION_FLAG_HELP, clusterOf, latestOf, report } from './flags';
 
@@ -38,22 +38,17 @@ export const stopCommand: Command = {
       const why = latest ? `its most recent is ${latest.id}` : 'it has none yet';
       const what =
         id === undefined ? `cluster ${cluster} has no online migration` : `no migration ${id} on cluster ${cluster}`;
-      throw new CliError('no_migration', EXIT.api, `${what} (${why}): nothing was stopped`);
+      throw new CliError('no_migration', `${what} (${why}): nothing was stopped`);
     }
     if (latest.status !== 'running' && latest.status !== 'syncing') {
       const already = latest.status === 'done' ? 'already done (cut over)' : `already ${latest.status}`;
-      throw new CliError(
-        'already_ended',
-        EXIT.refused,
-        `migration ${id} on cluster ${cluster} is ${already}: nothing was stopped`,
-      );
+      throw new CliError('already_ended', `migration ${id} on cluster ${cluster} is ${already}: nothing was stopped`);
     }
     const cutover = latest.status === 'syncing';
     if (cutover) await confirmCutover(latest, cluster, flags.yes, io);
     if (!(await client.stopMigration(cluster, latest.id))) {
       throw new CliError(
         'no_migration',
-        EXIT.api,
         `cluster ${cluster} no longer shows migration ${id} running or syncing: nothing was stopped`,
       );
     }
@@ -77,9 +72,9 @@ async function confirmCutover(
   if (yes) return void io.stderr.write(`dodb: ${what}\n`);
   if (!io.stdin.isTTY) {
     const needed = `${what} Off a terminal, pass --yes to confirm; nothing was stopped`;
-    throw new CliError('confirmation_required', EXIT.usage, needed);
+    throw new CliError('confirmation_required', needed);
   }
   if (!(await confirmed(io, `dodb: ${what}`))) {
-    throw new CliError('not_confirmed', EXIT.refused, `the cutover was not confirmed: nothing was stopped`);
+    throw new CliError('not_confirmed', `the cutover was not confirmed: nothing was stopped`);
   }
 }

@@ -10,7 +10,8 @@ export interface Plan {
 /**
  * Plan behaviour declared in the rules, as Terraform's plugin framework applies it: defaults for
  * null optional+computed attributes, computed values kept from the prior state (`keepPrior`) or
- * unknown, write-only attributes null, and requires-replace where a declared value changes. The
+ * unknown, write-only attributes null, and requires-replace where a declared value changes (for
+ * the version of a write-only value, from one version to another). The
  * plan is an update of `prior`; when the object is to be replaced, `replacementPlan` gives the
  * new object's.
  */
@@ -54,7 +55,8 @@ function planBlock(
     if (
       prior &&
       rule.requiresReplace &&
-      !valuesEqual(prior[name] ?? null, value, Array.isArray(attribute.type) && attribute.type[0] === 'set')
+      !valuesEqual(prior[name] ?? null, value, Array.isArray(attribute.type) && attribute.type[0] === 'set') &&
+      !(rule.versionOf && ((prior[name] ?? null) === null || value === null))
     ) {
       replace.push([...path, name]);
     }

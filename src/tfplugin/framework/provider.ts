@@ -63,6 +63,13 @@ export interface PlanResponse<S, P> {
   diagnostics?: Diagnostic[];
 }
 
+/** A stored state as UpgradeResourceState hands it over: parsed JSON in the shape of schema `version`. */
+export interface UpgradeRequest {
+  /** The schema version that wrote it: at most the current one (a newer one is refused before). */
+  version: number;
+  state: Record<string, unknown>;
+}
+
 export interface MoveRequest {
   sourceProviderAddress: string;
   sourceTypeName: string;
@@ -88,6 +95,12 @@ export interface ResourceType<S, D, P = never> {
    * and `ctx.signal`; a throw is reported like any failed operation.
    */
   modifyPlan?(request: PlanRequest<S, P>, ctx: Context<D>): PlanResponse<S, P> | Promise<PlanResponse<S, P>>;
+  /**
+   * Brings a stored state to the current schema's shape (the framework's UpgradeState): handed
+   * every stored object with the version that wrote it, before the framework conforms it to the
+   * schema. Without one, a state reads as it is.
+   */
+  upgradeState?(request: UpgradeRequest): { state: Record<string, unknown> | null; diagnostics?: Diagnostic[] };
   /**
    * Told of every object Terraform reads from its state (UpgradeResourceState), before it plans:
    * tainted objects and plans with `-refresh=false` included, which reach neither `read` nor a

@@ -36,6 +36,12 @@ export interface AttributeRules {
   conflictsWith?: string[];
   /** Sibling attributes that must be set when this one is. */
   requires?: string[];
+  /**
+   * The write-only sibling this attribute is the version of: with `requiresReplace`, only a change
+   * from one version to another replaces the object (whose create sends the write-only value);
+   * setting a first version or removing it changes the state alone.
+   */
+  versionOf?: string;
   checks?: ValueChecks;
 }
 

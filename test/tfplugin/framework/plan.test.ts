@@ -199,3 +199,34 @@ test('a single nested block is planned inside, with its own rules; a list is ord
   });
   t.deepEqual(planObject(outer, outerRules, null, { order: null, bag: null, inner: UNKNOWN }).planned.inner, UNKNOWN);
 });
+
+test('versionOf: the version of a write-only value replaces the object only from one version to another', (t) => {
+  const versioned: TerraformBlock = {
+    attributes: {
+      secret: { type: 'string', optional: true, write_only: true },
+      secret_version: { type: 'number', optional: true },
+    },
+  };
+  const declared: SchemaRules = { secret_version: { requiresReplace: true, versionOf: 'secret' } };
+  const replaces = (from: number | null, to: number | null, rules = declared) =>
+    planObject(versioned, rules, { secret: null, secret_version: from }, { secret: 's', secret_version: to })
+      .requiresReplace;
+  t.deepEqual(replaces(1, 2), [['secret_version']], 'a new version: a new object sends the new value');
+  t.deepEqual(replaces(null, 1), [], 'a first version is no new value');
+  t.deepEqual(replaces(1, null), [], 'nor is its removal');
+  t.deepEqual(replaces(2, 2), []);
+  // Without the declaration, any change of a requiresReplace attribute replaces.
+  const plain: SchemaRules = { secret_version: { requiresReplace: true } };
+  t.deepEqual(replaces(null, 1, plain), [['secret_version']]);
+  t.deepEqual(replaces(1, null, plain), [['secret_version']]);
+  const unknownVersion = planObject(
+    versioned,
+    declared,
+    { secret: null, secret_version: 1 },
+    {
+      secret: 's',
+      secret_version: UNKNOWN,
+    },
+  );
+  t.deepEqual(unknownVersion.requiresReplace, [['secret_version']], 'a version known only at apply may be new');
+});

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { decodePrivate } from '../../../src/tfplugin/framework/private-state';
-import { isMigrationPrivate } from '../../../src/provider/online-migration-state';
+import { isMigrationPrivate } from '../../../src/provider/online-migration/state';
 
 const bytes = (value: unknown) => Buffer.from(JSON.stringify(value));
 

@@ -240,3 +240,49 @@ test('the provider reads the environment it was given at start, never process.en
     [{ token: null }, undefined],
   ]);
 });
+
+test('upgradeState gets each stored object with the version that wrote it; its result is conformed and loaded', async (t) => {
+  const seen: unknown[] = [];
+  const loaded: unknown[] = [];
+  const provider = definition(async () => ({ state: null }));
+  const thing = provider.resources[0]!;
+  // Version 1 renamed `title` to `name`; version 2 is the current one.
+  provider.resources[0] = {
+    ...thing,
+    schema: { version: 2, block },
+    upgradeState: (request) => {
+      seen.push(request);
+      const { title, ...rest } = request.state;
+      if (title === 'refuse') return { state: null, diagnostics: [{ severity: 'error', summary: 'Cannot upgrade' }] };
+      return request.version < 1 ? { state: { ...rest, name: title } } : { state: request.state };
+    },
+    loaded: (state) => void loaded.push(state),
+  };
+  const handlers = providerHandlers(provider, log);
+  const raw = (value: unknown) => ({ json: Buffer.from(JSON.stringify(value)) });
+  const old = await handlers.UpgradeResourceState({
+    type_name: 'fake_thing',
+    version: 0,
+    raw_state: raw({ id: 'a', title: 'x', gone: 1 }),
+  });
+  t.deepEqual(seen[0], { version: 0, state: { id: 'a', title: 'x', gone: 1 } });
+  t.deepEqual(
+    decodeValue(old.upgraded_state!.msgpack!, block),
+    { id: 'a', name: 'x' },
+    'conformed: unknown keys dropped',
+  );
+  t.deepEqual(loaded, [{ id: 'a', name: 'x' }]);
+  await handlers.UpgradeResourceState({ type_name: 'fake_thing', version: 2, raw_state: raw({ id: 'b', name: 'y' }) });
+  t.deepEqual(seen[1], { version: 2, state: { id: 'b', name: 'y' } });
+  const refused = await handlers.UpgradeResourceState({
+    type_name: 'fake_thing',
+    version: 0,
+    raw_state: raw({ id: 'c', title: 'refuse' }),
+  });
+  t.is(refused.diagnostics![0]!.summary, 'Cannot upgrade');
+  t.is(refused.upgraded_state, undefined, 'no state from a refused upgrade');
+  t.is(loaded.length, 2);
+  const newer = await handlers.UpgradeResourceState({ type_name: 'fake_thing', version: 3, raw_state: raw({}) });
+  t.is(newer.diagnostics![0]!.summary, 'State from a newer provider');
+  t.is(seen.length, 3, 'a newer state never reaches the hook');
+});

@@ -1,5 +1,5 @@
 import { toProtoPath } from '../../wire/diagnostics';
-import { UnreadableStateError, conformObject, fromJsonState, parseJsonState } from '../../wire/msgpack';
+import { UnreadableStateError, conformObject, parseJsonState } from '../../wire/msgpack';
 import type { RequestOf, ResponseOf } from '../../wire/proto';
 import type { ObjectValue } from '../../wire/values';
 import { type Diagnostic, error, hasErrors } from '../diagnostics';
@@ -17,24 +17,33 @@ export async function validateResourceConfig(
   return withDiagnostics(server.validate(type, decode(request.config, type.schema.block)));
 }
 
-/** State written by this schema version or an older one reads as it is: the schema has only grown. */
+/**
+ * State written by this schema version or an older one: the resource's `upgradeState` brings it to
+ * the current shape (without one it reads as it is), then it is conformed to the schema.
+ */
 export async function upgradeResourceState(
   server: ProviderServer,
   request: RequestOf<'UpgradeResourceState'>,
 ): Promise<ResponseOf<'UpgradeResourceState'>> {
   const type = server.resource(request.type_name);
   const { block, version } = type.schema;
-  const stored = Number(request.version ?? 0);
-  if (stored > version) {
+  const storedVersion = Number(request.version ?? 0);
+  if (storedVersion > version) {
     const detail =
-      `This state was written by a ${server.definition.name} provider with schema version ${stored}; ` +
+      `This state was written by a ${server.definition.name} provider with schema version ${storedVersion}; ` +
       `this one knows ${version}. Use that provider version or newer.`;
     return withDiagnostics([error('State from a newer provider', detail)]);
   }
   try {
-    const state = fromJsonState(request.raw_state?.json, block);
+    const stored = parseJsonState(request.raw_state?.json);
+    const upgraded: { state: unknown; diagnostics?: Diagnostic[] } =
+      type.upgradeState && isRecord(stored)
+        ? type.upgradeState({ version: storedVersion, state: stored })
+        : { state: stored };
+    if (hasErrors(upgraded.diagnostics ?? [])) return withDiagnostics(upgraded.diagnostics);
+    const state = conformObject(upgraded.state, block) as ObjectValue | null;
     if (state) type.loaded?.(state);
-    return withDiagnostics([], { upgraded_state: encode(state, block) });
+    return withDiagnostics(upgraded.diagnostics, { upgraded_state: encode(state, block) });
   } catch (thrown) {
     if (!(thrown instanceof UnreadableStateError)) throw thrown;
     const fix =
@@ -43,6 +52,9 @@ export async function upgradeResourceState(
     return withDiagnostics([unreadableState(thrown, `The stored state of a ${request.type_name}`, fix)]);
   }
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** State text that is not JSON comes from a damaged or hand-edited state: the user's to repair, not a bug. */
 function unreadableState(thrown: UnreadableStateError, what: string, fix: string): Diagnostic {

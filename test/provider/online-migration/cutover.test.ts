@@ -1,9 +1,9 @@
 import test from 'ava';
-import type { OnlineMigrationState } from '../../generated/types';
-import { planCutover } from '../../src/provider/online-migration-cutover';
-import type { MigrationState } from '../../src/provider/online-migration-state';
-import type { Planned } from '../../src/tfplugin/framework/provider';
-import { UNKNOWN, isUnknown } from '../../src/tfplugin/wire/values';
+import type { OnlineMigrationState } from '../../../generated/types';
+import { planCutover } from '../../../src/provider/online-migration/cutover';
+import type { MigrationState } from '../../../src/provider/online-migration/state';
+import type { Planned } from '../../../src/tfplugin/framework/provider';
+import { UNKNOWN, isUnknown } from '../../../src/tfplugin/wire/values';
 
 /** The plan rules of `cutover`, on plain values: what terraform's plan shows comes from these. */
 

@@ -1,8 +1,8 @@
-import { isMigrationStatus } from '../vocabulary/status';
-import type { Diagnostic } from '../tfplugin/framework/diagnostics';
-import type { MoveRequest } from '../tfplugin/framework/provider';
-import { moveWithoutCluster, unsupportedMove } from './online-migration-messages';
-import { DEFAULT_WAIT, type MigrationPrivate, type MigrationState, adopted } from './online-migration-state';
+import { isMigrationStatus } from '../../vocabulary/status';
+import type { Diagnostic } from '../../tfplugin/framework/diagnostics';
+import type { MoveRequest } from '../../tfplugin/framework/provider';
+import { moveWithoutCluster, unsupportedMove } from './messages';
+import { DEFAULT_WAIT, type MigrationPrivate, type MigrationState, adopted } from './state';
 
 const OFFICIAL_PROVIDER = 'registry.terraform.io/digitalocean/digitalocean';
 const OFFICIAL_TYPE = 'digitalocean_database_online_migration';

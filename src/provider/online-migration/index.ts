@@ -1,26 +1,26 @@
-import { ApiError } from '../api/errors';
-import { hasReached, isActive } from '../vocabulary/status';
-import type { OnlineMigrationState, StartMigrationRequest } from '../../generated/types';
-import { isUuid } from '../vocabulary/formats';
-import { defineResource } from '../tfplugin/framework/provider';
-import { apiDiagnostic } from './api-diagnostics';
-import { type ProviderData, clientOf } from './config';
-import * as message from './online-migration-messages';
-import { cutOver, cutOverAfterStart, cutoverDue, isCutOver, planCutover } from './online-migration-cutover';
-import { moveFromOfficialProvider } from './online-migration-move';
-import { noteInState, planMigration } from './online-migration-plan';
+import { ApiError } from '../../api/errors';
+import type { OnlineMigrationState, StartMigrationRequest } from '../../../generated/types';
+import { isUuid } from '../../vocabulary/formats';
+import { defineResource } from '../../tfplugin/framework/provider';
+import { apiDiagnostic } from '../api-diagnostics';
+import { type ProviderData, clientOf } from '../config';
+import * as message from './messages';
+import { cutOver, cutOverAfterStart, planCutover } from './cutover';
+import { cutoverDue, stopsOnDelete, updateAction, whenNoneShown, whenShown } from './lifecycle';
+import { moveFromOfficialProvider } from './move';
+import { noteInState, planMigration } from './plan';
 import {
-  DEFAULT_WAIT,
   type MigrationPrivate,
   type MigrationState,
   adopted,
   durationOf,
   isMigrationPrivate,
   migrationSchema,
+  upgradeMigrationState,
   withOrigin,
   withoutResume,
-} from './online-migration-state';
-import { waitUntil } from './online-migration-wait';
+} from './state';
+import { waitUntil } from './wait';
 
 /**
  * `dodb_online_migration`: create looks at the cluster, starts the migration (one PUT) and waits
@@ -29,6 +29,7 @@ import { waitUntil } from './online-migration-wait';
 export const onlineMigrationResource = defineResource<OnlineMigrationState, ProviderData, MigrationPrivate>({
   ...migrationSchema,
   isPrivate: isMigrationPrivate,
+  upgradeState: upgradeMigrationState,
   modifyPlan: async (request, ctx) => planCutover(request, await planMigration(request, ctx)),
   loaded: (state) => noteInState(state.id),
 
@@ -60,25 +61,22 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
       const latest = await client.findMigration(clusterId, { signal: ctx.signal });
       if (!latest) {
         const exists = await client.clusterExists(clusterId, { signal: ctx.signal });
-        // After a cutover the API may show the migration no more: the record is what counts.
-        if (exists) return { state, diagnostics: isCutOver(state) ? [] : [message.notShown(clusterId, id)] };
-        // Only the endpoint and token that started it may say so: another one may just not see the cluster.
-        if (priv?.origin !== client.origin) return { state, diagnostics: [message.notFoundHere(clusterId, id)] };
-        return { state: null, diagnostics: [message.clusterGone(clusterId, id)] };
+        // Only the endpoint and token that started it may say that the cluster is gone.
+        const unseen = whenNoneShown(state, exists, priv?.origin === client.origin);
+        if (unseen === 'drop') return { state: null, diagnostics: [message.clusterGone(clusterId, id)] };
+        if (unseen === 'kept') return { state, diagnostics: [] };
+        const warning = unseen === 'not_shown' ? message.notShown(clusterId, id) : message.notFoundHere(clusterId, id);
+        return { state, diagnostics: [warning] };
       }
-      if (latest.id !== id) {
+      const seen = whenShown(state, latest);
+      if (seen.superseded) {
         return { state, private: withoutResume(priv), diagnostics: [message.superseded(clusterId, id, latest)] };
       }
       const refreshed = { ...state, status: latest.status, created_at: latest.created_at ?? null };
-      const target = state.wait_for ?? DEFAULT_WAIT;
-      const waitOver = !isActive(latest.status) || target === 'none' || hasReached(latest.status, target);
       // The API that shows this migration is the one that follows it (this also stamps a state written before origins).
-      const seen = { ...(waitOver ? (withoutResume(priv) ?? priv) : priv), origin: client.origin };
-      if (!isActive(latest.status)) {
-        const diagnostics = isCutOver(state) ? [] : [message.ended(clusterId, id, latest.status)];
-        return { state: refreshed, private: seen, diagnostics };
-      }
-      return { state: refreshed, private: seen };
+      const followed = { ...(seen.waitOver ? (withoutResume(priv) ?? priv) : priv), origin: client.origin };
+      const diagnostics = seen.warnEnded ? [message.ended(clusterId, id, latest.status)] : [];
+      return { state: refreshed, private: followed, diagnostics };
     } catch (thrown) {
       return { state, diagnostics: [apiDiagnostic('Could not read the online migration', thrown)] };
     }
@@ -87,18 +85,19 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
   // Every argument but the source's changes in place with no API call, but two: `cutover` turning true
   // (the cutover), and a wait promised after a failed or interrupted one (`resumeWait`), which waits again.
   async update({ prior, planned, private: priv }, ctx) {
-    if (cutoverDue(prior, planned)) return withOrigin(await cutOver(clientOf(ctx), prior, planned, ctx), priv?.origin);
+    const action = updateAction(prior, planned, priv);
+    if (action === 'cutover') return withOrigin(await cutOver(clientOf(ctx), prior, planned, ctx), priv?.origin);
     const state = { ...planned, status: prior.status };
-    if (!priv?.resumeWait || !prior.id) return withOrigin({ state, private: null }, priv?.origin);
+    if (action === 'in_place') return withOrigin({ state, private: null }, priv?.origin);
     ctx.log.log('info', 'waiting again for the online migration', { migration_id: prior.id });
     const deadline = Date.now() + durationOf(planned, 'create');
-    return withOrigin(await waitUntil(clientOf(ctx), state, prior.id, deadline, ctx), priv.origin);
+    return withOrigin(await waitUntil(clientOf(ctx), state, prior.id!, deadline, ctx), priv?.origin);
   },
 
   // The client stops only what the cluster shows running now: a state that says "syncing" may be
   // stale (-refresh=false), and a migration cut over since must not be stopped, nor count as stopped here.
   async delete({ prior }, ctx) {
-    if (!prior.id || isCutOver(prior) || (prior.status !== null && !isActive(prior.status))) {
+    if (!stopsOnDelete(prior)) {
       ctx.log.log('info', 'online migration already ended: nothing to stop', {
         migration_id: prior.id,
         status: prior.status,
@@ -108,11 +107,11 @@ export const onlineMigrationResource = defineResource<OnlineMigrationState, Prov
     const client = clientOf(ctx);
     const timeoutMs = durationOf(prior, 'delete');
     try {
-      const stopped = await client.stopMigration(prior.cluster_id, prior.id, {
+      const stopped = await client.stopMigration(prior.cluster_id, prior.id!, {
         signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]),
         deadline: Date.now() + timeoutMs,
       });
-      return stopped ? [] : [message.notStopped(prior.cluster_id, prior.id)];
+      return stopped ? [] : [message.notStopped(prior.cluster_id, prior.id!)];
     } catch (thrown) {
       return [apiDiagnostic('Could not stop the online migration', thrown)];
     }

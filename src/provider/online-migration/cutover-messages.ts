@@ -1,7 +1,6 @@
-import { ApiError } from '../api/errors';
-import { WaitError } from '../api/wait';
-import { error, warning } from '../tfplugin/framework/diagnostics';
-import type { PathStep } from '../tfplugin/wire/values';
+import { WaitError } from '../../api/wait';
+import { error, warning } from '../../tfplugin/framework/diagnostics';
+import type { PathStep } from '../../tfplugin/wire/values';
 
 /** What `cutover = true` tells its users: at plan, what will stop; at apply, what was done and what to run next. */
 
@@ -45,20 +44,15 @@ export const replaceAfterCutover = (clusterId: string, cutoverAt: string | null,
 
 /** The wait for `syncing` (or the look before the stop) failed: nothing was stopped, and the state is as it was. */
 export function notCutOver(thrown: unknown, id: string, afterStart: boolean) {
-  const why =
-    thrown instanceof WaitError || thrown instanceof ApiError
-      ? thrown.message
-      : thrown instanceof Error
-        ? thrown.message
-        : String(thrown);
+  const why = thrown instanceof Error ? thrown.message : String(thrown);
   const summary =
-    thrown instanceof WaitError && thrown.code === 'timeout'
+    thrown instanceof WaitError && thrown.reason === 'timeout'
       ? 'Online migration did not reach "syncing" in time: nothing was cut over'
-      : thrown instanceof WaitError && thrown.code === 'canceled'
+      : thrown instanceof WaitError && thrown.reason === 'canceled'
         ? 'Interrupted before the cutover: nothing was stopped'
         : 'Online migration was not cut over';
   const hint =
-    thrown instanceof WaitError && thrown.code === 'timeout'
+    thrown instanceof WaitError && thrown.reason === 'timeout'
       ? ' Watch it with `dodb migration watch --cluster <cluster UUID>`, raise `timeouts.update` if it needs longer, ' +
         'and apply again.'
       : '';

@@ -1,10 +1,10 @@
-import { ApiError, StartRefusedError } from '../api/errors';
-import { StartLockError } from '../api/start-lock';
-import { MIGRATABLE_ENGINES } from '../vocabulary/engines';
-import { WaitError } from '../api/wait';
-import { type Diagnostic, error, warning } from '../tfplugin/framework/diagnostics';
-import { quoted } from '../tfplugin/framework/validate';
-import { apiDiagnostic } from './api-diagnostics';
+import { ApiError, StartRefusedError } from '../../api/errors';
+import { StartLockError } from '../../api/start-lock';
+import { MIGRATABLE_ENGINES } from '../../vocabulary/engines';
+import { WaitError } from '../../api/wait';
+import { type Diagnostic, error, warning } from '../../tfplugin/framework/diagnostics';
+import { quoted } from '../../tfplugin/framework/validate';
+import { apiDiagnostic } from '../api-diagnostics';
 
 /** What dodb_online_migration tells its users: each message says what happened, what was kept and what to run. */
 
@@ -156,8 +156,8 @@ export function waitFailed(thrown: unknown, target: string, id: string, healthy:
     superseded: 'Online migration superseded while waiting',
   };
   const hint =
-    thrown.code === 'timeout' ? ' Raise `timeouts.create` or set `wait_for = "running"` to return sooner.' : '';
-  return error(summaries[thrown.code], `${thrown.message}.${hint}\n\n${kept}`);
+    thrown.reason === 'timeout' ? ' Raise `timeouts.create` or set `wait_for = "running"` to return sooner.' : '';
+  return error(summaries[thrown.reason], `${thrown.message}.${hint}\n\n${kept}`);
 }
 
 /** A start that did not happen, or may have: a refusal names the way out, an unknown outcome the import. */

@@ -1,18 +1,16 @@
-import { stoppedByThisProcess } from '../api/client';
-import { ApiError } from '../api/errors';
-import { startRefusal } from '../api/start-rules';
-import { canMigrate } from '../vocabulary/engines';
-import { hasReached, isActive } from '../vocabulary/status';
-import type { OnlineMigrationState } from '../../generated/types';
-import { type Diagnostic, DiagnosticError } from '../tfplugin/framework/diagnostics';
-import type { Context, PlanRequest, PlanResponse, Planned } from '../tfplugin/framework/provider';
-import { type PathStep, UNKNOWN, known } from '../tfplugin/wire/values';
-import { type ProviderData, clientOf } from './config';
-import * as message from './online-migration-messages';
-import { DEFAULT_WAIT, type MigrationPrivate } from './online-migration-state';
-
-/** The arguments the API cannot read back: after an import or a move they come from the configuration. */
-const UNOBSERVED = new Set<PathStep>(['source', 'disable_ssl', 'ignore_dbs']);
+import { stoppedByThisProcess } from '../../api/client';
+import { ApiError } from '../../api/errors';
+import { startRefusal } from '../../api/start-rules';
+import { canMigrate } from '../../vocabulary/engines';
+import { isActive } from '../../vocabulary/status';
+import type { OnlineMigrationState } from '../../../generated/types';
+import { type Diagnostic, DiagnosticError } from '../../tfplugin/framework/diagnostics';
+import type { Context, PlanRequest, PlanResponse, Planned } from '../../tfplugin/framework/provider';
+import { UNKNOWN, known } from '../../tfplugin/wire/values';
+import { type ProviderData, clientOf } from '../config';
+import { replacementCutsOver, replacementStands, resumesWait } from './lifecycle';
+import * as message from './messages';
+import { DEFAULT_WAIT, type MigrationPrivate } from './state';
 
 /**
  * How long a plan may ask the API about one planned start (both requests, retries included), ms.
@@ -33,14 +31,11 @@ export const noteInState = (id: string | null) => {
   if (id) inState.add(id);
 };
 
-const isVersionPath = (path: PathStep[]) => path[0] === 'source' && path[2] === 'password_wo_version';
-
 type MigrationPlan = PlanResponse<OnlineMigrationState, MigrationPrivate>;
 
 /**
  * The declared plan, adjusted where the rules depend on the prior state: after an import or a
- * move the unobserved arguments are adopted from the configuration; a first `password_wo_version`
- * (switching from `password`) or its removal is no new password; an untainted migration whose
+ * move the unobserved arguments are adopted from the configuration; an untainted migration whose
  * wait failed is waited for again. A start (a new object, or a replacement's new half) is checked
  * against the cluster as the apply would check it; a replacement that stops a syncing migration
  * says that it cuts it over.
@@ -51,21 +46,11 @@ export async function planMigration(
 ): Promise<MigrationPlan> {
   const { prior, planned, requiresReplace, private: priv } = request;
   if (!prior) return { planned, requiresReplace, diagnostics: await startChecks(planned, ctx) };
-  const priorVersion = prior.source[0]?.password_wo_version ?? null;
-  const plannedVersion = known(known(planned.source)?.[0] ?? null)?.password_wo_version ?? null;
-  const replace = requiresReplace.filter((path) => {
-    if (priv?.adopt && UNOBSERVED.has(path[0]!)) return false;
-    return !(isVersionPath(path) && (priorVersion === null || plannedVersion === null));
-  });
-  const target = known(planned.wait_for) ?? DEFAULT_WAIT;
-  const resume =
-    priv?.resumeWait &&
-    replace.length === 0 &&
-    target !== 'none' &&
-    isActive(prior.status) &&
-    !hasReached(prior.status, target);
+  const replace = requiresReplace.filter((path) => replacementStands(path, priv));
+  const replacing = replace.length > 0;
+  const resume = resumesWait(prior, priv, known(planned.wait_for) ?? DEFAULT_WAIT, replacing);
   // Terraform shows only the errors of a replacement's second half: its warning is given here.
-  const cutover = replace.length > 0 && prior.status === 'syncing';
+  const cutover = replacementCutsOver(prior, replacing);
   return {
     planned: resume ? { ...planned, status: UNKNOWN } : planned,
     requiresReplace: replace,

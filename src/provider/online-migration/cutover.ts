@@ -1,13 +1,13 @@
-import type { Migration, OnlineMigrationState } from '../../generated/types';
-import type { DoClient } from '../api/client';
-import { ApiError } from '../api/errors';
-import { WaitError, waitForStatus } from '../api/wait';
-import { type Diagnostic, hasErrors, warning } from '../tfplugin/framework/diagnostics';
-import type { Context, PlanRequest, PlanResponse } from '../tfplugin/framework/provider';
-import { UNKNOWN, known } from '../tfplugin/wire/values';
-import type { ProviderData } from './config';
-import * as message from './online-migration-cutover-messages';
-import { type MigrationPrivate, type MigrationResult, type MigrationState, durationOf } from './online-migration-state';
+import type { Migration, OnlineMigrationState } from '../../../generated/types';
+import type { DoClient } from '../../api/client';
+import { waitForStatus } from '../../api/wait';
+import { type Diagnostic, hasErrors, warning } from '../../tfplugin/framework/diagnostics';
+import type { Context, PlanRequest, PlanResponse } from '../../tfplugin/framework/provider';
+import { UNKNOWN, known } from '../../tfplugin/wire/values';
+import type { ProviderData } from '../config';
+import * as message from './cutover-messages';
+import { beforeStopFailed, endOf, endedBeforeCutover, isCutOver, lastSeen, refusalsAfterCutover } from './lifecycle';
+import { type MigrationPrivate, type MigrationResult, type MigrationState, durationOf } from './state';
 
 /**
  * `cutover = true`: the stop of a `syncing` migration as a reviewed, planned change. The record is
@@ -15,13 +15,6 @@ import { type MigrationPrivate, type MigrationResult, type MigrationState, durat
  */
 
 type Plan = PlanResponse<OnlineMigrationState, MigrationPrivate>;
-
-/** Whether this resource has cut its migration over: the record, whatever the API shows since. */
-export const isCutOver = (state: Pick<MigrationState, 'cutover_at'>): boolean => state.cutover_at !== null;
-
-/** An update or create that must cut over: `cutover = true` planned on a migration with no record yet. */
-export const cutoverDue = (prior: MigrationState | null, planned: MigrationState): boolean =>
-  planned.cutover === true && (prior === null || !isCutOver(prior));
 
 /**
  * The plan rules of `cutover`, applied after the others: after a cutover, `false` and a
@@ -34,11 +27,12 @@ export function planCutover(request: PlanRequest<OnlineMigrationState, Migration
   const noRecord = { ...plan, planned: { ...plan.planned, cutover_at: null } };
   if (!prior) return wanted === false ? noRecord : plan;
   if (isCutOver(prior)) {
-    const refusals: Diagnostic[] = [];
-    if (wanted === false) refusals.push(message.cannotUndo(prior.cutover_at));
     const allowed = known(plan.planned.allow_overwrite_after_cutover) === true;
-    if (plan.requiresReplace.length > 0 && !allowed)
-      refusals.push(message.replaceAfterCutover(prior.cluster_id, prior.cutover_at, plan.requiresReplace[0]!));
+    const refusals = refusalsAfterCutover(wanted, plan.requiresReplace.length > 0, allowed).map((refusal) =>
+      refusal === 'undo'
+        ? message.cannotUndo(prior.cutover_at)
+        : message.replaceAfterCutover(prior.cluster_id, prior.cutover_at, plan.requiresReplace[0]!),
+    );
     // A status the API no longer shows (null) is planned as it is: nothing after the cutover changes it.
     const planned = { ...plan.planned, status: known(plan.planned.status) ?? prior.status };
     return { ...plan, planned, diagnostics: [...(plan.diagnostics ?? []), ...refusals] };
@@ -88,7 +82,7 @@ export async function cutOver(
     ctx.log.log('info', 'online migration status', { migration_id: m.id, status: m.status });
 
   // Ended outside Terraform, as the refresh saw (a migration never becomes active again): only the record is missing.
-  if (unchanged.status === 'done' || unchanged.status === 'canceled') return recorded(unchanged.status);
+  if (endedBeforeCutover(unchanged.status)) return recorded(unchanged.status);
   let seen: Migration;
   try {
     seen = await waitForStatus(client, clusterId, id, 'syncing', {
@@ -99,9 +93,9 @@ export async function cutOver(
     });
   } catch (thrown) {
     // Stopped outside Terraform (any end but a failure): the cutover happened; record it, send nothing.
-    const ended = endOf(thrown, id);
-    if (ended !== undefined && ended !== 'error') return recorded(ended, [message.endedBeforeCutover(id, ended)]);
-    return notNow(message.notCutOver(thrown, id, afterStart));
+    const seenEnd = beforeStopFailed(thrown, id);
+    if (seenEnd === 'not_now') return notNow(message.notCutOver(thrown, id, afterStart));
+    return recorded(seenEnd.record, [message.endedBeforeCutover(id, seenEnd.record)]);
   }
   if (seen.status !== 'syncing') return recorded(seen.status, [message.endedBeforeCutover(id, seen.status)]);
 
@@ -125,20 +119,10 @@ export async function cutOver(
   } catch (thrown) {
     const ended = endOf(thrown, id);
     if (ended !== undefined) return recorded(ended);
-    const last = thrown instanceof WaitError && thrown.migration?.id === id ? thrown.migration.status : 'syncing';
+    const last = lastSeen(thrown, id, 'syncing');
     const why = thrown instanceof Error ? thrown.message : String(thrown);
     return recorded(last, [message.endNotSeen(id, last, why)]);
   }
-}
-
-/**
- * The end a failed wait shows: the status it ended with other than the one waited for (`canceled`,
- * `error`), or null for a migration the API no longer shows (404); undefined when it shows no end.
- */
-function endOf(thrown: unknown, id: string): Migration['status'] | null | undefined {
-  if (thrown instanceof ApiError && thrown.code === 'not_found') return null;
-  const failed = thrown instanceof WaitError && thrown.code === 'failed' && thrown.migration?.id === id;
-  return failed ? thrown.migration!.status : undefined;
 }
 
 /** Create with `cutover = true`: after the start's own wait succeeded, the cutover, in the same apply. */

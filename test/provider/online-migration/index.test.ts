@@ -1,10 +1,10 @@
 import test, { type ExecutionContext } from 'ava';
-import { dodbProvider } from '../../src/provider/provider';
-import type { Simulator } from '../../src/simulator/server';
-import { type ObjectValue, UNKNOWN, isUnknown } from '../../src/tfplugin/wire/values';
-import { rpcClient } from '../helpers/rpc';
-import { CLUSTER } from '../helpers/constants';
-import { admin, clientFor, requests, simulator, writes } from '../helpers/simulator';
+import { dodbProvider } from '../../../src/provider/provider';
+import type { Simulator } from '../../../src/simulator/server';
+import { type ObjectValue, UNKNOWN, isUnknown } from '../../../src/tfplugin/wire/values';
+import { rpcClient } from '../../helpers/rpc';
+import { CLUSTER } from '../../helpers/constants';
+import { admin, clientFor, requests, simulator, writes } from '../../helpers/simulator';
 
 /**
  * The resource's and data source's logic through the provider's RPC handlers against the simulator:

@@ -1,10 +1,10 @@
-import type { DoClient } from '../api/client';
-import { isActive } from '../vocabulary/status';
-import { WaitError, waitForStatus } from '../api/wait';
-import type { Context } from '../tfplugin/framework/provider';
-import type { ProviderData } from './config';
-import { interrupted, waitFailed } from './online-migration-messages';
-import { DEFAULT_WAIT, LONGEST_TIMER_MS, type MigrationResult, type MigrationState } from './online-migration-state';
+import type { DoClient } from '../../api/client';
+import { waitForStatus } from '../../api/wait';
+import type { Context } from '../../tfplugin/framework/provider';
+import type { ProviderData } from '../config';
+import { afterWaitFailed } from './lifecycle';
+import { interrupted, waitFailed } from './messages';
+import { DEFAULT_WAIT, LONGEST_TIMER_MS, type MigrationResult, type MigrationState } from './state';
 
 /**
  * Poll until the migration reaches `wait_for`. Never throws: whatever goes wrong, the started
@@ -34,11 +34,9 @@ export async function waitUntil(
     });
     return { state: { ...state, status: reached.status }, private: null };
   } catch (thrown) {
-    const last = thrown instanceof WaitError && thrown.migration?.id === id ? thrown.migration.status : state.status;
-    const healthy = isActive(last);
+    const { last, healthy, interrupted: canceled } = afterWaitFailed(thrown, id, state.status);
     const resume = healthy ? { resumeWait: true as const } : null;
     // Ctrl-C stops the waiting, not the migration: it stays in state as it is, and the next apply waits again.
-    const canceled = healthy && thrown instanceof WaitError && thrown.code === 'canceled';
     const diagnostic = canceled ? interrupted(id, target) : waitFailed(thrown, target, id, healthy);
     return { state: { ...state, status: last }, diagnostics: [diagnostic], private: resume };
   }

@@ -1,9 +1,9 @@
-import type { OnlineMigrationDataState } from '../../generated/types';
-import { defineDataSource } from '../tfplugin/framework/provider';
-import { apiDiagnostic } from './api-diagnostics';
-import { type ProviderData, clientOf } from './config';
-import { clusterNotFound } from './online-migration-messages';
-import { dataSourceSchema } from './schema';
+import type { OnlineMigrationDataState } from '../../../generated/types';
+import { defineDataSource } from '../../tfplugin/framework/provider';
+import { apiDiagnostic } from '../api-diagnostics';
+import { type ProviderData, clientOf } from '../config';
+import { clusterNotFound } from './messages';
+import { dataSourceSchema } from '../schema';
 
 /**
  * `data "dodb_online_migration"`: the cluster's most recent migration; all null for a cluster

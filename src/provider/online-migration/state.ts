@@ -1,8 +1,8 @@
-import type { WaitTarget } from '../vocabulary/status';
-import type { OnlineMigrationState } from '../../generated/types';
-import { parseDuration } from '../vocabulary/duration';
-import type { ApplyResult, State } from '../tfplugin/framework/provider';
-import { resourceSchema } from './schema';
+import type { WaitTarget } from '../../vocabulary/status';
+import type { OnlineMigrationState } from '../../../generated/types';
+import { parseDuration } from '../../vocabulary/duration';
+import type { ApplyResult, State, UpgradeRequest } from '../../tfplugin/framework/provider';
+import { resourceSchema } from '../schema';
 
 export type MigrationState = State<OnlineMigrationState>;
 export type MigrationResult = ApplyResult<OnlineMigrationState, MigrationPrivate>;
@@ -30,6 +30,17 @@ export const isMigrationPrivate = (value: object): value is MigrationPrivate =>
   );
 
 export const migrationSchema = resourceSchema('dodb_online_migration');
+
+/**
+ * A stored state in the current shape. Schema version 0 is this resource's only one so far: its
+ * state is read as it is (an attribute added since reads as null). A new schema version adds here
+ * the step from the one before, keyed by the stored version, so that no state is read wrongly.
+ */
+export function upgradeMigrationState({ version, state }: UpgradeRequest): { state: Record<string, unknown> } {
+  if (version !== migrationSchema.schema.version)
+    throw new Error(`no upgrade of dodb_online_migration state from schema version ${version}`);
+  return { state };
+}
 
 /** `wait_for` when unset: the schema's default, planned for every configured migration (not for an imported one). */
 export const DEFAULT_WAIT = migrationSchema.rules.wait_for!.default as WaitTarget;
