@@ -152,17 +152,11 @@ test('getCluster reads the engine under `database`; a body without it is invalid
   t.deepEqual(await client.getCluster(kafka.id), { id: kafka.id, name: kafka.name, engine: 'kafka' });
   t.true(await client.clusterExists(kafka.id));
   t.false(await client.clusterExists('c0ffee00-0000-4000-8000-000000000000'));
-  const { createServer } = await import('node:http');
-  const bare = createServer((_req, res) => {
+  const bare = await serve(t, (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"id": "x", "engine": "pg"}');
   });
-  await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
-  t.teardown(() => bare.close());
-  const unwrapped = clientFor({
-    token: 't',
-    url: `http://127.0.0.1:${(bare.address() as { port: number }).port}`,
-  } as never);
+  const unwrapped = clientFor({ token: 't', url: bare.url });
   const error = await t.throwsAsync(unwrapped.clusterExists(kafka.id), { instanceOf: ApiError });
   t.is(error!.code, 'invalid_response', 'an answer that is not a cluster is no proof that the cluster exists');
   t.regex(error!.message, /expected \{"database"/);
