@@ -123,8 +123,9 @@ hcl: install
 test: check-generated typecheck lint build
 	npx ava $(AVA_FLAGS)
 
-# The tests that take minutes (test/long/: the 30-migration scale test, a fresh clone's npm pack, cdktn
-# under Node 22); .ci/run runs them after `make test`.
+# The tests that take minutes (test/long/: the 30-migration scale test, 100 client cycles under a fault
+# mix, a fresh clone's npm pack, an install from git, the packed package in cdktf projects at both ends
+# of the peer ranges, the README's cdktf install, cdktn under Node 22); .ci/run runs them after `make test`.
 test-long: build
 	npx ava --config ava.long.config.mjs $(AVA_FLAGS)
 

@@ -1,13 +1,16 @@
 // The slowest files first: two files run at a time, and a long one started last would run alone at the end.
 const SLOWEST_FIRST = [
-  'test/readme.test.ts',
-  'test/package/',
-  'test/provider/rate-limits.test.ts',
-  'test/provider/data-safety.test.ts',
-  'test/provider/lifecycle.test.ts',
   'test/demo.test.ts',
-  'test/provider/import-move.test.ts',
-  'test/provider/faults.test.ts',
+  'test/provider/cutover.test.ts',
+  'test/provider/example-stack.test.ts',
+  'test/provider/data-safety.test.ts',
+  'test/provider/plan-checks.test.ts',
+  'test/provider/lifecycle.test.ts',
+  'test/readme.test.ts',
+  'test/tfplugin/wire/protocol-abuse.test.ts',
+  'test/provider/lifecycle-rules.test.ts',
+  'test/provider/secrets.test.ts',
+  'test/provider/rate-limits.test.ts',
 ];
 const rank = (file) => {
   const index = SLOWEST_FIRST.findIndex((prefix) => file.includes(prefix));
@@ -17,7 +20,7 @@ const rank = (file) => {
 export default {
   extensions: { ts: 'commonjs' },
   nodeArguments: ['--import=tsx'],
-  // test/long/ (minutes each: fresh clones, big npm installs) runs in `make test-long` (ava.long.config.mjs).
+  // test/long/ (minutes each: fresh clones, big npm installs, long loops) runs in `make test-long` (ava.long.config.mjs).
   files: ['test/**/*.test.ts', '!test/long/**'],
   timeout: '3m',
   concurrency: 2,

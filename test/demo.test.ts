@@ -15,9 +15,17 @@ const STACK_DIR = join(ROOT, 'cdktf.out/stacks/dodb-example');
 /** `make demo` in its own process group, as a terminal runs it. */
 const DEMO = { cwd: ROOT, env: terraformEnv('/dev/null'), group: true };
 
+/** Runs `make TARGET` and reads the stack file it writes (before a later make removes the folder). */
+async function made(target: 'hcl' | 'synth', file: string): Promise<string> {
+  await runOk('make', ['-s', target], { cwd: ROOT, env: terraformEnv('/dev/null') });
+  return readFileSync(join(STACK_DIR, file), 'utf8');
+}
+/** `make synth` once for the tests that read the JSON stack. */
+let synthesized: Promise<string> | undefined;
+const synthJson = () => (synthesized ??= made('synth', 'cdk.tf.json'));
+
 test.serial('make synth writes the example stack with every migration argument', async (t) => {
-  await runOk('make', ['-s', 'synth'], { cwd: ROOT, env: terraformEnv('/dev/null') });
-  const json = JSON.parse(readFileSync(join(STACK_DIR, 'cdk.tf.json'), 'utf8'));
+  const json = JSON.parse(await synthJson());
   const migration = json.resource.dodb_online_migration.migration;
   for (const key of ['cluster_id', 'source', 'ignore_dbs', 'wait_for']) t.true(key in migration, key);
   t.deepEqual(Object.keys(migration.source).sort(), ['db_name', 'host', 'password', 'port', 'username']);
@@ -27,19 +35,18 @@ test.serial('make synth writes the example stack with every migration argument',
   t.truthy(json.data.dodb_online_migration.latest);
 });
 
-/** The stack file `make TARGET` writes, planned against the simulator: `terraform show -json` of the saved plan. */
-async function planOf(t: ExecutionContext, sim: Simulator, target: 'hcl' | 'synth', file: string) {
-  await runOk('make', ['-s', target], { cwd: ROOT, env: terraformEnv('/dev/null') });
+/** A stack file planned against the simulator: `terraform show -json` of the saved plan. */
+async function planOf(t: ExecutionContext, sim: Simulator, file: string, content: string) {
   const ws = workspace(t, sim);
-  ws.write({ [file]: readFileSync(join(STACK_DIR, file), 'utf8') });
+  ws.write({ [file]: content });
   // The stack's local backend points above the checkout; the plan needs no state of its own.
   const init = await ws.run(['init', `-backend-config=path=${join(ws.dir, 'terraform.tfstate')}`]);
   t.is(init.code, 0, init.output);
   const validate = await ws.run(['validate']);
-  t.is(validate.code, 0, `${target}: ${validate.output}`);
+  t.is(validate.code, 0, `${file}: ${validate.output}`);
   const vars = { TF_VAR_cluster_id: CLUSTER, TF_VAR_source_password: 'plan-only-password' };
   const plan = await ws.run(['plan', '-out=plan.bin'], vars);
-  t.is(plan.code, 0, `${target}: ${plan.output}`);
+  t.is(plan.code, 0, `${file}: ${plan.output}`);
   const shown = await ws.run(['show', '-json', 'plan.bin']);
   t.is(shown.code, 0, shown.output);
   const json = JSON.parse(shown.stdout);
@@ -59,9 +66,12 @@ test.serial(
   'make hcl writes a stack that validates and plans against the simulator exactly as the JSON synth does',
   async (t) => {
     const sim = await simulator(t);
-    const hcl = await planOf(t, sim, 'hcl', 'cdk.tf');
-    t.regex(readFileSync(join(STACK_DIR, 'cdk.tf'), 'utf8'), /resource "dodb_online_migration" "migration" \{/);
-    const json = await planOf(t, sim, 'synth', 'cdk.tf.json');
+    const stack = await made('hcl', 'cdk.tf');
+    t.regex(stack, /resource "dodb_online_migration" "migration" \{/);
+    const [hcl, json] = await Promise.all([
+      planOf(t, sim, 'cdk.tf', stack),
+      synthJson().then((content) => planOf(t, sim, 'cdk.tf.json', content)),
+    ]);
     t.deepEqual(hcl, json);
     // What both plans must hold, so that two empty or equally broken plans do not pass.
     const migration = json.changes.find((c) => c.address === 'dodb_online_migration.migration');

@@ -1,8 +1,7 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { StartLockError, holdLock, lockAddress, startLockKey } from '../../src/api/start-lock';
+import { start } from '../helpers/child';
 
 /** The machine-wide start lock, in both of its forms: a Linux abstract socket, and a socket file elsewhere. */
 const FLAVORS = [
@@ -54,21 +53,16 @@ for (const [name, platform] of FLAVORS) {
   test(`${name}: a lock held by a process that is killed is free at once, whatever it left behind`, async (t) => {
     const address = lockAddress(uniqueKey(t), platform);
     // Another process holds the lock the way holdLock does: by listening at the address.
-    const holder = spawn(
-      process.execPath,
-      [
-        '-e',
-        "require('node:net').createServer().listen(JSON.parse(process.argv[1]), () => console.log('held'))",
-        JSON.stringify(address),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    t.teardown(() => holder.kill('SIGKILL'));
-    await once(holder.stdout!, 'data');
+    const holder = start(t, process.execPath, [
+      '-e',
+      "require('node:net').createServer().listen(JSON.parse(process.argv[1]), () => console.log('held'))",
+      JSON.stringify(address),
+    ]);
+    await holder.waitFor(/held/, { stream: 'stdout' });
     const blocked = await t.throwsAsync(holdLock(address, 'c1', { deadline: Date.now() + 200 }));
     t.true(blocked instanceof StartLockError, 'held while the process lives');
     holder.kill('SIGKILL');
-    await once(holder, 'exit');
+    await holder.done;
     if (platform !== 'linux') t.true(existsSync(address), 'the killed holder left its socket file');
     const release = await holdLock(address, 'c1', { deadline: Date.now() + 60_000 });
     await release();

@@ -1,12 +1,9 @@
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT } from '../helpers/project';
+import { DODB } from '../helpers/built-provider';
+import { runOk } from '../helpers/child';
 
-test('dodb simulator --help says what each flag of its synopsis does, and where the admin routes are documented', (t) => {
-  const help = execFileSync(process.execPath, [join(ROOT, 'dist/dodb.js'), 'simulator', '--help'], {
-    encoding: 'utf8',
-  });
+test('dodb simulator --help says what each flag of its synopsis does, and where the admin routes are documented', async (t) => {
+  const { stdout: help } = await runOk(process.execPath, [DODB, 'simulator', '--help']);
   const [synopsis, flags] = help.split('\nflags:\n');
   const named = [...new Set([...synopsis!.matchAll(/\[(--[a-z-]+)/g)].map((m) => m[1]!))];
   t.true(named.length >= 9, named.join(' '));

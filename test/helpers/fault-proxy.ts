@@ -7,6 +7,8 @@
  *   proxy.add({ method: 'GET', times: 1, fault: { kind: 'hang' } });
  *   ... point the client at proxy.url ...
  *   proxy.count('PUT');  proxy.requests  // every request: method, path, status, fault
+ *   proxy.add({ method: 'GET', after: 'PUT', times: 2, fault: { kind: 'stale' } }); // reads that lag a write
+ *   const gathered = proxy.gather(2, { method: 'GET' }); // two reads of the same moment
  *
  * For each request, in this order:
  * 1. the limiter (a gateway in front of the API): over its limit, a 429 with `retry-after` as
@@ -35,7 +37,11 @@ export type ProxyFault =
   /** Answer a redirect to `location` (forwarding nothing). */
   | { kind: 'redirect'; location: string; status?: number }
   /** Answer this, forwarding nothing (`after`: forward first, then answer this instead): a 429, a 503, ... */
-  | { kind: 'answer'; status: number; headers?: Record<string, string>; body?: unknown; after?: boolean };
+  | { kind: 'answer'; status: number; headers?: Record<string, string>; body?: unknown; after?: boolean }
+  /** Forward, then run `action` before the answer is passed on: another client's request landing right after ours. */
+  | { kind: 'meanwhile'; action: () => Promise<unknown> }
+  /** Wait for `until()` (called as the request arrives), then forward: see `FaultProxy.gather`. */
+  | { kind: 'hold'; until: () => Promise<unknown> };
 
 export interface ProxyRule {
   method?: string;
@@ -45,6 +51,8 @@ export interface ProxyRule {
   skip?: number;
   /** How many matching requests it spoils; unlimited when unset. */
   times?: number;
+  /** Only requests that arrive once the proxy is done with a request of this method (answered or dropped). */
+  after?: string;
   fault: ProxyFault;
 }
 
@@ -85,8 +93,16 @@ export interface FaultProxy {
   add(...rules: ProxyRule[]): void;
   /** Requests with this method (all when unset) that reached the API. */
   count(method?: string): number;
+  /**
+   * Holds the next `count` requests that match until all of them have arrived, so that they read the
+   * same moment, or until `release()` (or, as a bound, 30 s).
+   */
+  gather(count: number, match?: Pick<ProxyRule, 'method' | 'path'>): { release(): void };
   close(): Promise<void>;
 }
+
+/** The longest `gather` holds a request when neither its companions nor a release come. */
+const GATHER_BOUND_MS = 30_000;
 
 interface Answer {
   status: number;
@@ -106,6 +122,7 @@ export async function faultProxy(
   const limited = options.limiter && gateway(options.limiter);
   const random = seeded(options.serverErrors?.seed ?? 0);
   const sockets = new Set<Socket>();
+  const handled = new Set<string>();
 
   const forward = (req: IncomingMessage, body: Buffer): Promise<Answer> =>
     new Promise((resolve, reject) => {
@@ -146,7 +163,11 @@ export async function faultProxy(
       return reply(json(429, { id: 'too_many_requests', message: 'API Rate limit exceeded.' }, headers));
     }
     const rule = rules.find(
-      (r) => matches(r, method, path) && r.seen++ >= (r.skip ?? 0) && r.used < (r.times ?? Infinity),
+      (r) =>
+        matches(r, method, path) &&
+        (r.after === undefined || handled.has(r.after)) &&
+        r.seen++ >= (r.skip ?? 0) &&
+        r.used < (r.times ?? Infinity),
     );
     if (rule) {
       rule.used++;
@@ -173,7 +194,9 @@ export async function faultProxy(
       at: Date.now(),
     };
     requests.push(record);
-    handle(req, res, record).catch(() => res.socket?.destroy());
+    handle(req, res, record)
+      .catch(() => res.socket?.destroy())
+      .finally(() => handled.add(record.method));
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -186,11 +209,25 @@ export async function faultProxy(
       for (const socket of sockets) socket.destroy();
     });
   t.teardown(close);
+  const add = (...added: ProxyRule[]) => rules.push(...added.map((r) => ({ ...r, seen: 0, used: 0 })));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    add: (...added) => rules.push(...added.map((r) => ({ ...r, seen: 0, used: 0 }))),
+    add,
     count: (method) => requests.filter((r) => r.forwarded && (method === undefined || r.method === method)).length,
+    gather(count, match = {}) {
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const bound = setTimeout(release, GATHER_BOUND_MS);
+      void released.then(() => clearTimeout(bound));
+      let arrived = 0;
+      const until = () => {
+        if (++arrived === count) release();
+        return released;
+      };
+      add({ ...match, times: count, fault: { kind: 'hold', until } });
+      return { release };
+    },
     close,
   };
 }
@@ -238,6 +275,13 @@ async function play(fault: ProxyFault, { pass, reply, res, record, earlier }: Pl
     case 'answer':
       if (fault.after) await pass();
       return reply(json(fault.status, fault.body, { 'content-type': 'application/json', ...fault.headers }));
+    case 'meanwhile': {
+      const answer = await pass().finally(fault.action);
+      return reply(answer);
+    }
+    case 'hold':
+      await fault.until();
+      return reply(await pass());
   }
 }
 

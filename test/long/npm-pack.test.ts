@@ -1,12 +1,12 @@
 import test from 'ava';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runOk } from '../helpers/child';
 import { ROOT } from '../helpers/project';
 import { NPM_FLAGS, outsideDir, sh } from '../helpers/package';
 
 test('npm pack of a fresh clone with nothing installed installs the tools, builds and writes the tarball', async (t) => {
-  const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const commit = (await sh(ROOT, 'git', ['rev-parse', 'HEAD'])).trim();
   const clone = join(outsideDir(t, 'fresh-clone'), 'dodb');
   await sh(ROOT, 'git', ['clone', '--quiet', ROOT, clone]);
   await sh(clone, 'git', ['checkout', '--quiet', commit]);
@@ -17,18 +17,21 @@ test('npm pack of a fresh clone with nothing installed installs the tools, build
   const output = await sh(project, 'npm', ['pack', clone]);
   t.false(output.includes('npx'), `no tool runs through npx (which would fetch the wrong tsc):\n${output}`);
   const tarballs = readdirSync(project).filter((f) => f.endsWith('.tgz'));
-  t.deepEqual(tarballs, [
-    `dodb-${JSON.parse(execFileSync('git', ['show', `${commit}:package.json`], { cwd: ROOT, encoding: 'utf8' })).version}.tgz`,
-  ]);
+  const { version } = JSON.parse((await runOk('git', ['show', `${commit}:package.json`], { cwd: ROOT })).stdout);
+  t.deepEqual(tarballs, [`dodb-${version}.tgz`]);
 
-  const listing = execFileSync('tar', ['-tzf', join(project, tarballs[0]!)], { encoding: 'utf8' });
-  for (const file of [
+  const listing = (await sh(project, 'tar', ['-tzf', tarballs[0]!])).split('\n');
+  const shipped = [
     'package/dist/lib/index.js',
     'package/dist/lib/index.d.ts',
     'package/dist/dodb.js',
     'package/LICENSE',
-  ])
-    t.true(listing.includes(file), file);
+  ];
+  t.deepEqual(
+    shipped.filter((file) => !listing.includes(file)),
+    [],
+    'missing from the tarball',
+  );
   writeFileSync(join(project, 'package.json'), '{ "private": true }\n');
   await sh(project, 'npm', ['install', ...NPM_FLAGS, `./${tarballs[0]}`]);
   t.regex(await sh(project, 'npx', ['dodb', 'version']), /^dodb \d+\.\d+\.\d+/);

@@ -28,14 +28,16 @@ test('the example CDKTF stack synthesizes with cutover, then init, validate, app
     t.is(result.code, 0, `${args.join(' ')}\n${result.output}`);
   }
   const outputs = async () => JSON.parse((await inStack(['output', '-json'])).stdout);
-  t.is((await outputs()).migration_status.value, 'syncing');
-  t.is((await outputs()).latest_status.value, 'syncing');
+  const applied = await outputs();
+  t.is(applied.migration_status.value, 'syncing');
+  t.is(applied.latest_status.value, 'syncing');
   t.deepEqual(await writes(sim), { PUT: 1, DELETE: 0 });
 
   const cutover = await inStack(['apply', '-auto-approve'], 'true');
   t.is(cutover.code, 0, cutover.output);
-  t.is((await outputs()).migration_status.value, 'done');
-  t.regex((await outputs()).cutover_at.value, /^\d{4}-\d\d-\d\dT/);
+  const cutOver = await outputs();
+  t.is(cutOver.migration_status.value, 'done');
+  t.regex(cutOver.cutover_at.value, /^\d{4}-\d\d-\d\dT/);
   t.deepEqual(await writes(sim), { PUT: 1, DELETE: 1 });
 
   const destroy = await inStack(['destroy', '-auto-approve'], 'true');

@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
-import { apiProxy } from '../helpers/api-proxy';
 import { CLUSTER } from '../helpers/constants';
+import { type FaultProxy, faultProxy } from '../helpers/fault-proxy';
 import { admin, injectFaults, migrations, simulator, writes } from '../helpers/simulator';
 import { type Workspace, initialized, migrationConfig, resourceInstance, workspace } from '../helpers/terraform';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/server';
@@ -11,6 +11,18 @@ import type { Simulator, SimulatorOptions } from '../../src/simulator/server';
  * running, no 404 from another endpoint dropping a migration. Each counts the PUTs and DELETEs the
  * API saw; a proxy plays the latency and the stale reads the simulator cannot.
  */
+
+/** A fault proxy in front of the simulator, as the API a workspace talks to. */
+async function proxied(t: ExecutionContext, sim: Simulator) {
+  const proxy = await faultProxy(t, sim.url);
+  return { proxy, api: { url: proxy.url, token: sim.token } };
+}
+
+/** Once the proxy is done with the PUT, the next `times` reads answer what the read before it got. */
+const staleAfterPut = (times: number) => ({ method: 'GET', after: 'PUT', times, fault: { kind: 'stale' } }) as const;
+
+/** The reads the proxy answered from the past, without asking the API. */
+const staleReads = (proxy: FaultProxy) => proxy.requests.filter((r) => r.fault === 'stale' && !r.forwarded).length;
 
 async function folder(t: ExecutionContext, api: { url: string; token: string }, config = migrationConfig()) {
   const ws = workspace(t, api);
@@ -30,17 +42,18 @@ const noObject = (ws: Workspace) => resourceInstance(ws.state()) === undefined;
 
 test('two state folders apply a migration on one cluster at the same moment, 150 ms from the API: 1 PUT, the loser names the winner and keeps nothing', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 60_000 });
-  const proxy = await apiProxy(t, sim, { delayMs: 150 });
+  const { proxy, api } = await proxied(t, sim);
   const config = migrationConfig({ waitFor: 'running' });
-  const [a, b] = await Promise.all([folder(t, proxy, config), folder(t, proxy, config)]);
+  const [a, b] = await Promise.all([folder(t, api, config), folder(t, api, config)]);
   // Both looks before the start read the same moment, unless one process waits for the other's start lock (which it logs).
-  proxy.gatherReads(2);
+  const gathered = proxy.gather(2, { method: 'GET', path: /\/online-migration$/ });
+  proxy.add({ fault: { kind: 'delay', beforeMs: 150 } });
   const runs = [a, b].map((ws) => ws.start(['apply', '-auto-approve'], { TF_LOG_PROVIDER: 'info' }));
   const lockWait = /waiting for another dodb process to finish its start/;
   for (const run of runs) {
     // A run that never waits for the lock ends without the line: only the wait's end matters then.
     run.waitFor(lockWait, { stream: 'stderr', ms: 15 * 60_000 }).then(
-      () => proxy.release(),
+      () => gathered.release(),
       () => undefined,
     );
   }
@@ -66,12 +79,13 @@ test('two state folders apply a migration on one cluster at the same moment, 150
 
 test('another machine starts a migration right after our PUT: the look after it names the other and the import, and nothing is left to stop', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 60_000, refuseConcurrent: false });
-  const proxy = await apiProxy(t, sim);
+  const { proxy, api } = await proxied(t, sim);
   let other: { id: string } | undefined;
-  proxy.beforeAnswer('PUT', async () => {
+  const startOther = async () => {
     other = await admin<{ id: string }>(sim, 'POST', `clusters/${CLUSTER}/migration`, {});
-  });
-  const ws = await folder(t, proxy, migrationConfig({ waitFor: 'running' }));
+  };
+  proxy.add({ method: 'PUT', times: 1, fault: { kind: 'meanwhile', action: startOther } });
+  const ws = await folder(t, api, migrationConfig({ waitFor: 'running' }));
   const apply = await ws.run(['apply', '-auto-approve']);
   t.is(apply.code, 1);
   t.regex(
@@ -95,14 +109,15 @@ for (const [lost, fault] of [
 ] as const) {
   test(`a PUT whose answer is ${lost} after it was applied, then one stale GET that still shows the canceled migration: 1 PUT, and the migration it started is adopted`, async (t) => {
     const sim = await simulator(t, { syncDelayMs: 500 });
-    const proxy = await apiProxy(t, sim);
+    const { proxy, api } = await proxied(t, sim);
     const previous = await canceledBefore(sim);
     await injectFaults(sim, [{ ...fault, after: true, match: { method: 'PUT' } }]);
-    proxy.serveStale({ after: 'PUT', count: 1 });
-    const ws = await folder(t, proxy);
+    proxy.add(staleAfterPut(1));
+    const ws = await folder(t, api);
     const apply = await ws.run(['apply', '-auto-approve']);
     t.is(apply.code, 0, apply.output);
     t.deepEqual(await writes(sim), { PUT: 1, DELETE: 0 });
+    t.is(staleReads(proxy), 1);
     const started = (await migrations(sim)).find((m) => m.id !== previous.id)!;
     t.is(resourceInstance(ws.state())!.attributes.id, started.id);
   });
@@ -110,17 +125,18 @@ for (const [lost, fault] of [
 
 test('stale GETs after the start that show the older, canceled migration supersede nothing: the apply succeeds, 1 PUT, 0 DELETE', async (t) => {
   const sim = await simulator(t, { syncDelayMs: 500 });
-  const proxy = await apiProxy(t, sim);
+  const { proxy, api } = await proxied(t, sim);
   await canceledBefore(sim);
   // The look after the PUT and the wait's first poll both read the past.
-  proxy.serveStale({ after: 'PUT', count: 2 });
-  const ws = await folder(t, proxy);
+  proxy.add(staleAfterPut(2));
+  const ws = await folder(t, api);
   const apply = await ws.run(['apply', '-auto-approve']);
   t.is(apply.code, 0, apply.output);
   t.like(resourceInstance(ws.state()), { attributes: { status: 'syncing' } });
   t.is(resourceInstance(ws.state())!.status, undefined, 'not tainted');
   t.is((await ws.run(['apply', '-auto-approve'])).code, 0);
   t.deepEqual(await writes(sim), { PUT: 1, DELETE: 0 });
+  t.is(staleReads(proxy), 2);
 });
 
 async function appliedRunning(t: ExecutionContext, options: SimulatorOptions = {}) {
