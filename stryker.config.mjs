@@ -10,6 +10,10 @@ export const MODULES = {
   formats: { mutate: 'src/vocabulary/formats.ts', tests: 'test/tfplugin/framework/validate.test.ts' },
   validate: { mutate: 'src/tfplugin/framework/validate.ts', tests: 'test/tfplugin/framework/validate.test.ts' },
   plan: { mutate: 'src/tfplugin/framework/plan.ts', tests: 'test/tfplugin/framework/plan.test.ts' },
+  // The API client's promises (issue 18): redaction, the retry decision, the rate limiter.
+  redact: { mutate: 'src/api/redact.ts', tests: 'test/api/redact.test.ts' },
+  retry: { mutate: 'src/api/retry.ts', tests: 'test/api/retry.test.ts' },
+  limiter: { mutate: 'src/api/limiter.ts', tests: 'test/api/limiter.test.ts' },
 };
 
 /** Surviving mutants that no test can kill, and why. */
