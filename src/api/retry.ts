@@ -43,8 +43,7 @@ export function serverWaitMs(hints: RetryHints): number | undefined {
   if (readable && retryAfter >= 0) return retryAfter * 1000;
   const reset = Number(hints.rateLimitReset);
   const spent = hints.rateLimitRemaining === undefined || Number(hints.rateLimitRemaining) <= 0;
-  if (spent && hints.rateLimitReset !== undefined && Number.isFinite(reset) && reset * 1000 > hints.now)
-    return reset * 1000 - hints.now;
+  if (spent && Number.isFinite(reset) && reset * 1000 > hints.now) return reset * 1000 - hints.now;
   return undefined;
 }
 
@@ -144,19 +143,34 @@ export const STOP: Decision = { action: 'stop' };
  * only after looking.
  */
 export function decideRetry(attempt: Attempt, failure: Failure, policy: RetryPolicy, clock: Clock): Decision {
-  if (failure.kind === 'canceled') return STOP;
-  if (failure.kind === 'held') return { action: 'give-up', untilMs: failure.untilMs, reason: failure.reason };
-  if (failure.kind === 'answer' && failure.status === 429) return afterRefusal(attempt, failure, policy, clock);
-  const status = failure.kind === 'answer' ? failure.status : undefined;
-  const cause = failure.kind === 'answer' ? String(failure.status) : failure.code;
-  const retryable = status === undefined ? RETRYABLE_NETWORK.includes(cause) : policy.statusCodes.includes(status);
+  switch (failure.kind) {
+    case 'canceled':
+      return STOP;
+    case 'held':
+      return { action: 'give-up', untilMs: failure.untilMs, reason: failure.reason };
+    case 'answer':
+      if (failure.status === 429) return afterRefusal(attempt, failure, policy, clock);
+      return afterError(attempt, failure.status, policy, clock);
+    case 'no-answer':
+      return afterError(attempt, failure.code, policy, clock);
+  }
+}
+
+/**
+ * An answer with status `cause`, or no answer (`cause` is the error code): retried with backoff
+ * up to `limit` times, within the deadline, when the policy says it may pass.
+ */
+function afterError(attempt: Attempt, cause: number | string, policy: RetryPolicy, clock: Clock): Decision {
+  const answered = typeof cause === 'number';
+  const retryable = answered ? policy.statusCodes.includes(cause) : RETRYABLE_NETWORK.includes(cause);
   if (!retryable || attempt.tries > policy.limit) return STOP;
-  const delayMs = retryDelay(attempt.tries, policy, { status, ...clock });
+  const delayMs = retryDelay(attempt.tries, policy, clock);
   if (clock.now + delayMs > attempt.deadline) return STOP;
   const next = { ...attempt, tries: attempt.tries + 1 };
   const why = ` (${cause})`;
   if (IDEMPOTENT.includes(attempt.method)) return { action: 'retry', delayMs, next, why };
-  return status === undefined ? STOP : { action: 'resend', delayMs, next, why };
+  // A PUT answered with an error did not finish; one whose answer never came may have worked.
+  return answered ? { action: 'resend', delayMs, next, why } : STOP;
 }
 
 /** The moment of a decision, and the roll of the dice for its jitter (0 to 1). */

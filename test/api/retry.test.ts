@@ -4,7 +4,6 @@ import {
   type Attempt,
   type Failure,
   type RetryPolicy,
-  STOP,
   decideRetry,
   firstAttempt,
   retryDelay,
@@ -72,6 +71,8 @@ test('a minimum above the maximum backs off by the minimum', (t) => {
   t.is(retryDelay(1, policy, { now: 0, random: 1 }), 2000);
 });
 
+/** Not sent again: the failure stands. */
+const STOP = { action: 'stop' };
 const NOW = 1_700_000_000_000;
 const CLOCK = { now: NOW, random: 1 };
 const GET = firstAttempt('GET', NOW + 60_000);
@@ -105,6 +106,7 @@ test('a 5xx or a lost connection is retried with backoff, counting tries, until 
   t.deepEqual(decide({ ...GET, tries: 5 }, answer(500)), STOP, 'no fifth');
   t.deepEqual(decide(GET, answer(500), { limit: 0 }), STOP, 'http_retry_max = 0');
   t.is(decide(firstAttempt('DELETE', NOW + 60_000), answer(502)).action, 'retry');
+  t.like(decide(third, answer(503, { retryAfter: '0' })), { delayMs: 4000 }, 'retry-after does not shorten it');
 });
 
 test('what is retried: the policy status codes and the network failures worth another try', (t) => {
@@ -132,24 +134,19 @@ test('a PUT is never sent again blindly: after a 5xx only once reads agree (rese
 });
 
 test('a 429 is retried whatever the method and the limit, after what it asks, never less than the floor', (t) => {
-  for (const attempt of [GET, PUT, { ...GET, tries: 9 }]) {
-    t.deepEqual(decide(attempt, answer(429, { retryAfter: '7' }), { limit: 0 }), {
-      action: 'retry',
-      delayMs: 7000,
-      next: { ...attempt, refused: 1 },
-      why: ': the API asked to wait (429)',
-      holdUntil: NOW + 7000,
-      refusal: { explained: true },
-    });
-  }
-  t.deepEqual(decide({ ...GET, refused: 3 }, answer(429, { retryAfter: '0' })), {
+  /** A retry after a 429 that asked for `delayMs`: every request of the process waits as long. */
+  const asked = (attempt: Attempt, delayMs: number) => ({
     action: 'retry',
-    delayMs: 1000,
-    next: { ...GET, refused: 4 },
+    delayMs,
+    next: { ...attempt, refused: attempt.refused + 1 },
     why: ': the API asked to wait (429)',
-    holdUntil: NOW + 1000,
+    holdUntil: NOW + delayMs,
     refusal: { explained: true },
   });
+  for (const attempt of [GET, PUT, { ...GET, tries: 9 }])
+    t.deepEqual(decide(attempt, answer(429, { retryAfter: '7' }), { limit: 0 }), asked(attempt, 7000));
+  const refused = { ...GET, refused: 3 };
+  t.deepEqual(decide(refused, answer(429, { retryAfter: '0' })), asked(refused, 1000), 'the floor');
 });
 
 test('a 429 that does not say how long backs off on its own count, and holds every request for the floor', (t) => {
