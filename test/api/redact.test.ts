@@ -55,6 +55,8 @@ test('every credential shape the rules know, in the forms servers write them', (
     ["authorization='token abc123'", "authorization='[redacted]'"],
     ['authorization = xyz;next', 'authorization = [redacted];next'],
     ['AUTHORIZATION:Bearer a.b', 'AUTHORIZATION:[redacted]'],
+    ['authorization: Bearer  two-spaces', 'authorization: [redacted]'],
+    ['sent bearer  two-spaces', 'sent bearer [redacted]'],
     ['sent bearer a.b/c+d=e~f_g-h and more', 'sent bearer [redacted] and more'],
     ['sent Basic dXNlcjpwYXNz', 'sent Basic [redacted]'],
     ['keys doo_v1_abc, dor_v1_DEF9 and dop_v1_x1', 'keys doo_v1_[redacted], dor_v1_[redacted] and dop_v1_[redacted]'],
@@ -65,6 +67,7 @@ test('every credential shape the rules know, in the forms servers write them', (
     ["passwd='x1' pwd=x2 client-secret: x3", "passwd='[redacted]' pwd=[redacted] client-secret: [redacted]"],
     ['access_token=abc&API-KEY=def;apikey:ghi', 'access_token=[redacted]&API-KEY=[redacted];apikey:[redacted]'],
     ['{"secret":"s1","token":"t1"}', '{"secret":"[redacted]","token":"[redacted]"}'],
+    ['password_hash=abc secret_key: def', 'password_hash=[redacted] secret_key: [redacted]'],
     ['a password is required', 'a password is required'],
     [`${'a'.repeat(40)} and ${'b'.repeat(39)}`, `[redacted] and ${'b'.repeat(39)}`],
     [`x${'Z9+='.repeat(10)}`, '[redacted]'],
@@ -83,13 +86,14 @@ test('the secrets a request body carries: string values under a password, secret
     source: { Password: 'pw-one', host: 'host-one', port: 5432 },
     list: [{ client_secret: 'sec-two' }, 'loose-three'],
     refresh_token: 'tok-four',
+    secret_store: { password: 'pw-seven' },
     token_count: 7,
   });
   secrets.addFrom('top-level-six', 'password');
   secrets.addFrom(null);
   t.is(
-    secrets.redact('pw-one host-one sec-two loose-three tok-four top-level-six 5432 7'),
-    '[redacted] host-one [redacted] loose-three [redacted] [redacted] 5432 7',
+    secrets.redact('pw-one host-one sec-two loose-three tok-four top-level-six pw-seven 5432 7'),
+    '[redacted] host-one [redacted] loose-three [redacted] [redacted] [redacted] 5432 7',
   );
   t.deepEqual(secrets.redactFields({ a: 'pw-one', b: 1, c: undefined, d: { e: 'pw-one' } }), {
     a: '[redacted]',
