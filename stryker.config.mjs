@@ -14,6 +14,10 @@ export const MODULES = {
     mutate: 'src/provider/online-migration/lifecycle.ts',
     tests: 'test/provider/online-migration/lifecycle.test.ts',
   },
+  // The API client's promises (issue 18): redaction, the retry decision, the rate limiter.
+  redact: { mutate: 'src/api/redact.ts', tests: 'test/api/redact.test.ts' },
+  retry: { mutate: 'src/api/retry.ts', tests: 'test/api/retry.test.ts' },
+  limiter: { mutate: 'src/api/limiter.ts', tests: 'test/api/limiter.test.ts' },
 };
 
 /** Surviving mutants that no test can kill, and why. */

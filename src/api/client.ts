@@ -5,10 +5,10 @@ import type { Migration, StartMigrationRequest } from '../../generated/types';
 import { refuseCleartextToken } from './cleartext';
 import { CLIENT_RETRY, DEFAULT_REQUEST_TIMEOUT_MS, type RetrySettings } from './defaults';
 import { ApiError, type ApiErrorCode, StartRefusedError, isTransient, mayHaveTakenEffect } from './errors';
-import { Call, type LogFn, type Method, Transport } from './http';
+import { type LogFn, type Outcome, Transport } from './http';
 import { type RateLimiter, sharedLimiter } from './limiter';
 import { KnownSecrets } from './redact';
-import type { RetryPolicy } from './retry';
+import { type Attempt, type Method, type RetryPolicy, STOP, firstAttempt } from './retry';
 import { holdLock, lockAddress, startLockKey } from './start-lock';
 import { startRefusal } from './start-rules';
 import { mayHaveSuperseded } from './wait';
@@ -164,32 +164,51 @@ export class DoClient {
     if (refusal) throw refusal;
     const path = migrationPath(clusterId);
     const look = { baselineId: baseline?.id ?? null, deadline: options.deadline, signal: options.signal };
-    // Not got's retry, which would send the PUT again at once: a PUT whose answer was lost may have started
-    // the migration. got still retries a 429, which the API did not carry out.
-    for (let attempt = 1; ; attempt++) {
-      const call = new Call('PUT', path, options.deadline, options.signal, attempt);
-      let started: Migration;
-      try {
-        started = parseMigration(await this.http.send(call, body), 'PUT', path);
-      } catch (error) {
-        if (!mayHaveTakenEffect(error)) throw error;
-        const found = await this.lookForStart(clusterId, look, error);
-        if (found) {
-          this.log('info', 'the PUT had started a migration: adopted it', { path, migration_id: found.id, attempt });
-          return { migration: found, adopted: true };
-        }
-        // The reads agree that nothing started. Only a PUT the API answered with a 5xx is sent again; one
-        // whose answer never came (lost, cancelled, unreadable) may have worked: it stays unknown.
-        if (error.code !== 'server_error')
-          throw startUnknown(path, error, `${CONFIRMING_READS} reads of GET ${path} showed no new migration`);
-        if (call.resendInMs === undefined) throw error;
-        await setTimeout(call.resendInMs, undefined, { signal: options.signal }).catch(() => {
-          throw this.http.canceled(call);
-        });
-        continue;
+    // got sends the PUT again only after a 429, which the API did not carry out. Any other failure
+    // that may have started the migration is resolved by looking; the retry rules say whether it
+    // may then be sent again (decideRetry: only one the API answered with a 5xx).
+    for (let attempt = firstAttempt('PUT', options.deadline); ;) {
+      const outcome = await this.put(path, attempt, body, options.signal);
+      if ('started' in outcome) {
+        await this.lookAfterStart(clusterId, outcome.started, look.baselineId, options);
+        return { migration: outcome.started, adopted: false };
       }
-      await this.lookAfterStart(clusterId, started, look.baselineId, options);
-      return { migration: started, adopted: false };
+      const { error, decision } = outcome;
+      if (!mayHaveTakenEffect(error)) throw error;
+      const found = await this.lookForStart(clusterId, look, error);
+      if (found) {
+        this.log('info', 'the PUT had started a migration: adopted it', {
+          path,
+          migration_id: found.id,
+          attempt: attempt.tries,
+        });
+        return { migration: found, adopted: true };
+      }
+      if (decision.action !== 'resend') {
+        // A 5xx past the retry limit stands as it is; any other answer that never came may have worked.
+        if (error.code === 'server_error') throw error;
+        throw startUnknown(path, error, `${CONFIRMING_READS} reads of GET ${path} showed no new migration`);
+      }
+      await setTimeout(decision.delayMs, undefined, { signal: options.signal }).catch(() => {
+        throw this.http.canceled({ path, attempt });
+      });
+      attempt = decision.next;
+    }
+  }
+
+  /** One PUT: the migration it started, or its error and what the retry rules decided after it. */
+  private async put(
+    path: string,
+    attempt: Attempt,
+    body: StartMigrationRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<{ started: Migration } | Extract<Outcome, { error: unknown }>> {
+    const outcome = await this.http.exchange({ path, attempt, signal }, body);
+    if ('error' in outcome) return outcome;
+    try {
+      return { started: parseMigration(outcome.response, 'PUT', path) };
+    } catch (error) {
+      return { error: error as ApiError, decision: STOP };
     }
   }
 
@@ -271,9 +290,8 @@ export class DoClient {
 
   /** A GET or DELETE, which got retries by itself. */
   private send(method: 'GET' | 'DELETE', path: string, options: CallOptions): Promise<Response<unknown>> {
-    return this.http.send(
-      new Call(method, path, options.deadline ?? Date.now() + this.policy.callBoundMs, options.signal),
-    );
+    const deadline = options.deadline ?? Date.now() + this.policy.callBoundMs;
+    return this.http.send({ path, attempt: firstAttempt(method, deadline), signal: options.signal });
   }
 }
 

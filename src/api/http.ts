@@ -1,27 +1,10 @@
-import type { Got, Options, RequestError, Response, RetryOptions } from 'got';
+import type { Got, Options, RequestError, Response } from 'got';
 import { ApiError, codeForStatus } from './errors';
 import { type RateLimiter, RateLimitWait } from './limiter';
 import type { KnownSecrets } from './redact';
-import { type RetryPolicy, retryDelay, serverWaitMs } from './retry';
+import { type Attempt, type Decision, type Failure, type RetryPolicy, STOP, decideRetry, tryTimeoutMs } from './retry';
 
 export type LogFn = (level: 'debug' | 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
-
-export type Method = 'GET' | 'PUT' | 'DELETE';
-
-/** What got may send again by itself. A PUT's failures are resolved by looking first (client.ts). */
-const IDEMPOTENT: Method[] = ['GET', 'DELETE'];
-
-/** Network failures worth another try: socket errors, and got's request errors that carry no code of their own. */
-const RETRYABLE_NETWORK = [
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ECONNABORTED',
-  'ERR_GOT_REQUEST_ERROR',
-];
 
 /** got's codes for the two failures that come with a response. */
 const HTTP_ERROR = 'ERR_NON_2XX_3XX_RESPONSE';
@@ -40,38 +23,38 @@ export interface TransportOptions {
   certificateAuthorities?: string[];
 }
 
-/**
- * One call (a GET, a DELETE, or one PUT) across got's retries: its bounds, and what its tries said.
- * The hooks find it in the request's `context`.
- */
-export class Call {
-  /** Refusals (429) so far: they back off on their own count and never use up `limit`. */
-  refused = 0;
-  /** When the limiter let the latest try go, epoch ms. */
-  sentAt = 0;
-  /** The latest try's timeout: the per-request timeout, or less when the deadline is nearer. */
-  tryTimeoutMs = 0;
-  holdsSlot = false;
-  /** For a PUT, which got does not retry: in how long the policy would send it again, if it would. */
-  resendInMs?: number;
-  /** Why the call stopped waiting out a rate limit, saying until when. */
-  gaveUp?: ApiError;
+/** One call (a GET, a DELETE, or one PUT, which got may send again after a 429). */
+export interface CallRequest {
+  readonly path: string;
+  /** The tries so far: the first (`firstAttempt`), or the one a `resend` decision gave. */
+  readonly attempt: Attempt;
+  readonly signal?: AbortSignal;
+}
 
-  constructor(
-    readonly method: Method,
-    readonly path: string,
-    /** Epoch ms: no wait may end after it. */
-    readonly deadline: number,
-    readonly signal?: AbortSignal,
-    /** Tries after 5xx and network errors, from 1, as error messages count them. */
-    public attempt = 1,
-  ) {}
+/** What a call came to: its 2xx response, or its error and what the retry rules decided after it. */
+export type Outcome = { response: Response<unknown> } | { error: ApiError; decision: Decision };
+
+/**
+ * A call across got's tries, as the hooks find it in the request's `context`; only Transport sees
+ * it. The retry state is `attempt`, replaced (never changed) by each decision to retry.
+ */
+interface Exchange {
+  readonly path: string;
+  readonly signal?: AbortSignal;
+  attempt: Attempt;
+  /** What the retry rules decided after the latest try's failure. */
+  decision?: Decision;
+  /** When the limiter let the latest try go, epoch ms. */
+  sentAt: number;
+  /** The latest try's timeout (see `tryTimeoutMs`). */
+  tryTimeoutMs: number;
+  holdsSlot: boolean;
 }
 
 /**
  * The HTTP side of the client, on got: its hooks take and give back the rate limiter's slots, its
- * retry re-sends GET and DELETE (and any 429), its timeout bounds each try, and it sends and
- * parses JSON. What got cannot decide itself is decided in `delayBeforeRetry`. The limiter stays
+ * retry re-sends what `decideRetry` (retry.ts) says, after the delay it says, its timeout bounds
+ * each try, and it sends and parses JSON. The limiter stays
  * our own: got paces nothing across requests, and every call in the process shares one window.
  */
 export class Transport {
@@ -105,22 +88,24 @@ export class Transport {
       followRedirect: false,
       timeout: { request: options.requestTimeoutMs },
       responseType: 'json',
-      // got 14's defaults spelt out where they matter: calculateDelay decides every retry (a 429 PUT
-      // included, which got's own rules would not retry), and no retry-after is capped by got.
+      // Every retry is decided by decideRetry (retry.ts), through calculateDelay. got's own rules
+      // (limit, methods, status and error codes) would refuse some it must make: a 429 PUT, more
+      // 429s than `limit`. got 15 enforces them by default, so they are turned off here; and got's
+      // lists are empty, so that were they enforced no retry at all would happen, and the tests of
+      // retries (test/api/http.test.ts: a 429 PUT, 429s past the limit) would fail at once.
       retry: {
         enforceRetryRules: false,
-        maxRetryAfter: Number.POSITIVE_INFINITY,
-        limit: this.policy.limit,
-        methods: IDEMPOTENT,
-        statusCodes: [...this.policy.statusCodes],
-        errorCodes: RETRYABLE_NETWORK,
-        calculateDelay: ({ error, retryOptions }) => this.delayBeforeRetry(callOf(error.options), error, retryOptions),
+        limit: 0,
+        methods: [],
+        statusCodes: [],
+        errorCodes: [],
+        calculateDelay: ({ error }) => this.afterFailure(exchangeOf(error.options), error),
       },
       hooks: {
-        beforeRequest: [(request) => this.takeSlot(callOf(request), request)],
+        beforeRequest: [(request) => this.takeSlot(exchangeOf(request), request)],
         afterResponse: [
           (response) => {
-            this.answered(callOf(response.request.options), response);
+            this.answered(exchangeOf(response.request.options), response);
             return response;
           },
         ],
@@ -130,135 +115,115 @@ export class Transport {
   }
 
   /** The call's 2xx response, its body parsed; anything else is an ApiError. */
-  async send(call: Call, body?: unknown): Promise<Response<unknown>> {
+  async send(call: CallRequest, body?: unknown): Promise<Response<unknown>> {
+    const outcome = await this.exchange(call, body);
+    if ('error' in outcome) throw outcome.error;
+    return outcome.response;
+  }
+
+  /** The call's 2xx response, its body parsed, or its ApiError and what the retry rules decided after it. */
+  async exchange(call: CallRequest, body?: unknown): Promise<Outcome> {
     this.secrets.addFrom(body);
+    const exchange: Exchange = { ...call, sentAt: 0, tryTimeoutMs: 0, holdsSlot: false };
     let response: Response<unknown>;
     try {
       response = await this.got(call.path.slice(1), {
-        method: call.method,
+        method: call.attempt.method,
         json: body,
         signal: call.signal,
-        context: { call },
+        context: { exchange },
       });
     } catch (error) {
       // A try aborted by the caller's signal never reaches got's retry hook, which frees slots otherwise.
-      this.freeSlot(call, (error as RequestError).response?.headers);
-      throw this.failure(call, error as RequestError);
+      this.freeSlot(exchange, (error as RequestError).response?.headers);
+      const decision = call.signal?.aborted ? STOP : (exchange.decision ?? STOP);
+      return { error: this.failure(exchange, decision, error as RequestError), decision };
     }
     // got resolves a redirect it was told not to follow.
-    if (response.statusCode >= 300) throw this.statusError(call, response);
-    return response;
+    if (response.statusCode >= 300) return { error: this.statusError(exchange, response), decision: STOP };
+    return { response };
   }
 
-  canceled(call: Call): ApiError {
+  canceled(call: Pick<CallRequest, 'path' | 'attempt'>): ApiError {
     return new ApiError({ code: 'canceled', ...failedCall(call) });
   }
 
-  private async takeSlot(call: Call, options: Pick<Options, 'timeout'>): Promise<void> {
-    const { method, path, signal, deadline } = call;
+  private async takeSlot(exchange: Exchange, options: Pick<Options, 'timeout'>): Promise<void> {
+    const { path, signal } = exchange;
+    const { method, deadline } = exchange.attempt;
+    exchange.decision = undefined;
     const onWait = (ms: number, reason: string) =>
       this.log('info', `waiting ${Math.round(ms / 1000)}s before ${method} ${path}: ${reason}`, {
         method,
         path,
         wait_ms: Math.round(ms),
       });
-    try {
-      call.sentAt = await this.limiter.acquire({ signal, deadline, onWait, noticeMs: this.policy.logWaitMs });
-    } catch (thrown) {
-      if (thrown instanceof RateLimitWait)
-        call.gaveUp = this.rateLimited(call, thrown.untilMs - Date.now(), thrown.reason, undefined);
-      throw thrown;
-    }
-    call.holdsSlot = true;
+    // A RateLimitWait thrown here reaches afterFailure as the cause of got's error.
+    exchange.sentAt = await this.limiter.acquire({ signal, deadline, onWait, noticeMs: this.policy.logWaitMs });
+    exchange.holdsSlot = true;
     // No try outlives the call's deadline: a hung request ends with the operation's time limit.
-    call.tryTimeoutMs = Math.max(1, Math.min(this.requestTimeoutMs, call.deadline - Date.now()));
-    options.timeout = { request: call.tryTimeoutMs };
-    // A cancel that came as the slot was granted has already been through delayBeforeRetry, which frees slots.
-    if (call.signal?.aborted) {
-      this.freeSlot(call);
-      call.signal.throwIfAborted();
+    exchange.tryTimeoutMs = tryTimeoutMs(exchange.attempt, this.requestTimeoutMs, Date.now());
+    options.timeout = { request: exchange.tryTimeoutMs };
+    // A cancel that came as the slot was granted has already been through afterFailure, which frees slots.
+    if (signal?.aborted) {
+      this.freeSlot(exchange);
+      signal.throwIfAborted();
     }
   }
 
-  private answered(call: Call, response: Response<unknown>): void {
-    this.freeSlot(call, response.headers);
-    if (response.statusCode !== 429) this.limiter.accepted(call.sentAt);
-    this.log('debug', 'request', { ...loggedCall(call), status: response.statusCode, ms: Date.now() - call.sentAt });
+  private answered(exchange: Exchange, response: Response<unknown>): void {
+    this.freeSlot(exchange, response.headers);
+    if (response.statusCode !== 429) this.limiter.accepted(exchange.sentAt);
+    this.log('debug', 'request', {
+      ...loggedCall(exchange),
+      status: response.statusCode,
+      ms: Date.now() - exchange.sentAt,
+    });
   }
 
-  private freeSlot(call: Call, headers?: Response['headers']): void {
-    if (!call.holdsSlot) return;
-    call.holdsSlot = false;
+  private freeSlot(exchange: Exchange, headers?: Response['headers']): void {
+    if (!exchange.holdsSlot) return;
+    exchange.holdsSlot = false;
     this.limiter.release(headers);
   }
 
   /**
-   * got calls this after every failed try; 0 means no retry. got's own delay cannot keep the
-   * policy: it counts 429s against `limit`, knows no `ratelimit-reset` and no deadline, and backs
-   * off from a fixed second rather than between waitMin and waitMax.
+   * got calls this after every failed try, and sends again after the delay it returns (0: no
+   * retry). decideRetry decides; this carries it out: the limiter hears of a 429 and holds every
+   * request as long as it asked, the retry is logged, and the next try starts from the new record.
    */
-  private delayBeforeRetry(call: Call, error: RequestError, retry: RetryOptions): number {
+  private afterFailure(exchange: Exchange, error: RequestError): number {
     // A try that ended without an answer to read (reset, timeout, unparsable body) never reached afterResponse.
-    this.freeSlot(call, error.response?.headers);
-    if (call.signal?.aborted || call.gaveUp) return 0;
-    const status = error.code === HTTP_ERROR ? error.response?.statusCode : undefined;
-    if (status === 429) return this.throttled(call, error.response!);
-    if (status === undefined && error.code !== PARSE_ERROR) {
-      this.log('debug', 'request failed', { ...loggedCall(call), error: error.code, ms: Date.now() - call.sentAt });
+    this.freeSlot(exchange, error.response?.headers);
+    const failure = failureOf(error, exchange.signal);
+    if (failure.kind === 'no-answer' && failure.code !== PARSE_ERROR) {
+      const ms = Date.now() - exchange.sentAt;
+      this.log('debug', 'request failed', { ...loggedCall(exchange), error: failure.code, ms });
     }
-    const retryable = status === undefined ? retry.errorCodes.includes(error.code) : retry.statusCodes.includes(status);
-    if (!retryable || call.attempt > retry.limit) return 0;
-    const delayMs = retryDelay(call.attempt, this.policy, { status, now: Date.now(), random: Math.random() });
-    if (Date.now() + delayMs > call.deadline) return 0;
-    this.announceRetry(call, delayMs, ` (${status ?? error.code})`, { ...loggedCall(call), status });
-    if (!retry.methods.includes(call.method)) {
-      call.resendInMs = delayMs;
-      return 0;
-    }
-    call.attempt++;
-    return asGotDelay(delayMs);
+    const clock = { now: Date.now(), random: Math.random() };
+    const decision = decideRetry(exchange.attempt, failure, this.policy, clock);
+    exchange.decision = decision;
+    if ('refusal' in decision && decision.refusal) this.limiter.refused(exchange.sentAt, decision.refusal.explained);
+    if (decision.action !== 'retry' && decision.action !== 'resend') return 0;
+    const status = failure.kind === 'answer' ? failure.status : undefined;
+    const fields =
+      status === 429
+        ? { method: exchange.attempt.method, path: exchange.path, status, refused: decision.next.refused }
+        : { ...loggedCall(exchange), status };
+    this.announceRetry(exchange, decision.delayMs, decision.why, fields);
+    if (decision.action === 'resend') return 0;
+    if (decision.holdUntil !== undefined) this.limiter.holdUntil(decision.holdUntil);
+    exchange.attempt = decision.next;
+    return asGotDelay(decision.delayMs);
   }
 
-  /**
-   * A 429: wait what the headers ask, never less than the floor, and hold every other request of
-   * the process as long; a 429 that does not say, or that comes although the last one's wait was
-   * honoured (the API counts differently than it says), spaces every request out more.
-   */
-  private throttled(call: Call, response: Response<unknown>): number {
-    call.refused++;
-    const hints = {
-      status: 429,
-      retryAfter: header(response, 'retry-after'),
-      rateLimitRemaining: header(response, 'ratelimit-remaining'),
-      rateLimitReset: header(response, 'ratelimit-reset'),
-      now: Date.now(),
-      random: Math.random(),
-    };
-    const asked = serverWaitMs(hints);
-    this.limiter.refused(call.sentAt, asked !== undefined);
-    const delayMs = retryDelay(call.refused, this.policy, hints);
-    const reason =
-      asked === undefined ? 'the API refused it (429) without saying for how long' : 'the API asked to wait (429)';
-    if (Date.now() + delayMs > call.deadline) {
-      call.gaveUp = this.rateLimited(call, delayMs, reason, 429);
-      return 0;
-    }
-    this.limiter.holdUntil(Date.now() + Math.max(this.policy.floorMs, asked ?? 0));
-    this.announceRetry(call, delayMs, `: ${reason}`, {
-      method: call.method,
-      path: call.path,
-      status: 429,
-      refused: call.refused,
-    });
-    return asGotDelay(delayMs);
-  }
-
-  private announceRetry(call: Call, delayMs: number, why: string, fields: Record<string, unknown>): void {
+  private announceRetry(exchange: Exchange, delayMs: number, why: string, fields: Record<string, unknown>): void {
     const withDelay = { ...fields, delay_ms: Math.round(delayMs) };
     if (delayMs < this.policy.logWaitMs) return this.log('debug', 'retrying', withDelay);
+    const { method } = exchange.attempt;
     this.log(
       'info',
-      `waiting ${Math.round(delayMs / 1000)}s before retrying ${call.method} ${call.path}${why}`,
+      `waiting ${Math.round(delayMs / 1000)}s before retrying ${method} ${exchange.path}${why}`,
       withDelay,
     );
   }
@@ -267,9 +232,9 @@ export class Transport {
    * The ApiError for a call got gave up on. Made here rather than in a beforeError hook: got
    * rejects a cancel during its retry wait without running that hook.
    */
-  private failure(call: Call, error: RequestError): ApiError {
+  private failure(call: Exchange, decision: Decision, error: RequestError): ApiError {
     if (call.signal?.aborted) return this.canceled(call);
-    if (call.gaveUp) return call.gaveUp;
+    if (decision.action === 'give-up') return this.rateLimited(call, decision);
     const { response } = error;
     if (response && error.code === HTTP_ERROR) return this.statusError(call, response);
     if (response && error.code === PARSE_ERROR) {
@@ -284,7 +249,7 @@ export class Transport {
     return new ApiError({ code: 'network', ...failedCall(call), cause });
   }
 
-  private statusError(call: Call, response: Response<unknown>): ApiError {
+  private statusError(call: Exchange, response: Response<unknown>): ApiError {
     const error = errorBody(response.body);
     const doMessage = error ? error.message : `non-JSON body (${describeBody(response)})`;
     return new ApiError({
@@ -298,13 +263,16 @@ export class Transport {
   }
 
   /** Rate limited for longer than the call may wait (held back by the limiter, or answered 429): say until when, and log it. */
-  private rateLimited(call: Call, waitMs: number, reason: string, status: 429 | undefined): ApiError {
-    const until = new Date(Date.now() + waitMs).toISOString().replace(/\.\d+Z$/, 'Z');
-    const left = Math.max(0, Math.round((call.deadline - Date.now()) / 1000));
+  private rateLimited(call: Exchange, decision: Extract<Decision, { action: 'give-up' }>): ApiError {
+    const waitMs = decision.untilMs - Date.now();
+    const until = new Date(decision.untilMs).toISOString().replace(/\.\d+Z$/, 'Z');
+    const left = Math.max(0, Math.round((call.attempt.deadline - Date.now()) / 1000));
     const next = `the next try would be at ${until} (in ${formatWait(waitMs)})`;
-    const doMessage = `${reason}; ${next}, after this operation's time limit (${left}s left)`;
-    const { method, path } = call;
+    const doMessage = `${decision.reason}; ${next}, after this operation's time limit (${left}s left)`;
+    const { path } = call;
+    const { method } = call.attempt;
     this.log('info', `giving up ${method} ${path}: ${doMessage}`, { method, path, wait_ms: Math.round(waitMs) });
+    const status = decision.refusal ? 429 : undefined;
     return new ApiError({ code: 'rate_limited', ...failedCall(call), status, doMessage });
   }
 
@@ -315,17 +283,34 @@ export class Transport {
 }
 
 /** Which call an ApiError is about, and after how many tries. */
-function failedCall({ method, path, attempt }: Call) {
-  return { method, path, attempts: attempt };
+function failedCall({ path, attempt }: Pick<CallRequest, 'path' | 'attempt'>) {
+  return { method: attempt.method, path, attempts: attempt.tries };
 }
 
 /** What a log line says of a call. */
-function loggedCall({ method, path, attempt }: Call) {
-  return { method, path, attempt };
+function loggedCall({ path, attempt }: Exchange) {
+  return { method: attempt.method, path, attempt: attempt.tries };
 }
 
-function callOf(options: Pick<Options, 'context'>): Call {
-  return options.context.call as Call;
+function exchangeOf(options: Pick<Options, 'context'>): Exchange {
+  return options.context.exchange as Exchange;
+}
+
+/** What the retry rules need to know of a failed try. */
+function failureOf(error: RequestError, signal?: AbortSignal): Failure {
+  if (signal?.aborted) return { kind: 'canceled' };
+  if (error.cause instanceof RateLimitWait) {
+    return { kind: 'held', untilMs: error.cause.untilMs, reason: error.cause.reason };
+  }
+  const { response } = error;
+  if (!response || error.code !== HTTP_ERROR) return { kind: 'no-answer', code: error.code };
+  return {
+    kind: 'answer',
+    status: response.statusCode,
+    retryAfter: header(response, 'retry-after'),
+    rateLimitRemaining: header(response, 'ratelimit-remaining'),
+    rateLimitReset: header(response, 'ratelimit-reset'),
+  };
 }
 
 /** got reads a delay of 0 as "do not retry"; a wait of 0 (`retry-after: 0`, http_retry_wait_min = 0) still retries. */

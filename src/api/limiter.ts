@@ -55,13 +55,16 @@ export class RateLimiter {
   private refusing = false;
   private readonly waiters = new Set<() => void>();
 
+  /** `clock` tells the time, epoch ms: a test may pass its own, so that waits are read, not waited. */
+  constructor(private readonly clock: () => number = Date.now) {}
+
   /** Waits for a slot and takes it; returns when the request may go (epoch ms), for `slowDown`. */
   async acquire(options: AcquireOptions = {}): Promise<number> {
     const { signal, deadline } = options;
     let announced = false;
     for (;;) {
       signal?.throwIfAborted();
-      const now = Date.now();
+      const now = this.clock();
       if (this.resetAtMs !== undefined && now >= this.resetAtMs) this.forgetWindow();
       const allowance = this.allowance();
       if (allowance > 0 && now >= this.nextSendAt) {
@@ -114,7 +117,7 @@ export class RateLimiter {
    * one's wait was honoured, slows every request down. Refusals of requests sent before the
    * latest one came say nothing new.
    */
-  refused(sentAt: number, explained: boolean, now = Date.now()): void {
+  refused(sentAt: number, explained: boolean, now = this.clock()): void {
     if (sentAt < this.refusedAt) return;
     if (!explained || this.refusing) this.slowDown(sentAt, now);
     this.refusing = true;
@@ -122,7 +125,7 @@ export class RateLimiter {
   }
 
   /** An answer that was not a 429, to a request sent at `sentAt`. */
-  accepted(sentAt: number, now = Date.now()): void {
+  accepted(sentAt: number, now = this.clock()): void {
     if (sentAt >= this.refusedAt) this.refusing = false;
     this.recover(now);
   }
@@ -131,7 +134,7 @@ export class RateLimiter {
    * Space every request out more (a request sent at `sentAt` was refused). Refusals of requests
    * sent before the last slow-down say nothing about the new pace.
    */
-  slowDown(sentAt: number, now = Date.now()): void {
+  slowDown(sentAt: number, now = this.clock()): void {
     if (sentAt < this.slowedAt) return;
     this.slowMs = Math.min(SLOW_MOST_MS, Math.max(SLOW_FIRST_MS, this.slowMs * 2));
     this.slowedAt = this.changedAt = now;
@@ -144,7 +147,7 @@ export class RateLimiter {
   }
 
   /** An answer that was not a 429: after a quiet spell, shorten the spacing a little. */
-  recover(now = Date.now()): void {
+  recover(now = this.clock()): void {
     if (this.slowMs === 0 || now - this.changedAt < QUIET_SPELL_MS) return;
     const shorter = this.slowMs * RECOVERY;
     this.slowMs = shorter < SLOW_FIRST_MS / 2 ? 0 : shorter;

@@ -163,7 +163,7 @@ test('a PUT that fails is never sent again blindly: a 5xx only after three reads
   }
 });
 
-test('a PUT answered 429 is sent again without looking: the API did not carry it out', async (t) => {
+test("a PUT answered 429 is sent again without looking: the API did not carry it out (our rule; got's, which would not retry it, stay off)", async (t) => {
   const refused: Reply = { status: 429, headers: { 'retry-after': '0' } };
   const { url, seen } = await scripted(t, (method, n) => (method === 'GET' ? NOT_FOUND : n === 1 ? refused : OK));
   const { client: c } = client(url, { retry: { limit: 0 } });
@@ -193,4 +193,23 @@ test('the rate-limit headers of an answer hold the next request back until the w
   t.is(seen.length, 2);
   t.true(seen[1]!.at >= reset * 1000 - 50, 'the second request waited for the reset');
   t.deepEqual(retries(logged), [], 'held back by the limiter, not retried');
+});
+
+test('a call the limiter would hold past its deadline fails at once as rate_limited, saying until when, with nothing sent', async (t) => {
+  const reset = Math.ceil(Date.now() / 1000) + 3600;
+  const spent = { 'ratelimit-limit': '250', 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) };
+  const { url, seen } = await scripted(t, () => ok(spent));
+  const { client: c, logged } = client(url);
+  await c.getMigration(CLUSTER);
+  const error = await t.throwsAsync(c.getMigration(CLUSTER, { deadline: Date.now() + 60_000 }), {
+    instanceOf: ApiError,
+  });
+  t.is(error!.code, 'rate_limited');
+  t.is(error!.status, undefined, 'no answer: the limiter held it back');
+  t.regex(
+    error!.message,
+    /the API rate limit is used up; the next try would be at \S+Z \(in 60m\), after this operation's time limit \(\d+s left\)/,
+  );
+  t.is(seen.length, 1);
+  t.true(logged.some((l) => l.level === 'info' && /^giving up GET \S+: the API rate limit is used up/.test(l.message)));
 });

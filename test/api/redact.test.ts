@@ -48,3 +48,57 @@ test("a client's known secrets: its token and every password a request body carr
     status: 422,
   });
 });
+
+test('every credential shape the rules know, in the forms servers write them', (t) => {
+  const cases: Array<[string, string]> = [
+    ['Proxy-Authorization: Basic dXNlcjpwYXNz', 'Proxy-Authorization: [redacted]'],
+    ["authorization='token abc123'", "authorization='[redacted]'"],
+    ['authorization = xyz;next', 'authorization = [redacted];next'],
+    ['AUTHORIZATION:Bearer a.b', 'AUTHORIZATION:[redacted]'],
+    ['authorization: Bearer  two-spaces', 'authorization: [redacted]'],
+    ['sent bearer  two-spaces', 'sent bearer [redacted]'],
+    ['sent bearer a.b/c+d=e~f_g-h and more', 'sent bearer [redacted] and more'],
+    ['sent Basic dXNlcjpwYXNz', 'sent Basic [redacted]'],
+    ['keys doo_v1_abc, dor_v1_DEF9 and dop_v1_x1', 'keys doo_v1_[redacted], dor_v1_[redacted] and dop_v1_[redacted]'],
+    ['not a key: dox_v1_abc or xdop_v1_abc', 'not a key: dox_v1_abc or xdop_v1_abc'],
+    ['https://user:secret@host/x and git+ssh://u:p@h', 'https://user:[redacted]@host/x and git+ssh://u:[redacted]@h'],
+    ['https://host:8080/path has no credentials', 'https://host:8080/path has no credentials'],
+    ['db_password: "hunter2"', 'db_password: "[redacted]"'],
+    ["passwd='x1' pwd=x2 client-secret: x3", "passwd='[redacted]' pwd=[redacted] client-secret: [redacted]"],
+    ['access_token=abc&API-KEY=def;apikey:ghi', 'access_token=[redacted]&API-KEY=[redacted];apikey:[redacted]'],
+    ['{"secret":"s1","token":"t1"}', '{"secret":"[redacted]","token":"[redacted]"}'],
+    ['password_hash=abc secret_key: def', 'password_hash=[redacted] secret_key: [redacted]'],
+    ['a password is required', 'a password is required'],
+    [`${'a'.repeat(40)} and ${'b'.repeat(39)}`, `[redacted] and ${'b'.repeat(39)}`],
+    [`x${'Z9+='.repeat(10)}`, '[redacted]'],
+  ];
+  for (const [input, expected] of cases) t.is(redactSecrets(input), expected, input);
+});
+
+test('known secrets of fewer than four characters are not redacted by value: they would take words with them', (t) => {
+  t.is(redactSecrets('abc and abcd', ['abc', 'abcd']), 'abc and [redacted]');
+  t.is(redactSecrets('no secrets given'), 'no secrets given');
+});
+
+test('the secrets a request body carries: string values under a password, secret or token key, at any depth', (t) => {
+  const secrets = new KnownSecrets([]);
+  secrets.addFrom({
+    source: { Password: 'pw-one', host: 'host-one', port: 5432 },
+    list: [{ client_secret: 'sec-two' }, 'loose-three'],
+    refresh_token: 'tok-four',
+    secret_store: { password: 'pw-seven' },
+    token_count: 7,
+  });
+  secrets.addFrom('top-level-six', 'password');
+  secrets.addFrom(null);
+  t.is(
+    secrets.redact('pw-one host-one sec-two loose-three tok-four top-level-six pw-seven 5432 7'),
+    '[redacted] host-one [redacted] loose-three [redacted] [redacted] [redacted] 5432 7',
+  );
+  t.deepEqual(secrets.redactFields({ a: 'pw-one', b: 1, c: undefined, d: { e: 'pw-one' } }), {
+    a: '[redacted]',
+    b: 1,
+    c: undefined,
+    d: { e: 'pw-one' },
+  });
+});

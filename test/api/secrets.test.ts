@@ -1,5 +1,6 @@
 import test from 'ava';
 import { inspect } from 'node:util';
+import { ApiError } from '../../src/api/errors';
 import { waitForStatus } from '../../src/api/wait';
 import { CLUSTER, SOURCE } from '../helpers/constants';
 import { faultProxy } from '../helpers/fault-proxy';
@@ -64,4 +65,33 @@ test('no token or password reaches a log line, an error message or an inspected 
   t.true(lines.length > 5);
   const text = [...lines, ...errors.map((e) => e.message), ...errors.map((e) => inspect(e, { depth: 6 }))].join('\n');
   for (const secret of [sim.token, SOURCE.password]) t.false(text.includes(secret), 'a secret leaked');
+});
+
+test('a token a server quotes in an error id or in a migration id reaches neither an error nor a log line', async (t) => {
+  const sim = await simulator(t, { token: TOKEN });
+  const proxy = await faultProxy(t, sim.url);
+  const lines: string[] = [];
+  const client = clientFor(
+    { url: proxy.url, token: TOKEN },
+    { log: (level, message, fields) => lines.push(`${level} ${message} ${JSON.stringify(fields)}`) },
+  );
+  proxy.add({
+    method: 'GET',
+    times: 1,
+    fault: { kind: 'answer', status: 403, body: { id: `forbidden_for_${TOKEN}`, message: 'forbidden' } },
+  });
+  const error = await t.throwsAsync(client.getMigration(CLUSTER), { instanceOf: ApiError });
+  t.is(error!.doId, 'forbidden_for_[redacted]');
+  proxy.add({
+    method: 'GET',
+    times: 1,
+    fault: { kind: 'answer', status: 200, body: { id: `quoting-${TOKEN}`, status: 'running' } },
+  });
+  t.false(await client.stopMigration(CLUSTER, 'another-migration'), 'the cluster shows another migration');
+  t.true(
+    lines.some((l) => l.includes('nothing to stop') && l.includes('quoting-[redacted]')),
+    'the log names it',
+  );
+  const text = [inspect(error, { depth: 6 }), ...lines].join('\n');
+  t.false(text.includes(TOKEN), 'the token leaked');
 });
