@@ -199,3 +199,10 @@ test('a single nested block is planned inside, with its own rules; a list is ord
   });
   t.deepEqual(planObject(outer, outerRules, null, { order: null, bag: null, inner: UNKNOWN }).planned.inner, UNKNOWN);
 });
+
+test('an unknown block, or an unknown item of a block list, is planned as it is and replaces on update', (t) => {
+  t.deepEqual(planObject(block, rules, null, { ...config, source: [UNKNOWN] }).planned.source, [UNKNOWN]);
+  t.is(planObject(block, rules, null, { ...config, source: UNKNOWN }).planned.source, UNKNOWN);
+  t.deepEqual(planObject(block, rules, prior, { ...config, source: [UNKNOWN] }).requiresReplace, [['source']]);
+  t.deepEqual(planObject(block, rules, prior, { ...config, source: UNKNOWN }).requiresReplace, [['source']]);
+});
