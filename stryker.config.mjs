@@ -7,7 +7,10 @@ const AVA = 'node node_modules/ava/entrypoints/cli.mjs --concurrency 1 --fail-fa
 export const MODULES = {
   status: { mutate: 'src/vocabulary/status.ts', tests: 'test/vocabulary/status.test.ts' },
   duration: { mutate: 'src/vocabulary/duration.ts', tests: 'test/vocabulary/duration.test.ts' },
-  formats: { mutate: 'src/vocabulary/formats.ts', tests: 'test/tfplugin/framework/validate.test.ts' },
+  formats: {
+    mutate: 'src/vocabulary/formats.ts',
+    tests: 'test/vocabulary/formats.test.ts test/tfplugin/framework/validate.test.ts',
+  },
   validate: { mutate: 'src/tfplugin/framework/validate.ts', tests: 'test/tfplugin/framework/validate.test.ts' },
   plan: { mutate: 'src/tfplugin/framework/plan.ts', tests: 'test/tfplugin/framework/plan.test.ts' },
 };

@@ -147,3 +147,83 @@ test('a loopback host is localhost, 127.0.0.0/8 or [::1], in any case and with a
     t.false(isLoopbackHost(host), host);
   }
 });
+
+test('host: each refusal says exactly what is wrong', (t) => {
+  const longest = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join('.');
+  t.is(longest.length, 253);
+  const embedded = '0000:0000:0000:0000:0000:ffff:255.255.255.255';
+  t.is(embedded.length, 45, 'the longest textual IPv6 address');
+  t.deepEqual(
+    problems('host', [
+      longest,
+      `${longest}.`,
+      `${longest}e`,
+      `${'a'.repeat(254)}.`,
+      'db.a1',
+      'db.1a',
+      embedded,
+      '[::1]',
+      'fe80::1%en0.1_~-',
+      `fe80::1%${'z'.repeat(64)}`,
+    ]),
+    {
+      [longest]: 'accepted',
+      [`${longest}.`]: 'accepted',
+      [`${longest}e`]: 'is 254 characters long',
+      [`${'a'.repeat(254)}.`]: 'is 254 characters long',
+      'db.a1': 'accepted',
+      'db.1a': 'accepted',
+      [embedded]: 'accepted',
+      '[::1]': 'accepted',
+      'fe80::1%en0.1_~-': 'accepted',
+      [`fe80::1%${'z'.repeat(64)}`]: 'accepted',
+    },
+  );
+  t.deepEqual(
+    problems('host', [
+      'postgres://db.example.com/app',
+      '9pg://db.example.com',
+      'replicator:hunter2@db.example.com',
+      'db .example.com',
+      'db\u0000.example.com',
+      'x[::1]',
+      '[::1]x',
+      '[::1]x:5432',
+      '[::1]:5432x',
+      '[::1]:',
+      '',
+      '.',
+      'db..',
+      'db-.example.com',
+      'd$b.example.com',
+      '1.2.3.4.5',
+      'fe80::1%eth0%x',
+      'fe80::1%eth!0',
+      `fe80::1%${'z'.repeat(65)}`,
+    ]),
+    {
+      'postgres://db.example.com/app':
+        'is a URL, not a host (for postgres://user@db.example.com:5432/app the host is "db.example.com")',
+      '9pg://db.example.com': 'contains a path',
+      'replicator:hunter2@db.example.com': 'contains credentials (user:password@)',
+      'db .example.com': 'contains a blank or a control character',
+      'db\u0000.example.com': 'contains a blank or a control character',
+      'x[::1]': 'has unbalanced brackets',
+      '[::1]x': 'has text after the closing bracket',
+      '[::1]x:5432': 'has text after the closing bracket',
+      '[::1]:5432x': 'has text after the closing bracket',
+      '[::1]:': 'has a port',
+      '': 'is 0 characters long',
+      '.': 'is 0 characters long',
+      'db..': 'has an empty label (two dots in a row, or a leading dot)',
+      'db-.example.com':
+        'has a character other than letters, digits, "-" or "_", or a label starting or ending with "-"',
+      'd$b.example.com':
+        'has a character other than letters, digits, "-" or "_", or a label starting or ending with "-"',
+      '1.2.3.4.5': 'is not a valid IPv4 address',
+      'fe80::1%eth0%x': 'is not a valid IPv6 address',
+      'fe80::1%eth!0': 'is not a valid IPv6 address',
+      [`fe80::1%${'z'.repeat(65)}`]: 'is not a valid IPv6 address',
+    },
+  );
+});
