@@ -350,39 +350,3 @@ test('a value quoted in a message is cut short past 64 characters, never inside 
   t.is(quoted('pg://h'), undefined);
   t.is(quoted('a:/b'), '"a:/b"');
 });
-
-test("a format's message names the attribute, what the format accepts and what is wrong", (t) => {
-  const formatted: TerraformBlock = {
-    attributes: {
-      endpoint: { type: 'string' },
-      token: { type: 'string' },
-      name: { type: 'string' },
-      host: { type: 'string' },
-    },
-  };
-  const formatRules: SchemaRules = {
-    endpoint: { checks: { format: 'https-origin' } },
-    token: { checks: { format: 'token' } },
-    name: { checks: { format: 'name' } },
-    host: { checks: { format: 'host' } },
-  };
-  t.deepEqual(
-    validateObject(formatted, formatRules, {
-      endpoint: 'http://api.example.com',
-      token: 'a b',
-      name: ' x',
-      host: 'db:5432',
-    }).map((d) => d.detail),
-    [
-      'endpoint must be an https:// origin such as "https://api.example.com", or an http:// one on a loopback ' +
-        'address (127.0.0.0/8, [::1] or localhost) such as "http://127.0.0.1:8080", with no path, query or ' +
-        'credentials, but it is plain http:// to "api.example.com", which is not a loopback address.',
-      'token must be one word of printable characters, with no blanks or line breaks, but it contains a blank, ' +
-        'a line break or a control character; got "a b".',
-      'name must be printable text without leading or trailing blanks, but it starts or ends with a blank; got " x".',
-      'host must be a DNS name (labels of 1 to 63 letters, digits, "-" or "_", 253 characters in all), an IPv4 ' +
-        'address, or an IPv6 address (a "%zone" allowed, in balanced brackets or none), with no scheme, port, ' +
-        'credentials or path, but it has a port; got "db:5432".',
-    ],
-  );
-});
