@@ -7,7 +7,7 @@ const AVA = 'node node_modules/ava/entrypoints/cli.mjs --concurrency 1 --fail-fa
 export const MODULES = {
   status: { mutate: 'src/vocabulary/status.ts', tests: 'test/vocabulary/status.test.ts' },
   duration: { mutate: 'src/vocabulary/duration.ts', tests: 'test/vocabulary/duration.test.ts' },
-  formats: { mutate: 'src/vocabulary/formats.ts', tests: 'test/tfplugin/framework/validate.test.ts' },
+  formats: { mutate: 'src/vocabulary/formats.ts', tests: 'test/vocabulary/formats.test.ts' },
   validate: { mutate: 'src/tfplugin/framework/validate.ts', tests: 'test/tfplugin/framework/validate.test.ts' },
   plan: { mutate: 'src/tfplugin/framework/plan.ts', tests: 'test/tfplugin/framework/plan.test.ts' },
   lifecycle: {
@@ -45,7 +45,8 @@ export function optionsFor(name) {
     clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
     logLevel: 'warn',
     timeoutMS: 20_000,
-    tempDirName: '.tmp/stryker',
+    // One folder per module: two modules may run at once (from two make calls).
+    tempDirName: `.tmp/stryker-${name}`,
     cleanTempDir: true,
   };
 }

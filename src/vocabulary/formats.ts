@@ -92,7 +92,8 @@ function originProblem(v: string): string | undefined {
   } catch {
     return 'is not a valid URL';
   }
-  if (url.username || url.password || v.includes('@')) return 'contains credentials';
+  // Credentials in a URL always stand before an "@": refusing every "@" refuses them all.
+  if (v.includes('@')) return 'contains credentials';
   if (v.includes('?') || v.includes('#')) return 'has a query or a fragment';
   if (url.pathname !== '/') return `has the path "${url.pathname}" (an API client adds its own paths)`;
   // Whatever is sent to the origin (a token, say) would cross the network in clear.

@@ -159,7 +159,9 @@ function numberProblem(checks: ValueChecks, value: number, name: string): string
       ? ` from ${checks.minimum} to ${checks.maximum}`
       : checks.minimum !== undefined
         ? ` of at least ${checks.minimum}`
-        : '';
+        : checks.maximum !== undefined
+          ? ` of at most ${checks.maximum}`
+          : '';
   const kind = checks.integer ? 'a whole number' : 'a number';
   const outOfRange =
     (checks.minimum !== undefined && value < checks.minimum) ||

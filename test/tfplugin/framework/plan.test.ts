@@ -230,3 +230,10 @@ test('versionOf: the version of a write-only value replaces the object only from
   );
   t.deepEqual(unknownVersion.requiresReplace, [['secret_version']], 'a version known only at apply may be new');
 });
+
+test('an unknown block, or an unknown item of a block list, is planned as it is and replaces on update', (t) => {
+  t.deepEqual(planObject(block, rules, null, { ...config, source: [UNKNOWN] }).planned.source, [UNKNOWN]);
+  t.is(planObject(block, rules, null, { ...config, source: UNKNOWN }).planned.source, UNKNOWN);
+  t.deepEqual(planObject(block, rules, prior, { ...config, source: [UNKNOWN] }).requiresReplace, [['source']]);
+  t.deepEqual(planObject(block, rules, prior, { ...config, source: UNKNOWN }).requiresReplace, [['source']]);
+});

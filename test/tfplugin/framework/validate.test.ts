@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
 import type { SchemaRules } from '../../../src/tfplugin/framework/rules';
-import { validateObject } from '../../../src/tfplugin/framework/validate';
+import { quoted, validateObject } from '../../../src/tfplugin/framework/validate';
 import { UNKNOWN } from '../../../src/tfplugin/wire/values';
 
 const block: TerraformBlock = {
@@ -221,4 +221,132 @@ test('pattern is enforced, on a value and on each element', (t) => {
 
 test('number checks apply to each element of a set of numbers', (t) => {
   t.deepEqual(detailOf({ ports: [1, 0] }), ['each element of ports must be a whole number from 1 to 65535; got 0.']);
+});
+
+test('nothing to check in a null object, nor in a block without attributes', (t) => {
+  t.deepEqual(validateObject(block, rules, null), []);
+  const bare: TerraformBlock = { block_types: { inner: { nesting_mode: 'single', block: { attributes: {} } } } };
+  t.deepEqual(validateObject(bare, {}, { inner: {} }), []);
+});
+
+test('a summary names the problem and the attribute; a diagnostic points at the attribute', (t) => {
+  const diagnostics = validateObject(block, rules, { ...valid, id: 'x', version: 1 });
+  t.deepEqual(
+    diagnostics.map((d) => [d.severity, d.summary, d.path]),
+    [
+      ['error', 'Invalid value for id', ['id']],
+      ['error', 'Missing required attribute', ['version']],
+    ],
+  );
+  t.is(diagnostics[1]!.detail, 'version requires secret: set secret too, or remove version.');
+  t.deepEqual(
+    validateObject(listed, listRules, { ...listValid, source: [] }).map((d) => [d.summary, d.path]),
+    [['Wrong number of source blocks', ['source']]],
+  );
+});
+
+test('a requirement is met by a set sibling, and not by an absent one', (t) => {
+  t.deepEqual(
+    validateObject(block, rules, { ...valid, version: 1, secret: '9cc10173-e9ea-4176-9dbc-a4cee4c4ff30' }),
+    [],
+  );
+  const { secret: _, ...withoutSecret } = valid;
+  t.deepEqual(
+    validateObject(block, rules, { ...withoutSecret, version: 1 }).map((d) => d.detail),
+    ['version requires secret: set secret too, or remove version.'],
+  );
+});
+
+test('a conflict with an unknown or absent value is no conflict yet; one with a sensitive sibling shows no line', (t) => {
+  const declared: SchemaRules = { a: { conflictsWith: ['b'] } };
+  t.deepEqual(validateObject(pair, declared, { a: 'x', b: UNKNOWN }), []);
+  t.deepEqual(validateObject(pair, declared, { a: 'x' }), []);
+  const secretB: TerraformBlock = { attributes: { a: { type: 'string' }, b: { type: 'string', sensitive: true } } };
+  t.deepEqual(
+    validateObject(secretB, declared, { a: 'x', b: 'hunter2' }).map((d) => [d.detail, d.path]),
+    [['Only one of a and b can be set; remove one of them.', undefined]],
+  );
+  const nested: TerraformBlock = { block_types: { inner: { nesting_mode: 'single', block: secretB } } };
+  t.deepEqual(
+    validateObject(nested, { 'inner.a': { conflictsWith: ['b'] } }, { inner: { a: 'x', b: 'y' } }).map((d) => [
+      d.detail,
+      d.path,
+    ]),
+    [['Only one of inner.a and inner.b can be set; remove one of them.', ['inner']]],
+    'the enclosing block, not the line of the secret',
+  );
+});
+
+test('a single nested block is checked with its own rules; null and unknown pass', (t) => {
+  const outer: TerraformBlock = {
+    attributes: {},
+    block_types: { inner: { nesting_mode: 'single', block: { attributes: { port: { type: 'number' } } } } },
+  };
+  const inner: SchemaRules = { 'inner.port': { checks: { minimum: 1, maximum: 65535, integer: true } } };
+  t.deepEqual(
+    validateObject(outer, inner, { inner: { port: 0 } }).map((d) => [d.detail, d.path]),
+    [['inner.port must be a whole number from 1 to 65535; got 0.', ['inner', 'port']]],
+  );
+  t.deepEqual(validateObject(outer, inner, { inner: { port: 1 } }), []);
+  t.deepEqual(validateObject(outer, inner, { inner: null }), []);
+  t.deepEqual(validateObject(outer, inner, { inner: UNKNOWN }), []);
+});
+
+test('lengths: both bounds inclusive, counted in characters (a surrogate pair is one), a minimum above 1 named', (t) => {
+  const text: TerraformBlock = { attributes: { label: { type: 'string' } } };
+  const sized: SchemaRules = { label: { checks: { minLength: 3, maxLength: 4 } } };
+  const problem = (label: string) => validateObject(text, sized, { label })[0]?.detail ?? 'accepted';
+  t.is(problem('abc'), 'accepted');
+  t.is(problem('abcd'), 'accepted');
+  t.is(problem('ab'), 'label must be at least 3 characters long.');
+  t.is(problem('abcde'), 'label must be at most 4 characters long; it has 5.');
+  t.is(problem('\u{10000}\u{10FFFF}😀\u{10000}'), 'accepted', 'the lowest and highest high surrogates pair up');
+  t.is(problem('\u{10000}\u{10FFFF}😀\u{10000}a'), 'label must be at most 4 characters long; it has 5.');
+  t.is(problem('\ud800ab'), 'accepted', 'a lone high surrogate is one character, and so is what follows');
+  t.is(problem('\ud800\ud800\ud800\ud800\ud800'), 'label must be at most 4 characters long; it has 5.');
+  t.is(problem('a\udc00\ud800'), 'accepted');
+});
+
+test('a pattern matches in Unicode mode; an element check needs no items rule', (t) => {
+  const text: TerraformBlock = { attributes: { mark: { type: 'string' }, tags: { type: ['list', 'string'] } } };
+  const checked: SchemaRules = { mark: { checks: { pattern: '^.$' } }, tags: { checks: { maxItems: 1 } } };
+  t.deepEqual(validateObject(text, checked, { mark: '😀', tags: ['any'] }), []);
+  t.deepEqual(
+    validateObject(text, checked, { mark: 'ab', tags: ['a', 'b'] }).map((d) => d.detail),
+    ['mark must match the regular expression ^.$; got "ab".', 'tags takes at most 1 element; it has 2.'],
+  );
+});
+
+test('the elements of a sensitive set are never repeated', (t) => {
+  const secrets: TerraformBlock = { attributes: { keys: { type: ['set', 'string'], sensitive: true } } };
+  const checked: SchemaRules = { keys: { checks: { items: { enum: ['k1'] } } } };
+  t.deepEqual(
+    validateObject(secrets, checked, { keys: ['k1', 'hunter2'] }).map((d) => d.detail),
+    ['each element of keys must be one of "k1".'],
+  );
+});
+
+test('numbers: each bound named, inclusive; a whole number where declared; never infinite', (t) => {
+  const numbers: TerraformBlock = { attributes: { n: { type: 'number' } } };
+  const problem = (checks: SchemaRules[string]['checks'], n: number) =>
+    validateObject(numbers, { n: { checks } }, { n })[0]?.detail ?? 'accepted';
+  t.is(problem({ minimum: 0, integer: true }, 0), 'accepted');
+  t.is(problem({ minimum: 0, integer: true }, -1), 'n must be a whole number of at least 0; got -1.');
+  t.is(problem({ minimum: 0, integer: true }, 1.5), 'n must be a whole number of at least 0; got 1.5.');
+  t.is(problem({ minimum: 0.5 }, 0.4), 'n must be a number of at least 0.5; got 0.4.');
+  t.is(problem({ maximum: 10 }, 10), 'accepted');
+  t.is(problem({ maximum: 10 }, 11), 'n must be a number of at most 10; got 11.');
+  t.is(problem({ minimum: 1, maximum: 2 }, 2.5), 'n must be a number from 1 to 2; got 2.5.');
+  t.is(problem({}, Infinity), 'n must be a number; got Infinity.');
+  t.is(problem({}, 12.5), 'accepted');
+});
+
+test('a value quoted in a message is cut short past 64 characters, never inside a character', (t) => {
+  t.is(quoted('a'.repeat(64)), JSON.stringify('a'.repeat(64)));
+  t.is(quoted('a'.repeat(65)), `"${'a'.repeat(64)}…" (65 characters)`);
+  t.is(quoted(`${'a'.repeat(63)}😀b`), `"${'a'.repeat(63)}…" (65 characters)`);
+  t.is(quoted(`${'a'.repeat(64)}😀`), `"${'a'.repeat(64)}…" (65 characters)`);
+  t.is(quoted('user@example.com'), undefined);
+  t.is(quoted('pg://h'), undefined);
+  t.is(quoted('a:/b'), '"a:/b"');
 });
