@@ -2,15 +2,14 @@
 const SLOWEST_FIRST = [
   'test/demo.test.ts',
   'test/provider/cutover.test.ts',
-  'test/provider/example-stack.test.ts',
   'test/provider/data-safety.test.ts',
+  'test/tfplugin/wire/protocol-abuse.test.ts',
   'test/provider/plan-checks.test.ts',
   'test/provider/lifecycle.test.ts',
-  'test/readme.test.ts',
-  'test/tfplugin/wire/protocol-abuse.test.ts',
+  'test/provider/import-move.test.ts',
+  'test/provider/faults.test.ts',
+  'test/cli/cli.test.ts',
   'test/provider/lifecycle-rules.test.ts',
-  'test/provider/secrets.test.ts',
-  'test/provider/rate-limits.test.ts',
 ];
 const rank = (file) => {
   const index = SLOWEST_FIRST.findIndex((prefix) => file.includes(prefix));
