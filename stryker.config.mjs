@@ -10,6 +10,7 @@ export const MODULES = {
   formats: { mutate: 'src/vocabulary/formats.ts', tests: 'test/vocabulary/formats.test.ts' },
   validate: { mutate: 'src/tfplugin/framework/validate.ts', tests: 'test/tfplugin/framework/validate.test.ts' },
   plan: { mutate: 'src/tfplugin/framework/plan.ts', tests: 'test/tfplugin/framework/plan.test.ts' },
+  // No row for src/tfplugin/framework/rules.ts: it declares types only, and a type has no mutant.
   lifecycle: {
     mutate: 'src/provider/online-migration/lifecycle.ts',
     tests: 'test/provider/online-migration/lifecycle.test.ts',
@@ -24,6 +25,14 @@ export const MODULES = {
 export const EXPLAINED = {
   duration: [
     "duration.ts durationNs: `whole || '0'` -> `whole || ''`. BigInt('') is 0n as BigInt('0') is: the same value.",
+  ],
+  validate: [
+    'validate.ts validateObject: `rule.conflictsWith ?? []` -> `?? ["Stryker was here"]`. A name no block declares has no value, so it conflicts with nothing.',
+    'validate.ts validateObject: `block.attributes?.[other]` -> `block.attributes[other]`. The loop runs over block.attributes, so it is defined there.',
+    'validate.ts validateObject: `current && !isUnknown(current)` -> `true` or `||`, for a single nested block. validateObject returns [] for null, and an unknown has no fields to check.',
+    'validate.ts stringProblem, countProblem, numberProblem: `<bound> !== undefined && value < <bound>` -> `true && value < <bound>` (minLength, maxLength, minItems, maxItems, minimum, maximum). A comparison with undefined is false: the guard only says why.',
+    'validate.ts stringProblem: `checks.pattern !== undefined` -> `true`. new RegExp(undefined) is /(?:)/, which matches every string.',
+    'validate.ts stringProblem: `minDuration !== undefined && maxDuration !== undefined` -> `||`, or either side `true`. The generator refuses one bound without the other (load.ts checkDurationRange), so the rules never hold just one.',
   ],
   status: [
     'status.ts STATUSES: `true` -> `false` in each of the five entries. Only the keys are read (the record is keyed by the generated type so that a new status does not compile until placed); the values are never read.',

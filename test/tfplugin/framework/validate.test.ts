@@ -350,3 +350,43 @@ test('a value quoted in a message is cut short past 64 characters, never inside 
   t.is(quoted('pg://h'), undefined);
   t.is(quoted('a:/b'), '"a:/b"');
 });
+
+test('checks leave booleans alone, in a value and in a list; a list problem has a summary', (t) => {
+  const mixed: TerraformBlock = {
+    attributes: { enabled: { type: 'bool' }, flags: { type: ['list', 'bool'] } },
+  };
+  const checked: SchemaRules = { enabled: { checks: { minimum: 1 } }, flags: { checks: { maxItems: 2 } } };
+  t.deepEqual(validateObject(mixed, checked, { enabled: true, flags: [true, false] }), []);
+  t.deepEqual(
+    validateObject(mixed, checked, { enabled: false, flags: [true, true, true] }).map((d) => [d.summary, d.detail]),
+    [['Invalid value for flags', 'flags takes at most 2 elements; it has 3.']],
+  );
+});
+
+test('lone low surrogates are one character each', (t) => {
+  const text: TerraformBlock = { attributes: { label: { type: 'string' } } };
+  const problem = (label: string) =>
+    validateObject(text, { label: { checks: { maxLength: 4 } } }, { label })[0]?.detail ?? 'accepted';
+  t.is(problem('\udc00\udc00\udc00\udc00\udc00'), 'label must be at most 4 characters long; it has 5.');
+  t.is(problem('\ue000\udc00\ue000\udc00\ue000'), 'label must be at most 4 characters long; it has 5.');
+});
+
+test('a value that may hold credentials is not repeated, and nothing stands in its place', (t) => {
+  t.deepEqual(
+    validateObject(block, rules, { ...valid, wait: 'user@host' }).map((d) => d.detail),
+    ['wait must be one of "a", "b".'],
+  );
+});
+
+test('an attribute can conflict with a nested block', (t) => {
+  const withBlock: TerraformBlock = {
+    attributes: { a: { type: 'string' } },
+    block_types: { inner: { nesting_mode: 'single', block: { attributes: {} } } },
+  };
+  const declared: SchemaRules = { a: { conflictsWith: ['inner'] } };
+  t.deepEqual(
+    validateObject(withBlock, declared, { a: 'x', inner: {} }).map((d) => [d.detail, d.path]),
+    [['Only one of a and inner can be set; remove one of them.', ['a']]],
+  );
+  t.deepEqual(validateObject(withBlock, declared, { a: 'x', inner: null }), []);
+});
