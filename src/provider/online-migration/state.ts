@@ -32,14 +32,16 @@ export const isMigrationPrivate = (value: object): value is MigrationPrivate =>
 export const migrationSchema = resourceSchema('dodb_online_migration');
 
 /**
- * A stored state in the current shape. Schema version 0 is this resource's only one so far: its
- * state is read as it is (an attribute added since reads as null). A new schema version adds here
+ * A stored state in the current shape. Schema version 0 is this resource's only one so far. Its
+ * state is read as it is, except that `cutover`, which 0.1.0 did not have, is absent from a state
+ * that release wrote: that migration was never cut over through dodb, so it reads as false (as null
+ * it would plan a change of every such migration to the default). A new schema version adds here
  * the step from the one before, keyed by the stored version, so that no state is read wrongly.
  */
 export function upgradeMigrationState({ version, state }: UpgradeRequest): { state: Record<string, unknown> } {
   if (version !== migrationSchema.schema.version)
     throw new Error(`no upgrade of dodb_online_migration state from schema version ${version}`);
-  return { state };
+  return { state: 'cutover' in state ? state : { ...state, cutover: false } };
 }
 
 /** `wait_for` when unset: the schema's default, planned for every configured migration (not for an imported one). */
