@@ -138,8 +138,7 @@ export function goFloorRows(results: Results): GoFloor {
   return {
     table: formatTable(rows, GO_HEADERS),
     sections: [
-      '',
-      `The vs-Go rows: one run of ../shared/gofloor/bench.py (medians; ${REPS.HS_REPS} handshakes, ${REPS.PLAN_REPS} plans, ${REPS.RSS_REPS} memory plans each, interleaved; NODE_EXTRA_CA_CERTS unset), its results in .tmp/gofloor-run/.`,
+      `The second table: one run of ../shared/gofloor/bench.py (medians; ${REPS.HS_REPS} handshakes, ${REPS.PLAN_REPS} plans, ${REPS.RSS_REPS} memory plans each, interleaved; NODE_EXTRA_CA_CERTS unset), its results in .tmp/gofloor-run/.`,
       `  provider starts of one 200-in-state plan, CPU and peak RSS: dodb ${perStart('ts')}; Go ${perStart('go')}`,
     ],
   };
