@@ -1,6 +1,11 @@
 import test from 'ava';
 import { goFloorRows } from '../../bench/gofloor';
 
+/** One 200-in-state plan's provider starts as bench.py's rsswrap records them. */
+const plan = (...starts: Array<[rssMb: number, userMs: number, sysMs: number]>) => ({
+  procs: starts.map(([rssMb, userMs, sysMs]) => ({ maxrss_kb: rssMb * 1024, user_ms: userMs, sys_ms: sysMs })),
+});
+
 /** bench.py's results.json, as far as the bench reads it: three runs of each figure. */
 const results = {
   handshake_ms: {
@@ -14,35 +19,10 @@ const results = {
     data: { wall: [300, 270, 280] },
   },
   plan_1_fresh: { ts: { wall: [240, 250, 230] }, go: { wall: [204, 200, 210] }, data: { wall: [59, 60, 58] } },
+  // Two plans of each side: a short start and the working start, peak RSS in MB and user + system CPU in ms.
   rss_200_in_state: {
-    ts: [
-      {
-        procs: [
-          { maxrss_kb: 53 * 1024, user_ms: 60, sys_ms: 10 },
-          { maxrss_kb: 91 * 1024, user_ms: 600, sys_ms: 50 },
-        ],
-      },
-      {
-        procs: [
-          { maxrss_kb: 52 * 1024, user_ms: 60, sys_ms: 10 },
-          { maxrss_kb: 93 * 1024, user_ms: 700, sys_ms: 50 },
-        ],
-      },
-    ],
-    go: [
-      {
-        procs: [
-          { maxrss_kb: 13 * 1024, user_ms: 20, sys_ms: 7 },
-          { maxrss_kb: 18 * 1024, user_ms: 200, sys_ms: 20 },
-        ],
-      },
-      {
-        procs: [
-          { maxrss_kb: 13 * 1024, user_ms: 20, sys_ms: 7 },
-          { maxrss_kb: 18 * 1024, user_ms: 220, sys_ms: 20 },
-        ],
-      },
-    ],
+    ts: [plan([53, 60, 10], [91, 600, 50]), plan([52, 60, 10], [93, 700, 50])],
+    go: [plan([13, 20, 7], [18, 200, 20]), plan([13, 20, 7], [18, 220, 20])],
   },
 };
 
