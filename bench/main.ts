@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const goFloor = benchGoFloor();
   const table = [...ours, ...(goFloor.table.length ? ['', ...goFloor.table] : [])];
   const sections = [...goFloor.sections, '', ...provider.sections];
-  console.log([...table, ...sections].join('\n'));
+  console.log([...table, '', ...sections].join('\n'));
   const readme = readFileSync(README, 'utf8');
   const [start, end] = [readme.indexOf(FROM), readme.indexOf(TO)];
   if (start < 0 || end < start) throw new Error(`README.md has no ${FROM} ... ${TO} block for the bench figures`);
