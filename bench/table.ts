@@ -25,9 +25,13 @@ export const ms = (value: number) => `${value.toFixed(1)} ms`;
 /** Smallest to largest, to show how noisy a median is. */
 export const spread = (values: number[]) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)} ms`;
 
-/** The rows as a markdown table, one string per line. */
-export function formatTable(rows: Row[]): string[] {
-  const headers: Array<keyof Row> = ['what', 'figure', 'baseline', 'ratio', 'goal', 'command'];
+const ROW_HEADERS: Array<keyof Row> = ['what', 'figure', 'baseline', 'ratio', 'goal', 'command'];
+
+/** The rows as a markdown table, one string per line; `headers` name the columns, in order. */
+export function formatTable<T extends Record<keyof T, string>>(
+  rows: T[],
+  headers = ROW_HEADERS as unknown as Array<keyof T & string>,
+): string[] {
   const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => r[h].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [

@@ -4,7 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import { ByteBudget } from './byte-budget';
 
 /** A unary gRPC method: serialized request in, serialized response out. */
-export type UnaryMethod = (request: Buffer) => Promise<Buffer>;
+export type UnaryMethod = (request: Buffer) => Promise<Uint8Array>;
 
 /** gRPC status codes this server answers with. */
 const RESOURCE_EXHAUSTED = 8;
@@ -86,19 +86,26 @@ export function listenGrpc(options: GrpcServerOptions): Promise<{ port: number; 
         return;
       }
       pending.push(chunk);
-      const start = Buffer.concat(pending);
+      // Usually the whole request comes in its first chunk: then that chunk is the body, uncopied.
+      const start = pending.length === 1 ? chunk : Buffer.concat(pending);
       if (start.length < PREFIX_BYTES) return;
       const size = PREFIX_BYTES + start.readUInt32BE(1);
       if (size > PREFIX_BYTES + MAX_MESSAGE_BYTES) return refuse(`request larger than ${MAX_MESSAGE_BYTES} bytes`);
       if (start.length > size) return refuse('request longer than the message it declared');
       pending = [];
-      // Read on once the declared size fits the budget: at once, unless large requests are in progress.
-      stream.pause();
+      // Read on once the declared size fits the budget: at once, unless large requests are in progress
+      // (the stream is paused only then: pausing and resuming every call costs time on each).
       release = budget.reserve(size, () => {
-        body = Buffer.allocUnsafe(size);
-        filled = start.copy(body);
-        stream.resume();
+        if (start.length === size) {
+          body = start;
+          filled = size;
+        } else {
+          body = Buffer.allocUnsafe(size);
+          filled = start.copy(body);
+        }
+        if (stream.isPaused()) stream.resume();
       });
+      if (!body) stream.pause();
     });
     stream.on('end', () => {
       if (!method) return fail(stream, UNIMPLEMENTED, `unknown method ${String(headers[':path'])}`);
@@ -120,12 +127,12 @@ export function listenGrpc(options: GrpcServerOptions): Promise<{ port: number; 
   });
 }
 
-function reply(stream: ServerHttp2Stream, message: Buffer): void {
+function reply(stream: ServerHttp2Stream, message: Uint8Array): void {
   if (stream.destroyed) return;
-  const frame = Buffer.allocUnsafe(5 + message.length);
+  const frame = Buffer.allocUnsafe(PREFIX_BYTES + message.length);
   frame[0] = 0;
   frame.writeUInt32BE(message.length, 1);
-  message.copy(frame, 5);
+  frame.set(message, PREFIX_BYTES);
   stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
   stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
   stream.end(frame);

@@ -1,4 +1,4 @@
-import { ExtensionCodec, decode, encode } from '@msgpack/msgpack';
+import { Decoder, Encoder, ExtensionCodec } from '@msgpack/msgpack';
 import type { TerraformBlock, TerraformType } from './schema';
 import { type ObjectValue, type PathStep, Unknown, type Value, isUnknown } from './values';
 
@@ -14,6 +14,15 @@ for (const type of [0, 12]) {
     decode: (data: Uint8Array) => new Unknown(type === 12 ? data.slice() : undefined),
   });
 }
+
+/**
+ * One encoder and one decoder for every call: msgpack's `encode` and `decode` build a new one each
+ * time (the encoder with a 2 KiB buffer that the value it returns keeps alive), and a plan codes
+ * values hundreds of times. A reused encoder returns a copy of what it wrote; a call made while one
+ * is in use gets a fresh instance from the library itself.
+ */
+const encoder = new Encoder({ extensionCodec: extensions, ignoreUndefined: false });
+const decoder = new Decoder({ extensionCodec: extensions });
 
 /** A value whose type is not the schema's: `path` names the attribute, `expected` its type. */
 export class ValueTypeError extends Error {
@@ -31,7 +40,7 @@ export function decodeValue(bytes: Uint8Array | undefined, block: TerraformBlock
   if (!bytes || bytes.length === 0) return null;
   let raw: unknown;
   try {
-    raw = decode(bytes, { extensionCodec: extensions });
+    raw = decoder.decode(bytes);
   } catch (thrown) {
     throw new ValueTypeError('a MessagePack value', `bytes that do not decode (${(thrown as Error).message})`);
   }
@@ -39,7 +48,7 @@ export function decodeValue(bytes: Uint8Array | undefined, block: TerraformBlock
 }
 
 export function encodeValue(value: ObjectValue | null, block: TerraformBlock): Uint8Array {
-  return encode(conformObject(value, block), { extensionCodec: extensions, ignoreUndefined: false });
+  return encoder.encode(conformObject(value, block));
 }
 
 /** Stored state that is not JSON: `position` (in UTF-16 units) says where, and nothing repeats the text. */

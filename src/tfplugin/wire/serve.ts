@@ -115,7 +115,7 @@ function codec<R extends ProviderRpc>(rpc: R, handlers: ProviderHandlers): Unary
     // protobufjs decodes by the same table the request type is derived from.
     const result = await handle(request.toObject(request.decode(bytes), TO_OBJECT) as RequestOf<R>);
     // Handlers build plain objects with the wire's own types (numbers, bytes), so they encode as they are.
-    return Buffer.from(response.encode(result).finish());
+    return response.encode(result).finish();
   };
 }
 

@@ -86,3 +86,12 @@ test('a value of the wrong type is a ValueTypeError naming where it is and what 
   );
   t.throws(() => decodeValue(encode('a string'), block), { instanceOf: ValueTypeError });
 });
+
+test('each encoded value keeps its own bytes, and a value that fails to decode leaves the next one readable', (t) => {
+  const first = encodeValue({ name: 'first', port: 1 }, block);
+  const copy = Buffer.from(first);
+  encodeValue({ name: 'second, and longer than the first', port: 2, tags: ['a', 'b'] }, block);
+  t.deepEqual(Buffer.from(first), copy, 'the second encoding did not write over the first');
+  t.throws(() => decodeValue(new Uint8Array([0x82, 0xa4, 0x6e]), block), { instanceOf: ValueTypeError });
+  t.is(decodeValue(first, block)!.name, 'first');
+});
