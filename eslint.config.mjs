@@ -28,7 +28,10 @@ export default tseslint.config(
         'error',
         { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
       ],
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['^got$', '^node:https?$', '^protobufjs/light$'] }],
+      '@typescript-eslint/no-require-imports': [
+        'error',
+        { allow: ['^got$', '^node:https?$', '^protobufjs/light$', '^node:v8$'] },
+      ],
     },
   },
   {

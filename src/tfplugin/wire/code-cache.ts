@@ -13,13 +13,23 @@ const WRITE_AFTER_MS = 300;
  * the first start on a machine writes it into `cacheDir`, named by the Node version and the
  * bundle's content (every copy of one bundle shares it), and later starts use it. Any problem with
  * it only means compiling as usual.
+ *
+ * `settled` runs once the cache is dealt with (used, or written), after the start-up's own work:
+ * from then on V8's flags may change. V8 stamps every code cache with a hash of all its flags, so a
+ * flag changed earlier would make every later start reject the cache it reads.
  */
-export function runWithCodeCache(bundle: string, cacheDir: string): 'used' | 'rejected' | 'none' {
-  const source = readFileSync(bundle, 'utf8');
+export function runWithCodeCache(
+  bundle: string,
+  cacheDir: string,
+  settled: () => void = () => {},
+): 'used' | 'rejected' | 'none' {
+  // Hashed as read: hashing the decoded text would encode all of it to UTF-8 again, at every start.
+  const bytes = readFileSync(bundle);
   const file = join(
     cacheDir,
-    `${createHash('sha256').update(source).digest('hex').slice(0, 32)}-${process.version}.cache`,
+    `${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}-${process.version}.cache`,
   );
+  const source = bytes.toString('utf8');
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(file);
@@ -28,8 +38,14 @@ export function runWithCodeCache(bundle: string, cacheDir: string): 'used' | 're
   }
   const script = compile(source, bundle, cachedData);
   run(script, bundle);
-  if (cachedData && !script.cachedDataRejected) return 'used';
-  setTimeout(() => writeQuietly(file, script), WRITE_AFTER_MS).unref();
+  if (cachedData && !script.cachedDataRejected) {
+    setImmediate(settled);
+    return 'used';
+  }
+  setTimeout(() => {
+    writeQuietly(file, script);
+    settled();
+  }, WRITE_AFTER_MS).unref();
   return cachedData ? 'rejected' : 'none';
 }
 
