@@ -1,4 +1,5 @@
 import type { ClusterEngine } from '../../generated/types';
+import { closedSet } from './closed-set';
 
 /**
  * Each engine the API documents, and the name its online migration documentation
@@ -18,10 +19,7 @@ const MIGRATION_SUPPORT: Record<ClusterEngine, string | null> = {
   advanced_mysql: null,
 };
 
-export const CLUSTER_ENGINES = Object.keys(MIGRATION_SUPPORT) as readonly ClusterEngine[];
-
-export const isClusterEngine = (value: unknown): value is ClusterEngine =>
-  CLUSTER_ENGINES.includes(value as ClusterEngine);
+export const { values: CLUSTER_ENGINES, has: isClusterEngine } = closedSet(MIGRATION_SUPPORT);
 
 /** Whether a cluster of this engine can be the target of an online migration; an engine the API adds later cannot. */
 export const canMigrate = (engine: string): boolean => isClusterEngine(engine) && MIGRATION_SUPPORT[engine] !== null;

@@ -4,6 +4,7 @@
  * the CLI, and depending on none of them.
  */
 import type { MigrationStatus } from '../../generated/types';
+import { closedSet } from './closed-set';
 
 /**
  * Every status the API reports, in the order a migration can move through them. Keyed by the
@@ -17,10 +18,7 @@ const STATUSES: Record<MigrationStatus, true> = {
   done: true,
 };
 
-export const MIGRATION_STATUSES = Object.keys(STATUSES) as readonly MigrationStatus[];
-
-export const isMigrationStatus = (value: unknown): value is MigrationStatus =>
-  MIGRATION_STATUSES.includes(value as MigrationStatus);
+export const { values: MIGRATION_STATUSES, has: isMigrationStatus } = closedSet(STATUSES);
 
 /** Running or syncing: the migration still replicates, and stopping it is possible. */
 export const isActive = (status: unknown): status is 'running' | 'syncing' =>
