@@ -42,6 +42,15 @@ export const EXPLAINED = {
     "redact.ts redactSecrets: `secrets = []` -> `secrets = ['Stryker was here']`. The default means no known secret: a default value is redacted only from a text that contains it, and no message the client handles does (errors.ts passes no secrets, for the shapes alone).",
     "redact.ts KnownSecrets.addFrom: `key = ''` -> `key = 'Stryker was here!'`. The key of the top-level body is read only by SECRET_KEY, which matches neither string: the same outcome.",
   ],
+  limiter: [
+    'limiter.ts acquire: `this.resetAtMs !== undefined && now >= this.resetAtMs` -> `true && ...`; `deadline !== undefined && (until ?? now) > deadline` -> `true && ...`; `until !== undefined && until - now >= ...` -> `true && ...`. A comparison with undefined (or NaN) is false: the guards change nothing.',
+    'limiter.ts acquire: `until + 5` -> `until - 5`. The request wakes 5 ms early, finds it may not go yet, and sleeps again: the same outcome.',
+    'limiter.ts acquire: `wakeAt - now` -> `wakeAt + now`; waitForChange: `ms === undefined ? undefined : setTimeout(...)` -> `setTimeout(...)`, `Math.max(1, ms)` -> `Math.min(1, ms)`. Node runs a delay that overflows, is NaN or is under 1 ms after 1 ms: the wait polls instead of sleeping, and a request goes at the same moment (CPU only).',
+    'limiter.ts waitForChange: `this.waiters.delete(done)` removed; `{ once: true }` -> `{}` / `{ once: false }`. `done` removes its own abort listener and timer whichever wakes it, and a stale `done` called again by wakeAll does nothing: memory only, no behaviour.',
+    'limiter.ts recover: `this.slowMs === 0 || ...` -> `false || ...`. A spacing of 0 recovers to 0 * 0.8 = 0; the changedAt it moves is read only after slowDown sets it again.',
+    'limiter.ts recover: `shorter < SLOW_FIRST_MS / 2` -> `<=`. The spacing is 500 * 2^k * 0.8^j ms, never exactly 250.',
+    'limiter.ts spacing: `this.remaining === undefined || ...` -> `false || ...`. remaining is undefined only with resetAtMs undefined (release sets the reset only with a figure; forgetWindow clears both), which the same condition tests.',
+  ],
 };
 
 export function optionsFor(name) {

@@ -97,7 +97,7 @@ export class RateLimiter {
     const limit = Number(headers?.['ratelimit-limit']);
     const reset = Number(headers?.['ratelimit-reset']);
     if (headers && headers['ratelimit-remaining'] === undefined) this.unpaced = true;
-    if (headers?.['ratelimit-remaining'] !== undefined && Number.isFinite(remaining)) {
+    if (Number.isFinite(remaining)) {
       const resetAtMs = Number.isFinite(reset) ? reset * 1000 : undefined;
       // Responses from an older window arrive late; the lowest figure of the newest window wins.
       if (this.resetAtMs === undefined || resetAtMs === undefined || resetAtMs > this.resetAtMs) {

@@ -179,7 +179,7 @@ test("the newest window's lowest figure wins; answers from an older window chang
   t.is(await room(limiter), 5, 'a higher figure of the same window came late');
   limiter.release(window(3, current));
   t.is(await room(limiter), 3);
-  limiter.release(window(9, older));
+  limiter.release(window(1, older));
   t.is(await room(limiter), 3, 'an older window');
   limiter.release(window(8, newer));
   t.is(await room(limiter), 8, 'a newer window');
@@ -219,6 +219,12 @@ test('below a tenth of the limit, what remains is spread evenly over the rest of
   t.is(await after(12, 100), 'sent', 'above a tenth, no spacing');
   t.like(await after(1, 100), { untilMs: resetAt }, 'the last request of the window: the next one waits for the reset');
   t.is(await after(1), 'sent', 'without a limit, no spacing');
+  const { limiter: noReset } = onClock(now);
+  await noReset.acquire();
+  noReset.release(window(1, undefined, 100));
+  await noReset.acquire();
+  noReset.release();
+  t.is(await next(noReset), 'sent', 'without a reset, no spacing');
 });
 
 test('a refusal that said how long slows nothing; one that did not, or that comes after an honoured one, does', (t) => {
@@ -316,4 +322,16 @@ test('a request waiting for an answer to another gives up at its deadline', asyn
   clock.now += 21;
   const error = await t.throwsAsync(waiting, { instanceOf: RateLimitWait });
   t.is(error!.reason, 'no answer yet to learn the API rate limit from');
+});
+
+test('a request held until its deadline or before waits and goes; one held past it is refused at once', async (t) => {
+  const { clock, limiter } = onClock();
+  const at = clock.now;
+  limiter.holdUntil(at + 5000);
+  await t.throwsAsync(limiter.acquire({ deadline: at + 4999 }), { instanceOf: RateLimitWait });
+  const waiting = limiter.acquire({ deadline: at + 5000, noticeMs: 0 });
+  await new Promise(setImmediate);
+  clock.now = at + 5000;
+  limiter.release();
+  t.is(await waiting, at + 5000, 'it went at the end of the hold, announced to no one (no onWait)');
 });
