@@ -18,6 +18,11 @@ export const EXPLAINED = {
   duration: [
     "duration.ts durationNs: `whole || '0'` -> `whole || ''`. BigInt('') is 0n as BigInt('0') is: the same value.",
   ],
+  formats: [
+    'formats.ts hostProblem: `/^\\[([^[\\]]*)\\](.*)$/` without `$`. `(.*)` runs to the end of the value anyway: "." stops only at a line break, and a value holding one was refused before.',
+    'formats.ts isIpv6WithZone: `zone === undefined || ZONE.test(zone)` -> `false || ZONE.test(zone)`. ZONE.test(undefined) tests the text "undefined", which ZONE accepts.',
+    'formats.ts isIpv6WithZone: `address.length <= 45` -> `true`. node:net isIPv6 refuses every address longer than 45 characters (the longest form, with an embedded IPv4, has 45): the bound only keeps a long value from reaching it.',
+  ],
   validate: [
     'validate.ts validateObject: `rule.conflictsWith ?? []` -> `?? ["Stryker was here"]`. A name no block declares has no value, so it conflicts with nothing.',
     'validate.ts validateObject: `block.attributes?.[other]` -> `block.attributes[other]`. The loop runs over block.attributes, so it is defined there.',
