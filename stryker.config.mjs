@@ -31,6 +31,10 @@ export const EXPLAINED = {
     'validate.ts stringProblem: `checks.pattern !== undefined` -> `true`. new RegExp(undefined) is /(?:)/, which matches every string.',
     'validate.ts stringProblem: `minDuration !== undefined && maxDuration !== undefined` -> `||`, or either side `true`. The generator refuses one bound without the other (load.ts checkDurationRange), so the rules never hold just one.',
   ],
+  plan: [
+    'plan.ts replacementPlan: the path `[]` or the requires-replace list `[]` -> `["Stryker was here"]`. With no prior nothing is pushed onto that list, and the list is dropped.',
+    'plan.ts withoutUnknowns: `prior !== null && …` -> `true && …`. typeof null is "object", but isUnknown(null) and Array.isArray(null) are false, so null still gives null.',
+  ],
   status: [
     'status.ts STATUSES: `true` -> `false` in each of the five entries. Only the keys are read (the record is keyed by the generated type so that a new status does not compile until placed); the values are never read.',
   ],
