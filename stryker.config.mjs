@@ -26,6 +26,11 @@ export const EXPLAINED = {
   duration: [
     "duration.ts durationNs: `whole || '0'` -> `whole || ''`. BigInt('') is 0n as BigInt('0') is: the same value.",
   ],
+  formats: [
+    'formats.ts hostProblem: `/^\\[([^[\\]]*)\\](.*)$/` without `$`. `(.*)` runs to the end of the value anyway: "." stops only at a line break, and a value holding one was refused before.',
+    'formats.ts isIpv6WithZone: `zone === undefined || ZONE.test(zone)` -> `false || ZONE.test(zone)`. ZONE.test(undefined) tests the text "undefined", which ZONE accepts.',
+    'formats.ts isIpv6WithZone: `address.length <= 45` -> `true`. node:net isIPv6 refuses every address longer than 45 characters (the longest form, with an embedded IPv4, has 45): the bound only keeps a long value from reaching it.',
+  ],
   validate: [
     'validate.ts validateObject: `rule.conflictsWith ?? []` -> `?? ["Stryker was here"]`. A name no block declares has no value, so it conflicts with nothing.',
     'validate.ts validateObject: `block.attributes?.[other]` -> `block.attributes[other]`. The loop runs over block.attributes, so it is defined there.',
@@ -33,6 +38,10 @@ export const EXPLAINED = {
     'validate.ts stringProblem, countProblem, numberProblem: `<bound> !== undefined && value < <bound>` -> `true && value < <bound>` (minLength, maxLength, minItems, maxItems, minimum, maximum). A comparison with undefined is false: the guard only says why.',
     'validate.ts stringProblem: `checks.pattern !== undefined` -> `true`. new RegExp(undefined) is /(?:)/, which matches every string.',
     'validate.ts stringProblem: `minDuration !== undefined && maxDuration !== undefined` -> `||`, or either side `true`. The generator refuses one bound without the other (load.ts checkDurationRange), so the rules never hold just one.',
+  ],
+  plan: [
+    'plan.ts replacementPlan: the path `[]` or the requires-replace list `[]` -> `["Stryker was here"]`. With no prior nothing is pushed onto that list, and the list is dropped.',
+    'plan.ts withoutUnknowns: `prior !== null && …` -> `true && …`. typeof null is "object", but isUnknown(null) and Array.isArray(null) are false, so null still gives null.',
   ],
   status: [
     'status.ts STATUSES: `true` -> `false` in each of the five entries. Only the keys are read (the record is keyed by the generated type so that a new status does not compile until placed); the values are never read.',

@@ -203,6 +203,14 @@ test('host: each refusal says exactly what is wrong', (t) => {
       'fe80::1%eth0%x',
       'fe80::1%eth!0',
       `fe80::1%${'z'.repeat(65)}`,
+      '[2001:db8::1',
+      '2001:db8::1]',
+      '[::1]:5432',
+      '[db.example.com]',
+      'a:b:5432',
+      'db.example.com:5432',
+      `${'a'.repeat(64)}.example.com`,
+      '10.0.0.256',
     ]),
     {
       'postgres://db.example.com/app':
@@ -227,6 +235,14 @@ test('host: each refusal says exactly what is wrong', (t) => {
       'fe80::1%eth0%x': 'is not a valid IPv6 address',
       'fe80::1%eth!0': 'is not a valid IPv6 address',
       [`fe80::1%${'z'.repeat(65)}`]: 'is not a valid IPv6 address',
+      '[2001:db8::1': 'has unbalanced brackets',
+      '2001:db8::1]': 'has unbalanced brackets',
+      '[::1]:5432': 'has a port',
+      '[db.example.com]': 'holds something other than an IPv6 address in brackets',
+      'a:b:5432': 'is not a valid IPv6 address',
+      'db.example.com:5432': 'has a port',
+      [`${'a'.repeat(64)}.example.com`]: 'has a label longer than 63 characters',
+      '10.0.0.256': 'is not a valid IPv4 address',
     },
   );
 });
@@ -238,6 +254,8 @@ test("a format's message names the attribute, what the format accepts and what i
       token: { type: 'string' },
       name: { type: 'string' },
       host: { type: 'string' },
+      id: { type: 'string' },
+      wait: { type: 'string' },
     },
   };
   const formatRules: SchemaRules = {
@@ -245,6 +263,8 @@ test("a format's message names the attribute, what the format accepts and what i
     token: { checks: { format: 'token' } },
     name: { checks: { format: 'name' } },
     host: { checks: { format: 'host' } },
+    id: { checks: { format: 'uuid' } },
+    wait: { checks: { format: 'go-duration' } },
   };
   t.deepEqual(
     validateObject(formatted, formatRules, {
@@ -252,6 +272,8 @@ test("a format's message names the attribute, what the format accepts and what i
       token: 'a b',
       name: ' x',
       host: 'db:5432',
+      id: 'x',
+      wait: '5',
     }).map((d) => d.detail),
     [
       'endpoint must be an https:// origin such as "https://api.example.com", or an http:// one on a loopback ' +
@@ -263,6 +285,9 @@ test("a format's message names the attribute, what the format accepts and what i
       'host must be a DNS name (labels of 1 to 63 letters, digits, "-" or "_", 253 characters in all), an IPv4 ' +
         'address, or an IPv6 address (a "%zone" allowed, in balanced brackets or none), with no scheme, port, ' +
         'credentials or path, but it has a port; got "db:5432".',
+      'id must be a UUID such as "123e4567-e89b-12d3-a456-426614174000", but it is not a UUID; got "x".',
+      'wait must be a Go duration such as "30m", "1h30m" or ".5s" (units h, m, s, ms, us, ns; an optional sign), ' +
+        'but it is not a Go duration; got "5".',
     ],
   );
 });

@@ -2,7 +2,7 @@ import test from 'ava';
 import { clearWriteOnly, planObject, replacementPlan, withoutUnknowns } from '../../../src/tfplugin/framework/plan';
 import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
 import type { SchemaRules } from '../../../src/tfplugin/framework/rules';
-import { UNKNOWN, isUnknown } from '../../../src/tfplugin/wire/values';
+import { UNKNOWN, Unknown, isUnknown } from '../../../src/tfplugin/wire/values';
 
 const block: TerraformBlock = {
   attributes: {
@@ -236,4 +236,46 @@ test('an unknown block, or an unknown item of a block list, is planned as it is 
   t.is(planObject(block, rules, null, { ...config, source: UNKNOWN }).planned.source, UNKNOWN);
   t.deepEqual(planObject(block, rules, prior, { ...config, source: [UNKNOWN] }).requiresReplace, [['source']]);
   t.deepEqual(planObject(block, rules, prior, { ...config, source: UNKNOWN }).requiresReplace, [['source']]);
+});
+
+test('a configured value wins over a default; a replacement plans defaults too', (t) => {
+  t.is(planObject(block, rules, prior, { ...config, mode: 'slow' }).planned.mode, 'slow');
+  t.is(planObject(block, rules, null, { ...config, mode: 'slow' }).planned.mode, 'slow');
+  t.is(replacementPlan(block, rules, config).mode, 'fast');
+});
+
+test('a block list with no prior items plans each item as new: nothing kept, nothing to replace', (t) => {
+  const keep: SchemaRules = {
+    ...rules,
+    'source.host': { requiresReplace: true },
+    'source.zone': { keepPrior: true },
+  };
+  const computedInside: TerraformBlock = {
+    ...block,
+    block_types: {
+      source: {
+        ...block.block_types!.source!,
+        block: { attributes: { host: { type: 'string', required: true }, zone: { type: 'string', computed: true } } },
+      },
+    },
+  };
+  const created = planObject(computedInside, keep, null, { ...config, source: [{ host: 'h', zone: null }] });
+  t.deepEqual(created.requiresReplace, []);
+  t.true(isUnknown((created.planned.source as Array<Record<string, unknown>>)[0]!.zone));
+  const added = planObject(
+    computedInside,
+    keep,
+    { ...prior, source: null },
+    { ...config, source: [{ host: 'h', zone: null }] },
+  );
+  t.true(isUnknown((added.planned.source as Array<Record<string, unknown>>)[0]!.zone));
+  t.deepEqual(added.requiresReplace, [['source']], 'the block appeared');
+});
+
+test('apply never reads a field out of an unknown, a list or a string', (t) => {
+  const planned = { length: UNKNOWN, refinement: UNKNOWN, 0: UNKNOWN };
+  const none = { length: null, refinement: null, 0: null };
+  t.deepEqual(withoutUnknowns(planned, ['m1']), none);
+  t.deepEqual(withoutUnknowns(planned, 'text'), none);
+  t.deepEqual(withoutUnknowns(planned, new Unknown(new Uint8Array([1]))), none);
 });
