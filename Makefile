@@ -120,7 +120,10 @@ hcl: install
 	TF_CLI_CONFIG_FILE=/dev/null terraform fmt $(STACK_DIR)/cdk.tf >/dev/null
 	@echo "hcl: wrote $(STACK_DIR)/cdk.tf"
 
-test: check-generated typecheck lint build
+# The checks and the build are independent of each other: make runs them side by side (the install
+# they share runs once), then the tests.
+test: install
+	$(MAKE) --no-print-directory --output-sync=target -j3 check-generated typecheck lint build
 	npx ava $(AVA_FLAGS)
 
 # The tests that take minutes (test/long/: the 30-migration scale test, 100 client cycles under a fault
