@@ -43,12 +43,12 @@ export class ApiError extends DodbError<ApiErrorCode> {
   readonly attempts: number;
 
   constructor(given: ApiErrorDetails) {
-    // Server text may echo a request back, headers included.
+    // Server text may echo a request back, headers included. The message and the cause are
+    // redacted by DodbError; these two are kept as fields of their own.
     const details = {
       ...given,
       doMessage: given.doMessage === undefined ? undefined : redactSecrets(given.doMessage),
       requestId: given.requestId === undefined ? undefined : redactSecrets(given.requestId),
-      cause: given.cause && { ...given.cause, message: redactSecrets(given.cause.message) },
     };
     super(details.code, describe(details), details.cause);
     this.method = details.method;
