@@ -23,14 +23,14 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
       // A heavy module the provider needs only for some calls is required on first use, typed with
-      // `typeof import()`: the provider starts several times per terraform command (see src/tfplugin/wire/proto.ts).
+      // `typeof import()`: the provider starts several times per terraform command.
       '@typescript-eslint/consistent-type-imports': [
         'error',
         { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
       ],
       '@typescript-eslint/no-require-imports': [
         'error',
-        { allow: ['^got$', '^node:https?$', '^protobufjs/light$', '^node:v8$'] },
+        { allow: ['^got$', '^node:https?$', '^node:v8$'] },
       ],
     },
   },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import type { ExecutionContext } from 'ava';
 import { selfSignedCertificate } from '../../src/tfplugin/wire/certificate';
-import { protocol } from '../../src/tfplugin/wire/proto';
+import { reference } from './protobufjs';
 import { PROVIDER } from './built-provider';
 import { type Child, start } from './child';
 import { COOKIE } from './constants';
@@ -52,8 +52,8 @@ export async function startProvider(t: ExecutionContext, env: NodeJS.ProcessEnv 
   const serverCert = new X509Certificate(Buffer.from(handshake[5]!, 'base64'));
   const call: ProviderProcess['call'] = (service, method, request, { types, as = client } = {}) => {
     const protocolPackage = service.split('.')[0];
-    const Req = protocol().lookupType(types?.request ?? `${protocolPackage}.${method}.Request`);
-    const Res = protocol().lookupType(types?.response ?? `${protocolPackage}.${method}.Response`);
+    const Req = reference().lookupType(types?.request ?? `${protocolPackage}.${method}.Request`);
+    const Res = reference().lookupType(types?.response ?? `${protocolPackage}.${method}.Response`);
     const Client = makeGenericClientConstructor(
       {
         [method]: {

@@ -1,24 +1,19 @@
-import type { INamespace, Root } from 'protobufjs/light';
+import {
+  type EnumSpec,
+  type Field,
+  type Fields,
+  type MessageCodec,
+  type MessageSpec,
+  type Spec,
+  messageOf,
+} from './protobuf';
 
 /**
- * Our own definitions of the tfplugin6.8 messages this provider uses, and go-plugin's controller:
- * one table from which both protobufjs's JSON descriptors (built at first use, no .proto parsing
- * at start-up) and the TypeScript types of every request and response are derived. Field names and
- * numbers are the protocol's (test/tfplugin/wire/proto.test.ts checks them); messages we never use
- * are left out.
+ * Our own definitions of the tfplugin6.8 messages this provider uses: one table from which both the
+ * codec (protobuf.ts, which reads it as it is) and the TypeScript types of every request and
+ * response are derived. Field names and numbers are the protocol's (test/tfplugin/wire/proto.test.ts
+ * checks them); messages we never use are left out.
  */
-type Field = readonly [id: number, type: string, rule?: 'repeated' | `map<${string}>`];
-type Fields = Readonly<Record<string, Field>>;
-interface MessageSpec {
-  readonly fields: Fields;
-  readonly nested?: Readonly<Record<string, Spec>>;
-  readonly oneofs?: Readonly<Record<string, { oneof: readonly string[] }>>;
-}
-interface EnumSpec {
-  readonly values: Readonly<Record<string, number>>;
-}
-/** A message, an enum, or a message used only as a namespace (an RPC's Request and Response). */
-type Spec = MessageSpec | EnumSpec | { readonly nested: Readonly<Record<string, Spec>> };
 
 const message = <const F extends Fields, const N extends Readonly<Record<string, Spec>>>(
   fields: F,
@@ -36,7 +31,7 @@ const diagnostics = <const I extends number>(id: I) => [id, 'Diagnostic', 'repea
 
 // A protocol table: one line per message reads like the .proto it follows.
 // prettier-ignore
-const tfplugin6 = {
+export const TFPLUGIN6 = {
   DynamicValue: message({ msgpack: [1, 'bytes'], json: [2, 'bytes'] }),
   Diagnostic: message(
     { severity: [1, 'Severity'], summary: [2, 'string'], detail: [3, 'string'], attribute: [4, 'AttributePath'] },
@@ -143,14 +138,14 @@ export const PROVIDER_RPCS = [
 ] as const;
 export type ProviderRpc = (typeof PROVIDER_RPCS)[number];
 
-/** The wire's scalars as protobufjs's plain objects hold them (int64 as numbers: `longs: Number`). */
+/** The wire's scalars as decoded messages hold them (int64 as numbers). */
 interface Scalars {
   string: string;
   bytes: Uint8Array;
   int64: number;
   bool: boolean;
 }
-type Tfplugin6 = typeof tfplugin6;
+type Tfplugin6 = typeof TFPLUGIN6;
 /** A type name resolves in the message's own nested types, then outwards; an enum is its numbers. */
 type ValueOf<Name extends string, Scope> = Name extends keyof Scalars
   ? Scalars[Name]
@@ -167,8 +162,8 @@ type FieldValue<F extends Field, Scope> = F[2] extends 'repeated'
     ? Record<string, ValueOf<F[1], Scope>>
     : ValueOf<F[1], Scope>;
 /**
- * A message as a protobufjs plain object with the protocol's snake_case names. Every field is
- * optional: proto3 sends no defaults (`defaults: false`), and a response leaves out what it lacks.
+ * A message as a plain object with the protocol's snake_case names. Every field is optional: proto3
+ * sends no defaults, and a response leaves out what it lacks.
  */
 type PlainMessage<M extends MessageSpec, Scope> = {
   -readonly [K in keyof M['fields']]?: FieldValue<M['fields'][K], Omit<Scope, keyof NestedOf<M>> & NestedOf<M>>;
@@ -189,35 +184,8 @@ export type RequestOf<R extends ProviderRpc> = InRpc<R, 'Request'>;
 export type ResponseOf<R extends ProviderRpc> = InRpc<R, 'Response'>;
 export type ProviderHandlers = { [R in ProviderRpc]: (request: RequestOf<R>) => Promise<ResponseOf<R>> };
 
-let root: Root | undefined;
-
-/**
- * Built on first use, so that the handshake line is printed before this work is done; protobufjs
- * itself is loaded here too, since setting up its modules costs start-up time as well.
- */
-export function protocol(): Root {
-  root ??= (require('protobufjs/light') as typeof import('protobufjs/light')).Root.fromJSON(<INamespace>{
-    nested: {
-      tfplugin6: { nested: descriptors(tfplugin6) },
-      plugin: { nested: { Empty: descriptor(message({})) } },
-    },
-  });
-  return root;
-}
-
-const descriptors = (specs: Readonly<Record<string, Spec>>) =>
-  Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, descriptor(spec)]));
-
-/** One entry of the table in protobufjs's JSON descriptor form. */
-function descriptor(spec: Spec): object {
-  if ('values' in spec) return spec;
-  const nested = spec.nested && Object.keys(spec.nested).length > 0 ? { nested: descriptors(spec.nested) } : {};
-  if (!('fields' in spec)) return nested;
-  const fields = Object.fromEntries(
-    Object.entries(spec.fields).map(([name, [id, type, rule]]) => {
-      if (rule?.startsWith('map<')) return [name, { keyType: rule.slice(4, -1), type, id }];
-      return [name, rule ? { rule, type, id } : { type, id }];
-    }),
-  );
-  return { fields, ...nested, ...(spec.oneofs ? { oneofs: spec.oneofs } : {}) };
+/** The codecs of an RPC's request and response, prepared on its first call. */
+export function rpcCodecs<R extends ProviderRpc>(rpc: R): [MessageCodec<RequestOf<R>>, MessageCodec<ResponseOf<R>>] {
+  const scopes = [TFPLUGIN6[rpc].nested, TFPLUGIN6];
+  return [messageOf('Request', scopes), messageOf('Response', scopes)];
 }

@@ -1,13 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Http2Server } from 'node:http2';
-import type { Type } from 'protobufjs/light';
 import { certificateDer, selfSignedCertificate } from './certificate';
 import { MAGIC_COOKIE, MAGIC_COOKIE_KEY } from './cookie';
 import { listenGrpc, type UnaryMethod } from './grpc';
 import { type Logger, stderrLogger } from './log';
-import { PROVIDER_RPCS, type ProviderHandlers, type ProviderRpc, type RequestOf, protocol } from './proto';
-
-const TO_OBJECT = { longs: Number, enums: Number, defaults: false, arrays: true, objects: false };
+import { PROVIDER_RPCS, type ProviderHandlers, type ProviderRpc, rpcCodecs } from './proto';
 
 /**
  * Start as a go-plugin gRPC server: check the cookie and protocol version, serve over mutual TLS
@@ -93,8 +90,6 @@ export function serve(name: string, handlersFor: (log: Logger) => ProviderHandle
         certificate_ms: certified - evaluated,
         listen_ms: performance.now() - certified,
       });
-      // While Terraform connects: the message types every call needs.
-      setImmediate(protocol);
     },
     (error: Error) => {
       process.stdout.write(`${name} could not listen on 127.0.0.1: ${error.message}\n`);
@@ -106,16 +101,14 @@ export function serve(name: string, handlersFor: (log: Logger) => ProviderHandle
 /** protobuf in and out around a handler over plain objects. */
 function codec<R extends ProviderRpc>(rpc: R, handlers: ProviderHandlers): UnaryMethod {
   const handle = handlers[rpc];
-  let types: [Type, Type] | undefined;
+  let codecs: ReturnType<typeof rpcCodecs<R>> | undefined;
   return async (bytes) => {
-    const [request, response] = (types ??= [
-      protocol().lookupType(`tfplugin6.${rpc}.Request`),
-      protocol().lookupType(`tfplugin6.${rpc}.Response`),
-    ]);
-    // protobufjs decodes by the same table the request type is derived from.
-    const result = await handle(request.toObject(request.decode(bytes), TO_OBJECT) as RequestOf<R>);
+    // Decoded by the same table the request type is derived from; a malformed message throws here,
+    // and the call is answered with a gRPC error.
+    const [request, response] = (codecs ??= rpcCodecs(rpc));
+    const result = await handle(request.decode(bytes));
     // Handlers build plain objects with the wire's own types (numbers, bytes), so they encode as they are.
-    return response.encode(result).finish();
+    return response.encode(result);
   };
 }
 

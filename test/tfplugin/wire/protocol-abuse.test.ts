@@ -2,7 +2,7 @@ import test from 'ava';
 import { type ClientHttp2Session, connect } from 'node:http2';
 import { ExtData, encode } from '@msgpack/msgpack';
 import { MAX_MESSAGE_BYTES } from '../../../src/tfplugin/wire/grpc';
-import { protocol } from '../../../src/tfplugin/wire/proto';
+import { reference } from '../../helpers/protobufjs';
 import { CLUSTER } from '../../helpers/constants';
 import { startProvider } from '../../helpers/provider-process';
 
@@ -180,7 +180,7 @@ test('invalid JSON in UpgradeResourceState or MoveResourceState is a diagnostic 
 
 /** A request framed as gRPC frames it: the 5-byte prefix, then the protobuf message. */
 function framed(method: string, request: object): Buffer {
-  const type = protocol().lookupType(`tfplugin6.${method}.Request`);
+  const type = reference().lookupType(`tfplugin6.${method}.Request`);
   const message = Buffer.from(type.encode(type.fromObject(request)).finish());
   const prefix = Buffer.alloc(5);
   prefix.writeUInt32BE(message.length, 1);
@@ -222,6 +222,17 @@ const mutualTls = (provider: Awaited<ReturnType<typeof startProvider>>) =>
   });
 
 const BIG_MB = 63;
+test('a request that is not protobuf is answered with INTERNAL, and the provider serves on', async (t) => {
+  const provider = await startProvider(t);
+  const session = mutualTls(provider);
+  t.teardown(() => session.destroy());
+  // ValidateResourceConfig's field 2 declaring 100 bytes where 2 follow.
+  const body = Buffer.from([0, 0, 0, 0, 4, 0x12, 100, 0x0a, 0x00]);
+  t.is(await rawCall(session, 'ValidateResourceConfig', body).answer, '13');
+  const schema = await provider.call('tfplugin6.Provider', 'GetProviderSchema', {});
+  t.truthy(schema.resource_schemas.dodb_online_migration, 'the provider still serves');
+});
+
 const bigRequest = () =>
   framed('ValidateResourceConfig', {
     type_name: 'dodb_online_migration',
