@@ -1,28 +1,6 @@
-import { Decoder, Encoder, ExtensionCodec } from '@msgpack/msgpack';
+import { decodeMsgpack, encodeMsgpack } from './msgpack-format';
 import type { TerraformBlock, TerraformType } from './schema';
-import { type ObjectValue, type PathStep, Unknown, type Value, isUnknown } from './values';
-
-/** cty's msgpack form: any extension is an unknown (0 plain, 12 refined); refinements travel back unchanged. */
-const extensions = new ExtensionCodec();
-for (const type of [0, 12]) {
-  extensions.register({
-    type,
-    encode: (value: unknown) =>
-      isUnknown(value) && (value.refinement ? type === 12 : type === 0)
-        ? (value.refinement ?? new Uint8Array([0]))
-        : null,
-    decode: (data: Uint8Array) => new Unknown(type === 12 ? data.slice() : undefined),
-  });
-}
-
-/**
- * One encoder and one decoder for every call: msgpack's `encode` and `decode` build a new one each
- * time (the encoder with a 2 KiB buffer that the value it returns keeps alive), and a plan codes
- * values hundreds of times. A reused encoder returns a copy of what it wrote; a call made while one
- * is in use gets a fresh instance from the library itself.
- */
-const encoder = new Encoder({ extensionCodec: extensions, ignoreUndefined: false });
-const decoder = new Decoder({ extensionCodec: extensions });
+import { type ObjectValue, type PathStep, type Value, isUnknown } from './values';
 
 /** A value whose type is not the schema's: `path` names the attribute, `expected` its type. */
 export class ValueTypeError extends Error {
@@ -40,7 +18,7 @@ export function decodeValue(bytes: Uint8Array | undefined, block: TerraformBlock
   if (!bytes || bytes.length === 0) return null;
   let raw: unknown;
   try {
-    raw = decoder.decode(bytes);
+    raw = decodeMsgpack(bytes);
   } catch (thrown) {
     throw new ValueTypeError('a MessagePack value', `bytes that do not decode (${(thrown as Error).message})`);
   }
@@ -48,7 +26,7 @@ export function decodeValue(bytes: Uint8Array | undefined, block: TerraformBlock
 }
 
 export function encodeValue(value: ObjectValue | null, block: TerraformBlock): Uint8Array {
-  return encoder.encode(conformObject(value, block));
+  return encodeMsgpack(conformObject(value, block));
 }
 
 /** Stored state that is not JSON: `position` (in UTF-16 units) says where, and nothing repeats the text. */

@@ -1,0 +1,341 @@
+import { Unknown, isUnknown } from './values';
+
+/**
+ * MessagePack for the values cty sends and takes: nil, booleans, integers and floats (as numbers),
+ * strings, binary data, arrays, maps with string keys, and extensions, of which cty uses two for
+ * unknown values (0 plain, 12 refined; a refinement travels back byte for byte). Small and plain, so
+ * that coding a plan's hundreds of values costs little and loading it costs nothing.
+ */
+
+/** An extension of a type cty does not use: kept apart so that it is never taken for a value. */
+export class OtherExtension {
+  constructor(
+    readonly type: number,
+    readonly data: Uint8Array,
+  ) {}
+}
+
+/** Bytes that are not one MessagePack value. */
+export class MsgpackError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MsgpackError';
+  }
+}
+
+const TRUNCATED = 'the data ends in the middle of a value';
+
+export function decodeMsgpack(bytes: Uint8Array): unknown {
+  const reader = new Reader(bytes);
+  const value = reader.value();
+  if (reader.pos !== bytes.length) throw new MsgpackError(`${bytes.length - reader.pos} bytes after the value`);
+  return value;
+}
+
+class Reader {
+  readonly #buffer: Buffer;
+  readonly #view: DataView;
+  pos = 0;
+
+  constructor(bytes: Uint8Array) {
+    this.#buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  value(): unknown {
+    const head = this.#u8();
+    if (head < 0x80) return head;
+    if (head < 0x90) return this.#map(head & 0x0f);
+    if (head < 0xa0) return this.#array(head & 0x0f);
+    if (head < 0xc0) return this.#string(head & 0x1f);
+    if (head >= 0xe0) return head - 0x100;
+    switch (head) {
+      case 0xc0:
+        return null;
+      case 0xc2:
+        return false;
+      case 0xc3:
+        return true;
+      case 0xc4:
+        return this.#bytes(this.#u8());
+      case 0xc5:
+        return this.#bytes(this.#u16());
+      case 0xc6:
+        return this.#bytes(this.#u32());
+      case 0xc7:
+        return this.#extension(this.#u8());
+      case 0xc8:
+        return this.#extension(this.#u16());
+      case 0xc9:
+        return this.#extension(this.#u32());
+      case 0xca:
+        return this.#view.getFloat32(this.#take(4));
+      case 0xcb:
+        return this.#view.getFloat64(this.#take(8));
+      case 0xcc:
+        return this.#u8();
+      case 0xcd:
+        return this.#u16();
+      case 0xce:
+        return this.#u32();
+      case 0xcf: {
+        const at = this.#take(8);
+        return this.#view.getUint32(at) * 0x1_0000_0000 + this.#view.getUint32(at + 4);
+      }
+      case 0xd0:
+        return this.#view.getInt8(this.#take(1));
+      case 0xd1:
+        return this.#view.getInt16(this.#take(2));
+      case 0xd2:
+        return this.#view.getInt32(this.#take(4));
+      case 0xd3: {
+        const at = this.#take(8);
+        return this.#view.getInt32(at) * 0x1_0000_0000 + this.#view.getUint32(at + 4);
+      }
+      case 0xd4:
+      case 0xd5:
+      case 0xd6:
+      case 0xd7:
+      case 0xd8:
+        return this.#extension(1 << (head - 0xd4));
+      case 0xd9:
+        return this.#string(this.#u8());
+      case 0xda:
+        return this.#string(this.#u16());
+      case 0xdb:
+        return this.#string(this.#u32());
+      case 0xdc:
+        return this.#array(this.#u16());
+      case 0xdd:
+        return this.#array(this.#u32());
+      case 0xde:
+        return this.#map(this.#u16());
+      case 0xdf:
+        return this.#map(this.#u32());
+      default:
+        throw new MsgpackError(`0x${head.toString(16)} is not a MessagePack type`);
+    }
+  }
+
+  #map(size: number): Record<string, unknown> {
+    const map: Record<string, unknown> = {};
+    for (let i = 0; i < size; i++) {
+      const key = this.value();
+      if (typeof key !== 'string') throw new MsgpackError('a map key that is not a string');
+      const value = this.value();
+      if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true });
+      else map[key] = value;
+    }
+    return map;
+  }
+
+  #array(size: number): unknown[] {
+    // Each item takes a byte at least: a larger count is a lie, and must not allocate.
+    if (size > this.#buffer.length - this.pos) throw new MsgpackError(TRUNCATED);
+    const array = new Array<unknown>(size);
+    for (let i = 0; i < size; i++) array[i] = this.value();
+    return array;
+  }
+
+  #string(length: number): string {
+    const start = this.#take(length);
+    const buffer = this.#buffer;
+    // Attribute names and most values are short ASCII: building them here beats a call into C++.
+    if (length <= 24) {
+      let text = '';
+      for (let i = start; i < start + length; i++) {
+        const byte = buffer[i]!;
+        if (byte >= 0x80) return buffer.toString('utf8', start, start + length);
+        text += String.fromCharCode(byte);
+      }
+      return text;
+    }
+    return buffer.toString('utf8', start, start + length);
+  }
+
+  #bytes(length: number): Uint8Array {
+    const start = this.#take(length);
+    return new Uint8Array(this.#buffer.buffer, this.#buffer.byteOffset + start, length);
+  }
+
+  #extension(length: number): Unknown | OtherExtension {
+    const type = this.#view.getInt8(this.#take(1));
+    const data = this.#bytes(length);
+    if (type === 0) return new Unknown();
+    if (type === 12) return new Unknown(data.slice());
+    return new OtherExtension(type, data);
+  }
+
+  #u8(): number {
+    return this.#buffer[this.#take(1)]!;
+  }
+
+  #u16(): number {
+    return this.#buffer.readUInt16BE(this.#take(2));
+  }
+
+  #u32(): number {
+    return this.#buffer.readUInt32BE(this.#take(4));
+  }
+
+  /** The position of the next `length` bytes, which are then passed. */
+  #take(length: number): number {
+    const at = this.pos;
+    if (at + length > this.#buffer.length) throw new MsgpackError(TRUNCATED);
+    this.pos = at + length;
+    return at;
+  }
+}
+
+/** A plain unknown, as cty writes it: extension 0 with one zero byte. */
+const PLAIN_UNKNOWN = new Uint8Array([0]);
+
+/**
+ * One buffer for every encoding, grown as needed (and let go of after a large value): what
+ * `encodeMsgpack` returns is a copy of its start.
+ */
+const SCRATCH_BYTES = 16 * 1024;
+let scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+let pos = 0;
+
+export function encodeMsgpack(value: unknown): Uint8Array {
+  pos = 0;
+  write(value);
+  const encoded = Buffer.from(scratch.subarray(0, pos));
+  if (scratch.length > 64 * SCRATCH_BYTES) scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+  return encoded;
+}
+
+function write(value: unknown): void {
+  if (value === null || value === undefined) return u8(0xc0);
+  switch (typeof value) {
+    case 'boolean':
+      return u8(value ? 0xc3 : 0xc2);
+    case 'number':
+      return number(value);
+    case 'string':
+      return string(value);
+    case 'object':
+      if (Array.isArray(value)) {
+        header(value.length, 0x90, 16, 0xdc);
+        for (const item of value) write(item);
+        return;
+      }
+      if (isUnknown(value)) return value.refinement ? extension(12, value.refinement) : extension(0, PLAIN_UNKNOWN);
+      if (value instanceof Uint8Array) {
+        sized(value.length, 0xc4);
+        return raw(value);
+      }
+      return map(value as Record<string, unknown>);
+    default:
+      throw new MsgpackError(`a ${typeof value} has no MessagePack form`);
+  }
+}
+
+function map(value: Record<string, unknown>): void {
+  const keys = Object.keys(value);
+  header(keys.length, 0x80, 16, 0xde);
+  for (const key of keys) {
+    string(key);
+    write(value[key]);
+  }
+}
+
+/** The smallest form: integers as integers, anything else as a float64. */
+function number(value: number): void {
+  if (!Number.isSafeInteger(value)) {
+    reserve(9);
+    scratch[pos] = 0xcb;
+    scratch.writeDoubleBE(value, pos + 1);
+    pos += 9;
+    return;
+  }
+  if (value >= 0) {
+    if (value < 0x80) return u8(value);
+    if (value < 0x100) return fixed(0xcc, 1, value);
+    if (value < 0x10000) return fixed(0xcd, 2, value);
+    if (value < 0x1_0000_0000) return fixed(0xce, 4, value);
+    return fixed(0xcf, 8, value);
+  }
+  if (value >= -0x20) return u8(value + 0x100);
+  if (value >= -0x80) return fixed(0xd0, 1, value);
+  if (value >= -0x8000) return fixed(0xd1, 2, value);
+  if (value >= -0x8000_0000) return fixed(0xd2, 4, value);
+  return fixed(0xd3, 8, value);
+}
+
+/** A type byte, then `value` in `size` bytes, big-endian (two's complement when negative). */
+function fixed(type: number, size: 1 | 2 | 4 | 8, value: number): void {
+  reserve(1 + size);
+  scratch[pos++] = type;
+  if (size === 8) {
+    const high = Math.floor(value / 0x1_0000_0000);
+    scratch.writeInt32BE(high, pos);
+    scratch.writeUInt32BE(value - high * 0x1_0000_0000, pos + 4);
+  } else if (value < 0) scratch.writeIntBE(value, pos, size);
+  else scratch.writeUIntBE(value, pos, size);
+  pos += size;
+}
+
+function string(value: string): void {
+  const length = value.length;
+  reserve(5 + length * 3);
+  // ASCII, the usual case, is copied byte for byte once its header is known from the length alone.
+  let ascii = true;
+  for (let i = 0; i < length; i++) {
+    if (value.charCodeAt(i) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (!ascii) {
+    header(Buffer.byteLength(value), 0xa0, 32, 0xd9);
+    pos += scratch.write(value, pos);
+    return;
+  }
+  header(length, 0xa0, 32, 0xd9);
+  for (let i = 0; i < length; i++) scratch[pos++] = value.charCodeAt(i);
+}
+
+function extension(type: number, data: Uint8Array): void {
+  const fixedSize = [1, 2, 4, 8, 16].indexOf(data.length);
+  if (fixedSize >= 0) u8(0xd4 + fixedSize);
+  else sized(data.length, 0xc7);
+  u8(type);
+  raw(data);
+}
+
+/** A fix-form header when `size` is below `fixLimit`, else the 16- or 32-bit form after it (`first`). */
+function header(size: number, fix: number, fixLimit: number, first: number): void {
+  if (size < fixLimit) return u8(fix | size);
+  // Strings have an 8-bit form before their 16-bit one.
+  if (first === 0xd9 && size < 0x100) return fixed(0xd9, 1, size);
+  const sixteen = first === 0xd9 ? 0xda : first;
+  if (size < 0x10000) return fixed(sixteen, 2, size);
+  return fixed(sixteen + 1, 4, size);
+}
+
+/** The 8-, 16- or 32-bit length form of binary data (0xc4) or an extension (0xc7). */
+function sized(size: number, first: number): void {
+  if (size < 0x100) return fixed(first, 1, size);
+  if (size < 0x10000) return fixed(first + 1, 2, size);
+  return fixed(first + 2, 4, size);
+}
+
+function u8(byte: number): void {
+  reserve(1);
+  scratch[pos++] = byte;
+}
+
+function raw(bytes: Uint8Array): void {
+  reserve(bytes.length);
+  scratch.set(bytes, pos);
+  pos += bytes.length;
+}
+
+function reserve(bytes: number): void {
+  if (pos + bytes <= scratch.length) return;
+  const grown = Buffer.allocUnsafe(Math.max(scratch.length * 2, pos + bytes));
+  scratch.copy(grown, 0, 0, pos);
+  scratch = grown;
+}
