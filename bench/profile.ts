@@ -62,12 +62,8 @@ function moduleIndex(source: string): (line: number) => string {
   };
 }
 
-const PROTOBUF = /^(protobufjs|@protobufjs\/|long$)/;
-
+/** Our folders by name; the only packages bundled are got and what it needs (protobuf and MessagePack are our own). */
 function moduleGroup(path: string): string {
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
-  if (!pkg) return path.replace(/^(\.\.\/)+/, '').replace(/[^/]+$/, '');
-  if (PROTOBUF.test(pkg)) return 'protobufjs';
-  if (pkg === '@msgpack/msgpack') return pkg;
-  return 'got and its dependencies';
+  if (/node_modules\//.test(path)) return 'got and its dependencies';
+  return path.replace(/^(\.\.\/)+/, '').replace(/[^/]+$/, '');
 }

@@ -32,6 +32,10 @@ export function decodeMsgpack(bytes: Uint8Array): unknown {
   return value;
 }
 
+/** Map keys of up to 31 bytes (fixstr) already read, by their length: a schema's names, a bounded number of each length. */
+const keys: [Uint8Array, string][][] = [];
+const KEYS_PER_LENGTH = 32;
+
 class Reader {
   readonly #buffer: Buffer;
   readonly #view: DataView;
@@ -120,13 +124,33 @@ class Reader {
   #map(size: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
     for (let i = 0; i < size; i++) {
-      const key = this.value();
-      if (typeof key !== 'string') throw new MsgpackError('a map key that is not a string');
+      const key = this.#key();
       const value = this.value();
       if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true });
       else map[key] = value;
     }
     return map;
+  }
+
+  /** A map key: read once per process, then found by its bytes (keys repeat: they are a schema's names). */
+  #key(): string {
+    const head = this.#buffer[this.pos];
+    if (head === undefined || head < 0xa0 || head >= 0xc0) {
+      const key = this.value();
+      if (typeof key !== 'string') throw new MsgpackError('a map key that is not a string');
+      return key;
+    }
+    const length = head & 0x1f;
+    const start = this.#take(1 + length) + 1;
+    const buffer = this.#buffer;
+    const bucket = (keys[length] ??= []);
+    search: for (const [bytes, key] of bucket) {
+      for (let i = 0; i < length; i++) if (bytes[i] !== buffer[start + i]) continue search;
+      return key;
+    }
+    const key = buffer.toString('utf8', start, start + length);
+    if (bucket.length < KEYS_PER_LENGTH) bucket.push([buffer.slice(start, start + length), key]);
+    return key;
   }
 
   #array(size: number): unknown[] {
@@ -139,18 +163,7 @@ class Reader {
 
   #string(length: number): string {
     const start = this.#take(length);
-    const buffer = this.#buffer;
-    // Attribute names and most values are short ASCII: building them here beats a call into C++.
-    if (length <= 24) {
-      let text = '';
-      for (let i = start; i < start + length; i++) {
-        const byte = buffer[i]!;
-        if (byte >= 0x80) return buffer.toString('utf8', start, start + length);
-        text += String.fromCharCode(byte);
-      }
-      return text;
-    }
-    return buffer.toString('utf8', start, start + length);
+    return this.#buffer.toString('utf8', start, start + length);
   }
 
   #bytes(length: number): Uint8Array {
@@ -278,23 +291,10 @@ function fixed(type: number, size: 1 | 2 | 4 | 8, value: number): void {
 }
 
 function string(value: string): void {
-  const length = value.length;
-  reserve(5 + length * 3);
-  // ASCII, the usual case, is copied byte for byte once its header is known from the length alone.
-  let ascii = true;
-  for (let i = 0; i < length; i++) {
-    if (value.charCodeAt(i) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (!ascii) {
-    header(Buffer.byteLength(value), 0xa0, 32, 0xd9);
-    pos += scratch.write(value, pos);
-    return;
-  }
+  const length = Buffer.byteLength(value);
+  reserve(5 + length);
   header(length, 0xa0, 32, 0xd9);
-  for (let i = 0; i < length; i++) scratch[pos++] = value.charCodeAt(i);
+  pos += scratch.write(value, pos);
 }
 
 function extension(type: number, data: Uint8Array): void {

@@ -2,6 +2,7 @@ import test from 'ava';
 import { Decoder, Encoder, ExtData, ExtensionCodec } from '@msgpack/msgpack';
 import { MsgpackError, OtherExtension, decodeMsgpack, encodeMsgpack } from '../../../src/tfplugin/wire/msgpack-format';
 import { Unknown, isUnknown } from '../../../src/tfplugin/wire/values';
+import { type RandomSource, randomSource } from '../../helpers/random';
 
 /** @msgpack/msgpack set up as the provider used it before it had its own codec: the reference. */
 const extensions = new ExtensionCodec();
@@ -18,16 +19,6 @@ const reference = {
   encoder: new Encoder({ extensionCodec: extensions, ignoreUndefined: false }),
   decoder: new Decoder({ extensionCodec: extensions }),
 };
-
-function random(seed: number) {
-  let state = seed;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-  return { next, int: (below: number) => Math.floor(next() * below) };
-}
-type Random = ReturnType<typeof random>;
 
 const NUMBERS = [
   0,
@@ -72,21 +63,21 @@ const STRINGS = [
 ];
 
 /** A random value of the kinds cty sends, nested a few levels. */
-function value(r: Random, depth = 0): unknown {
+function value(r: RandomSource, depth = 0): unknown {
   const kind = r.int(depth > 1 ? 5 : 7);
   if (kind === 0) return null;
   if (kind === 1) return r.next() < 0.5;
-  if (kind === 2) return NUMBERS[r.int(NUMBERS.length)];
-  if (kind === 3) return STRINGS[r.int(STRINGS.length)];
+  if (kind === 2) return r.pick(NUMBERS);
+  if (kind === 3) return r.pick(STRINGS);
   if (kind === 4) return r.next() < 0.5 ? new Unknown() : new Unknown(new Uint8Array([0x81, 0x01, 0xc3]));
-  const size = [0, 1, 3, 15, 16, 17][r.int(6)]!;
+  const size = r.pick([0, 1, 2, 3, 15, 16]);
   if (kind === 5) return Array.from({ length: size }, () => value(r, depth + 1));
   return Object.fromEntries(Array.from({ length: size }, (_, i) => [`${STRINGS[r.int(4)]}${i}`, value(r, depth + 1)]));
 }
 
 test('values code to the same bytes as @msgpack/msgpack, and decode to the same values', (t) => {
-  const r = random(19);
-  for (let i = 0; i < 200; i++) {
+  const r = randomSource(19);
+  for (let i = 0; i < 150; i++) {
     const input = value(r);
     const bytes = Uint8Array.from(encodeMsgpack(input));
     t.deepEqual(bytes, reference.encoder.encode(input), `value ${i}`);
@@ -160,4 +151,19 @@ test('each encoding is its own copy, also after a large one', (t) => {
   t.is(large.length, 2 * 1024 * 1024 + 5);
   encodeMsgpack({ a: 'again' });
   t.deepEqual(decodeMsgpack(first), { a: 'first' });
+});
+
+test('map keys read before are found by all their bytes, and keys past the remembered ones still decode', (t) => {
+  const many = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`k${String(i).padStart(2, '0')}`, i]));
+  for (let pass = 0; pass < 2; pass++) t.deepEqual(decodeMsgpack(encodeMsgpack(many)), many, `pass ${pass}`);
+  t.deepEqual(
+    decodeMsgpack(encodeMsgpack({ k01: 1, k10: 2, ü: 3, [`${'a'.repeat(31)}`]: 4, [`${'a'.repeat(32)}`]: 5 })),
+    {
+      k01: 1,
+      k10: 2,
+      ü: 3,
+      [`${'a'.repeat(31)}`]: 4,
+      [`${'a'.repeat(32)}`]: 5,
+    },
+  );
 });

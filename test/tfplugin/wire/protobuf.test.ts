@@ -3,6 +3,7 @@ import { Writer } from 'protobufjs/light';
 import { TFPLUGIN6 } from '../../../src/tfplugin/wire/proto';
 import { type MessageSpec, type Spec, messageOf } from '../../../src/tfplugin/wire/protobuf';
 import { reference } from '../../helpers/protobufjs';
+import { type RandomSource, randomSource } from '../../helpers/random';
 
 /** The plain objects the provider's handlers were given when protobufjs decoded their requests. */
 const TO_OBJECT = { longs: Number, enums: Number, defaults: false, arrays: true, objects: false };
@@ -24,18 +25,6 @@ function messages(
 }
 const ALL = messages(TFPLUGIN6);
 
-/** A small seeded generator, so that a failure can be replayed. */
-function random(seed: number) {
-  let state = seed;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-  const int = (below: number) => Math.floor(next() * below);
-  return { next, int, pick: <T>(items: readonly T[]) => items[int(items.length)]! };
-}
-type Random = ReturnType<typeof random>;
-
 const STRINGS = ['', 'a', 'dodb_online_migration', 'é ∑ 😀', 'x'.repeat(200), 'line\nbreak'];
 const INTS = [
   0,
@@ -53,7 +42,7 @@ const INTS = [
   Number.MIN_SAFE_INTEGER,
 ];
 
-function scalar(type: string, r: Random, scopes: Scopes, depth: number): unknown {
+function scalar(type: string, r: RandomSource, scopes: Scopes, depth: number): unknown {
   if (type === 'string') return r.pick(STRINGS);
   if (type === 'bytes') return Buffer.from(Array.from({ length: r.pick([0, 1, 5, 200]) }, () => r.int(256)));
   if (type === 'int64') return r.pick(INTS);
@@ -65,7 +54,7 @@ function scalar(type: string, r: Random, scopes: Scopes, depth: number): unknown
 }
 
 /** A random message of `spec`: some fields absent, one member of a oneof at most, nesting bounded. */
-function generate(spec: MessageSpec, scopes: Scopes, r: Random, depth = 0): Record<string, unknown> {
+function generate(spec: MessageSpec, scopes: Scopes, r: RandomSource, depth = 0): Record<string, unknown> {
   const oneof = Object.values(spec.oneofs ?? {}).flatMap((o) => o.oneof);
   const chosen = oneof.length ? r.pick(oneof) : undefined;
   const inner = spec.nested ? [spec.nested, ...scopes] : scopes;
@@ -86,7 +75,7 @@ function generate(spec: MessageSpec, scopes: Scopes, r: Random, depth = 0): Reco
 const ours = (name: string, scopes: Scopes) => messageOf<Record<string, unknown>>(name.split('.').at(-1)!, scopes);
 
 test('every message of the table codes as protobufjs does: the same bytes, the same decoded objects', (t) => {
-  const r = random(19);
+  const r = randomSource(19);
   let compared = 0;
   for (const [name, spec, scopes] of ALL) {
     const codec = ours(name, scopes);
@@ -161,7 +150,7 @@ test('malformed messages throw an Error saying so, never a crash or a wrong valu
 test('every truncation of a valid message either throws "invalid protobuf" or decodes a prefix of it', (t) => {
   const name = 'PlanResourceChange.Request';
   const codec = ours(name, scopesOf(name));
-  const bytes = codec.encode(generate(ALL.find(([n]) => n === name)![1], scopesOf(name), random(7)));
+  const bytes = codec.encode(generate(ALL.find(([n]) => n === name)![1], scopesOf(name), randomSource(7)));
   for (let length = 0; length < bytes.length; length++) {
     try {
       t.is(typeof codec.decode(bytes.subarray(0, length)), 'object');
