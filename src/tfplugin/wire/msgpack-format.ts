@@ -214,7 +214,8 @@ let pos = 0;
 export function encodeMsgpack(value: unknown): Uint8Array {
   pos = 0;
   write(value);
-  const encoded = Buffer.from(scratch.subarray(0, pos));
+  const encoded = Buffer.allocUnsafe(pos);
+  scratch.copy(encoded, 0, 0, pos);
   if (scratch.length > 64 * SCRATCH_BYTES) scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
   return encoded;
 }
@@ -283,14 +284,37 @@ function fixed(type: number, size: 1 | 2 | 4 | 8, value: number): void {
   scratch[pos++] = type;
   if (size === 8) {
     const high = Math.floor(value / 0x1_0000_0000);
-    scratch.writeInt32BE(high, pos);
-    scratch.writeUInt32BE(value - high * 0x1_0000_0000, pos + 4);
-  } else if (value < 0) scratch.writeIntBE(value, pos, size);
-  else scratch.writeUIntBE(value, pos, size);
-  pos += size;
+    bigEndian(high, 4);
+    bigEndian(value - high * 0x1_0000_0000, 4);
+  } else bigEndian(value, size);
+}
+
+/** The low `size` bytes (up to 4) of an integer, most significant first. */
+function bigEndian(value: number, size: number): void {
+  for (let shift = (size - 1) * 8; shift >= 0; shift -= 8) scratch[pos++] = (value >>> shift) & 0xff;
 }
 
 function string(value: string): void {
+  const length = value.length;
+  // Short ASCII, the usual case (names, ids, hosts), is copied here: Node's own calls cost more for it.
+  if (length < 32) {
+    reserve(1 + length);
+    const start = pos;
+    scratch[pos++] = 0xa0 | length;
+    for (let i = 0; i < length; i++) {
+      const code = value.charCodeAt(i);
+      if (code >= 0x80) {
+        pos = start;
+        return utf8(value);
+      }
+      scratch[pos++] = code;
+    }
+    return;
+  }
+  utf8(value);
+}
+
+function utf8(value: string): void {
   const length = Buffer.byteLength(value);
   reserve(5 + length);
   header(length, 0xa0, 32, 0xd9);
