@@ -53,69 +53,36 @@ class Reader {
     if (head < 0xa0) return this.#array(head & 0x0f);
     if (head < 0xc0) return this.#string(head & 0x1f);
     if (head >= 0xe0) return head - 0x100;
+    if (head === 0xc0) return null;
+    if (head === 0xc2 || head === 0xc3) return head === 0xc3;
+    // The families with an 8-, 16- and 32-bit form, in that order (arrays and maps have no 8-bit one).
+    if (head >= 0xc4 && head <= 0xc6) return this.#bytes(this.#unsigned(head - 0xc4));
+    if (head >= 0xc7 && head <= 0xc9) return this.#extension(this.#unsigned(head - 0xc7));
+    if (head >= 0xcc && head <= 0xce) return this.#unsigned(head - 0xcc);
+    if (head >= 0xd9 && head <= 0xdb) return this.#string(this.#unsigned(head - 0xd9));
+    if (head >= 0xdc && head <= 0xdd) return this.#array(this.#unsigned(head - 0xdb));
+    if (head >= 0xde && head <= 0xdf) return this.#map(this.#unsigned(head - 0xdd));
+    if (head >= 0xd4 && head <= 0xd8) return this.#extension(1 << (head - 0xd4));
+    const view = this.#view;
     switch (head) {
-      case 0xc0:
-        return null;
-      case 0xc2:
-        return false;
-      case 0xc3:
-        return true;
-      case 0xc4:
-        return this.#bytes(this.#u8());
-      case 0xc5:
-        return this.#bytes(this.#u16());
-      case 0xc6:
-        return this.#bytes(this.#u32());
-      case 0xc7:
-        return this.#extension(this.#u8());
-      case 0xc8:
-        return this.#extension(this.#u16());
-      case 0xc9:
-        return this.#extension(this.#u32());
       case 0xca:
-        return this.#view.getFloat32(this.#take(4));
+        return view.getFloat32(this.#take(4));
       case 0xcb:
-        return this.#view.getFloat64(this.#take(8));
-      case 0xcc:
-        return this.#u8();
-      case 0xcd:
-        return this.#u16();
-      case 0xce:
-        return this.#u32();
+        return view.getFloat64(this.#take(8));
       case 0xcf: {
         const at = this.#take(8);
-        return this.#view.getUint32(at) * 0x1_0000_0000 + this.#view.getUint32(at + 4);
+        return view.getUint32(at) * 0x1_0000_0000 + view.getUint32(at + 4);
       }
       case 0xd0:
-        return this.#view.getInt8(this.#take(1));
+        return view.getInt8(this.#take(1));
       case 0xd1:
-        return this.#view.getInt16(this.#take(2));
+        return view.getInt16(this.#take(2));
       case 0xd2:
-        return this.#view.getInt32(this.#take(4));
+        return view.getInt32(this.#take(4));
       case 0xd3: {
         const at = this.#take(8);
-        return this.#view.getInt32(at) * 0x1_0000_0000 + this.#view.getUint32(at + 4);
+        return view.getInt32(at) * 0x1_0000_0000 + view.getUint32(at + 4);
       }
-      case 0xd4:
-      case 0xd5:
-      case 0xd6:
-      case 0xd7:
-      case 0xd8:
-        return this.#extension(1 << (head - 0xd4));
-      case 0xd9:
-        return this.#string(this.#u8());
-      case 0xda:
-        return this.#string(this.#u16());
-      case 0xdb:
-        return this.#string(this.#u32());
-      case 0xdc:
-        return this.#array(this.#u16());
-      case 0xdd:
-        return this.#array(this.#u32());
-      case 0xde:
-        return this.#map(this.#u16());
-      case 0xdf:
-        return this.#map(this.#u32());
       default:
         throw new MsgpackError(`0x${head.toString(16)} is not a MessagePack type`);
     }
@@ -183,12 +150,11 @@ class Reader {
     return this.#buffer[this.#take(1)]!;
   }
 
-  #u16(): number {
-    return this.#buffer.readUInt16BE(this.#take(2));
-  }
-
-  #u32(): number {
-    return this.#buffer.readUInt32BE(this.#take(4));
+  /** An unsigned integer of 1, 2 or 4 bytes (`form` 0, 1 or 2). */
+  #unsigned(form: number): number {
+    if (form === 0) return this.#u8();
+    if (form === 1) return this.#view.getUint16(this.#take(2));
+    return this.#view.getUint32(this.#take(4));
   }
 
   /** The position of the next `length` bytes, which are then passed. */
