@@ -28,10 +28,7 @@ export default tseslint.config(
         'error',
         { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
       ],
-      '@typescript-eslint/no-require-imports': [
-        'error',
-        { allow: ['^got$', '^node:https?$', '^node:v8$'] },
-      ],
+      '@typescript-eslint/no-require-imports': ['error', { allow: ['^got$', '^node:https?$', '^node:v8$'] }],
     },
   },
   {
