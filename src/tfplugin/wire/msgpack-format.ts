@@ -116,7 +116,9 @@ class Reader {
       return key;
     }
     const key = buffer.toString('utf8', start, start + length);
-    if (bucket.length < KEYS_PER_LENGTH) bucket.push([buffer.slice(start, start + length), key]);
+    // A copy: a view would keep the caller's buffer alive and change when the caller reuses it.
+    if (bucket.length < KEYS_PER_LENGTH)
+      bucket.push([Uint8Array.prototype.slice.call(buffer, start, start + length), key]);
     return key;
   }
 
