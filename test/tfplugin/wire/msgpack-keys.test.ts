@@ -1,4 +1,6 @@
 import test from 'ava';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { decodeMsgpack } from '../../../src/tfplugin/wire/msgpack-format';
 import { decodeValue } from '../../../src/tfplugin/wire/msgpack';
 import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
@@ -26,4 +28,25 @@ test('a reused buffer does not move a value to another attribute of the schema',
     host: null,
     path: 'b',
   });
+});
+
+test('a decoded request is not kept alive by the decoder once another value has been decoded', async (t) => {
+  const gc = (() => {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  })();
+  // A value with a key not seen before, in a buffer of its own (as a large request arrives).
+  const input = (() => {
+    const request = Buffer.alloc(1024 * 1024);
+    const header = Buffer.from([0x81, 0xa4, ...Buffer.from('rvwc'), 0xc6]);
+    header.copy(request);
+    request.writeUInt32BE(request.length - header.length - 4, header.length);
+    t.deepEqual(decodeValue(request, { attributes: {} }), {});
+    t.deepEqual(decodeValue(Buffer.from([0x80]), { attributes: {} }), {});
+    return new WeakRef(request.buffer);
+  })();
+  // A WeakRef's target lives to the end of the job that made it.
+  await new Promise(setImmediate);
+  gc();
+  t.is(input.deref(), undefined, 'the 1 MiB request is still reachable');
 });
