@@ -5,7 +5,7 @@ import type { Migration, StartMigrationRequest } from '../../generated/types';
 import { refuseCleartextToken } from './cleartext';
 import { CLIENT_RETRY, DEFAULT_REQUEST_TIMEOUT_MS, type RetrySettings } from './defaults';
 import { ApiError, type ApiErrorCode, StartRefusedError, isTransient, mayHaveTakenEffect } from './errors';
-import { type LogFn, type Outcome, Transport } from './http';
+import { type LogFn, type LogLevel, type Outcome, Transport } from './http';
 import { type RateLimiter, sharedLimiter } from './limiter';
 import { KnownSecrets } from './redact';
 import { type Attempt, type Method, type RetryPolicy, STOP, firstAttempt } from './retry';
@@ -26,6 +26,8 @@ export interface ClientOptions {
   /** Per-request timeout, ms. */
   requestTimeoutMs?: number;
   log?: LogFn;
+  /** Whether `log` keeps a line at `level`: one it would drop is neither redacted nor sent. Every level unless set. */
+  logs?: (level: LogLevel) => boolean;
   limiter?: RateLimiter;
   /** PEM certificates to trust instead of Node's defaults, for an HTTPS endpoint. */
   certificateAuthorities?: string[];
@@ -81,9 +83,12 @@ export class DoClient {
     refuseCleartextToken(this.endpoint);
     this.policy = { ...CLIENT_RETRY, ...options.retry };
     const secrets = new KnownSecrets([options.token]);
-    const log = options.log ?? (() => {});
+    const { log, logs = () => true } = options;
     // Log lines may quote what a server said: the same secrets are redacted from them as from errors.
-    this.log = (level, message, fields) => log(level, secrets.redact(message), fields && secrets.redactFields(fields));
+    // A plan logs every request at debug level, which Terraform seldom shows: those cost nothing then.
+    this.log = (level, message, fields) => {
+      if (log && logs(level)) log(level, secrets.redact(message), fields && secrets.redactFields(fields));
+    };
     const tokenKey = createHash('sha256').update(options.token).digest('hex').slice(0, 16);
     this.origin = createHash('sha256').update(`${this.endpoint}\n${options.token}`).digest('hex').slice(0, 16);
     this.http = new Transport({

@@ -137,3 +137,16 @@ test('the client uses the fallbacks: http_retry_max 4 retries a 500 four times, 
   await t.throwsAsync(clientWith({ http_retry_max: 1 }).getMigration(CLUSTER), { instanceOf: ApiError });
   t.deepEqual(retries, [1000]);
 });
+
+test("the client logs only what the provider's logger keeps: a line at a level it drops is never made", async (t) => {
+  const sim = await simulator(t, { syncDelayMs: 0 });
+  const linesWith = async (enabled?: (level: string) => boolean) => {
+    const lines: string[] = [];
+    const logger = { log: (level: string, message: string) => void lines.push(`${level} ${message}`), enabled };
+    const config = resolve({ token: sim.token, api_endpoint: sim.url }).resolved;
+    await configureProvider(config, new Set(), {}, logger).client().findMigration(CLUSTER);
+    return lines;
+  };
+  t.deepEqual(await linesWith((level) => level !== 'debug'), []);
+  t.deepEqual(await linesWith(), ['debug request'], 'a logger that does not say keeps every level');
+});
