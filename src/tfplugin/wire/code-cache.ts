@@ -7,6 +7,25 @@ import { Script } from 'node:vm';
 const WRITE_AFTER_MS = 300;
 
 /**
+ * CPU time after start-up (ms) that makes a start a working one (a plan's refresh, an apply), whose
+ * cache is worth writing at its exit: the calls that only answer a schema or validate a
+ * configuration take a few tens of milliseconds.
+ */
+const WORK_CPU_MS = 150;
+
+/** The first byte of a cache file: who wrote it. */
+const WRITTEN_AT_START_UP = 0;
+const WRITTEN_AFTER_WORK = 1;
+
+/** V8 flags a process changes once its cache is dealt with, and takes back before it writes one. */
+export interface RunTimeFlags {
+  set(): void;
+  reset(): void;
+}
+
+const NO_FLAGS: RunTimeFlags = { set() {}, reset() {} };
+
+/**
  * A CommonJS bundle run through V8's code cache: the plugin starts several times per terraform
  * command, and compiling the bundle is a good part of each start. The cache is not part of the
  * package (V8 writes different bytes on every build, and the package's h1: hash must not change):
@@ -14,14 +33,20 @@ const WRITE_AFTER_MS = 300;
  * bundle's content (every copy of one bundle shares it), and later starts use it. Any problem with
  * it only means compiling as usual.
  *
- * `settled` runs once the cache is dealt with (used, or written), after the start-up's own work:
- * from then on V8's flags may change. V8 stamps every code cache with a hash of all its flags, so a
- * flag changed earlier would make every later start reject the cache it reads.
+ * A cache holds the functions compiled by the time it is written. The one written shortly after
+ * start-up holds what every start runs; the first working start (see WORK_CPU_MS) that read no
+ * better one writes it again as it exits, with the functions its work compiled too (the API client,
+ * the resource calls), which every later working start then does not compile. From then on no start
+ * writes it.
+ *
+ * `flags.set` runs once the cache is dealt with (used, or written), after the start-up's own work;
+ * `flags.reset` before a write at exit. V8 stamps every code cache with a hash of all its flags, so
+ * a cache written, or read, under changed flags would be rejected by every later start.
  */
 export function runWithCodeCache(
   bundle: string,
   cacheDir: string,
-  settled: () => void = () => {},
+  flags: RunTimeFlags = NO_FLAGS,
 ): 'used' | 'rejected' | 'none' {
   // Hashed as read: hashing the decoded text would encode all of it to UTF-8 again, at every start.
   const bytes = readFileSync(bundle);
@@ -30,31 +55,44 @@ export function runWithCodeCache(
     `${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}-${process.version}.cache`,
   );
   const source = bytes.toString('utf8');
-  let cachedData: Buffer | undefined;
+  let cache: Buffer | undefined;
   try {
-    cachedData = readFileSync(file);
+    cache = readFileSync(file);
   } catch {
     // No cache yet.
   }
+  const cachedData = cache?.subarray(1);
   const script = compile(source, bundle, cachedData);
   run(script, bundle);
-  if (cachedData && !script.cachedDataRejected) {
-    setImmediate(settled);
+  const used = cachedData !== undefined && !script.cachedDataRejected;
+  if (!used || cache![0] !== WRITTEN_AFTER_WORK) writeAtExitAfterWork(file, script, flags);
+  if (used) {
+    setImmediate(flags.set);
     return 'used';
   }
   setTimeout(() => {
-    writeQuietly(file, script);
-    settled();
+    writeQuietly(file, script, WRITTEN_AT_START_UP);
+    flags.set();
   }, WRITE_AFTER_MS).unref();
   return cachedData ? 'rejected' : 'none';
 }
 
+function writeAtExitAfterWork(file: string, script: Script, flags: RunTimeFlags): void {
+  const startedUp = process.cpuUsage();
+  process.once('exit', () => {
+    const { user, system } = process.cpuUsage(startedUp);
+    if ((user + system) / 1000 < WORK_CPU_MS) return;
+    flags.reset();
+    writeQuietly(file, script, WRITTEN_AFTER_WORK);
+  });
+}
+
 /** Written whole or not at all: a start that reads it half-written would only lose the cache. */
-function writeQuietly(file: string, script: Script): void {
+function writeQuietly(file: string, script: Script, writer: number): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, script.createCachedData());
+    writeFileSync(temp, Buffer.concat([Buffer.from([writer]), script.createCachedData()]));
     renameSync(temp, file);
   } catch {
     // A read-only or full disk costs the next start its cache, nothing else.
