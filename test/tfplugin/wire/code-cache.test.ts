@@ -59,14 +59,21 @@ test('the first working start writes the cache again at its exit, with the funct
   const dir = tempDir(t);
   const bundle = join(dir, 'bundle.js');
   const cacheDir = join(dir, 'cache');
-  // WORK=1: a working start, whose calls take 200 ms of CPU in functions that a short start never runs.
+  // Alive until the cache is there (bounded), then WORK=1 makes it a working start, whose calls take
+  // 200 ms of CPU in a function that a short start never runs.
   writeFileSync(
     bundle,
     `function work() {
       const from = process.cpuUsage();
       for (let spent = 0; spent < 200_000; ) spent = process.cpuUsage(from).user + process.cpuUsage(from).system;
     }
-    setTimeout(() => { if (process.env.WORK) work(); }, 400);
+    let polls = 0;
+    const poll = setInterval(() => {
+      const cached = require('node:fs').existsSync(${JSON.stringify(cacheDir)});
+      if (!cached && ++polls < 500) return;
+      clearInterval(poll);
+      if (process.env.WORK) work();
+    }, 20);
     `,
   );
   const start = starter(bundle, cacheDir);
