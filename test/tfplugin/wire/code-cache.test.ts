@@ -27,22 +27,22 @@ function starter(bundle: string, cacheDir: string) {
     node(`console.log(cache.runWithCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(cacheDir)}, ${flags}))`, env);
 }
 
-function tempDir(t: ExecutionContext): string {
+/** A bundle of this source in a temporary folder, its cache folder beside it, and a start of it. */
+function bundleOf(t: ExecutionContext, source: string) {
   const dir = mkdtempSync(join(tmpdir(), 'code-cache-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  const bundle = join(dir, 'bundle.js');
+  const cacheDir = join(dir, 'cache');
+  writeFileSync(bundle, source);
+  return { dir, cacheDir, start: starter(bundle, cacheDir) };
 }
 
 test('a bundle runs as a CommonJS module; the first start writes the cache outside the package, later starts use it, a foreign one is replaced', async (t) => {
-  const dir = tempDir(t);
-  const bundle = join(dir, 'bundle.js');
-  const cacheDir = join(dir, 'cache');
   // Alive past the cache's write, as a provider is while Terraform talks to it.
-  writeFileSync(
-    bundle,
+  const { dir, cacheDir, start } = bundleOf(
+    t,
     "const { basename } = require('node:path');\nmodule.exports = 1;\nprocess.stdout.write(`ran ${basename(__filename)} ${typeof exports}\\n`);\nsetTimeout(() => {}, 600);\n",
   );
-  const start = starter(bundle, cacheDir);
 
   t.is(await start(), 'ran bundle.js object\nnone\nset 1\n', 'flags set once the cache is written');
   const [file] = readdirSync(cacheDir);
@@ -56,27 +56,23 @@ test('a bundle runs as a CommonJS module; the first start writes the cache outsi
 });
 
 test('the first working start writes the cache again at its exit, with the functions its work compiled, under V8 default flags; later starts keep it', async (t) => {
-  const dir = tempDir(t);
-  const bundle = join(dir, 'bundle.js');
-  const cacheDir = join(dir, 'cache');
   // Alive until the cache is there (bounded), then WORK=1 makes it a working start, whose calls take
   // 200 ms of CPU in a function that a short start never runs.
-  writeFileSync(
-    bundle,
+  const { cacheDir, start } = bundleOf(
+    t,
     `function work() {
       const from = process.cpuUsage();
       for (let spent = 0; spent < 200_000; ) spent = process.cpuUsage(from).user + process.cpuUsage(from).system;
     }
     let polls = 0;
     const poll = setInterval(() => {
-      const cached = require('node:fs').existsSync(${JSON.stringify(cacheDir)});
+      const cached = require('node:fs').existsSync(require('node:path').join(__dirname, 'cache'));
       if (!cached && ++polls < 500) return;
       clearInterval(poll);
       if (process.env.WORK) work();
     }, 20);
     `,
   );
-  const start = starter(bundle, cacheDir);
   const cacheFile = () => readFileSync(join(cacheDir, readdirSync(cacheDir)[0]!));
 
   t.is(await start(), 'none\nset 1\n', 'a short start writes it after start-up, not at its exit');
