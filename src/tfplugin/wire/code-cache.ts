@@ -7,15 +7,16 @@ import { Script } from 'node:vm';
 const WRITE_AFTER_MS = 300;
 
 /**
- * CPU time after start-up (ms) that makes a start a working one (a plan's refresh, an apply), whose
- * cache is worth writing at its exit: the calls that only answer a schema or validate a
- * configuration take a few tens of milliseconds.
+ * A start writes the cache again as it exits when it worked more after its start-up (CPU ms) than
+ * this, and half as much again as the start that wrote the cache it read: a plan's refresh, an
+ * apply (one migration's plan: 110-140 ms before its functions are cached, 70-80 after). Starts that
+ * only answer a schema or validate a configuration take 30-60 ms.
  */
-const WORK_CPU_MS = 150;
+const WORK_CPU_MS = 100;
+const MORE_WORK = 1.5;
 
-/** The first byte of a cache file: who wrote it. */
-const WRITTEN_AT_START_UP = 0;
-const WRITTEN_AFTER_WORK = 1;
+/** A cache file begins with the CPU ms its writer had worked after start-up (0: written at start-up). */
+const HEADER_BYTES = 4;
 
 /** V8 flags a process changes once its cache is dealt with, and takes back before it writes one. */
 export interface RunTimeFlags {
@@ -34,10 +35,10 @@ const NO_FLAGS: RunTimeFlags = { set() {}, reset() {} };
  * it only means compiling as usual.
  *
  * A cache holds the functions compiled by the time it is written. The one written shortly after
- * start-up holds what every start runs; the first working start (see WORK_CPU_MS) that read no
- * better one writes it again as it exits, with the functions its work compiled too (the API client,
- * the resource calls), which every later working start then does not compile. From then on no start
- * writes it.
+ * start-up holds what every start runs; a working start (see WORK_CPU_MS) writes it again as it
+ * exits, with the functions its work compiled too (the API client, the resource calls), which later
+ * working starts then do not compile. Each such write needs more work than the last, so a machine
+ * sees a few of them at most, and then none.
  *
  * `flags.set` runs once the cache is dealt with (used, or written), after the start-up's own work;
  * `flags.reset` before a write at exit. V8 stamps every code cache with a hash of all its flags, so
@@ -61,38 +62,41 @@ export function runWithCodeCache(
   } catch {
     // No cache yet.
   }
-  const cachedData = cache?.subarray(1);
+  const cachedData = cache && cache.length > HEADER_BYTES ? cache.subarray(HEADER_BYTES) : undefined;
   const script = compile(source, bundle, cachedData);
   run(script, bundle);
   const used = cachedData !== undefined && !script.cachedDataRejected;
-  if (!used || cache![0] !== WRITTEN_AFTER_WORK) writeAtExitAfterWork(file, script, flags);
+  writeAtExitAfterWork(file, script, flags, used ? cache!.readUInt32LE(0) : 0);
   if (used) {
     setImmediate(flags.set);
     return 'used';
   }
   setTimeout(() => {
-    writeQuietly(file, script, WRITTEN_AT_START_UP);
+    writeQuietly(file, script, 0);
     flags.set();
   }, WRITE_AFTER_MS).unref();
   return cachedData ? 'rejected' : 'none';
 }
 
-function writeAtExitAfterWork(file: string, script: Script, flags: RunTimeFlags): void {
+function writeAtExitAfterWork(file: string, script: Script, flags: RunTimeFlags, cacheWork: number): void {
   const startedUp = process.cpuUsage();
   process.once('exit', () => {
     const { user, system } = process.cpuUsage(startedUp);
-    if ((user + system) / 1000 < WORK_CPU_MS) return;
+    const work = Math.round((user + system) / 1000);
+    if (work < Math.max(WORK_CPU_MS, cacheWork * MORE_WORK)) return;
     flags.reset();
-    writeQuietly(file, script, WRITTEN_AFTER_WORK);
+    writeQuietly(file, script, work);
   });
 }
 
 /** Written whole or not at all: a start that reads it half-written would only lose the cache. */
-function writeQuietly(file: string, script: Script, writer: number): void {
+function writeQuietly(file: string, script: Script, work: number): void {
   try {
     mkdirSync(dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, Buffer.concat([Buffer.from([writer]), script.createCachedData()]));
+    const header = Buffer.alloc(HEADER_BYTES);
+    header.writeUInt32LE(Math.min(work, 0xffffffff));
+    writeFileSync(temp, Buffer.concat([header, script.createCachedData()]));
     renameSync(temp, file);
   } catch {
     // A read-only or full disk costs the next start its cache, nothing else.
