@@ -47,8 +47,19 @@ lint: install
 	npx prettier --check --log-level=warn .
 	npx eslint .
 
-BUNDLE := $(BIN)/esbuild --bundle --minify --keep-names --platform=node --target=node20 --format=cjs --log-level=warning
-ESBUILD := $(BUNDLE) "--banner:js=\#!/usr/bin/env node"
+# --alias: got's http2 option is never set, and the package it would load costs every start that makes
+# an API request about 50 ms at load (src/api/without-http2-wrapper.ts).
+# The provider's bundle keeps no function names: --keep-names wraps every function it makes at run time
+# in a call that names it (85 ms of CPU in a 200-migration plan's working start). No provider code
+# reads a function's name; the errors of src/errors.ts's family, named after their class, show minified
+# names only in the stack of an internal-error log line, whose positions are minified anyway. The CLI
+# keeps them, for the errors it prints.
+# --inject/--define: Intl.ListFormat made on first use (src/api/lazy-list-format.ts): got's option checks
+# make two at load, which loads ICU's locale data (~30 ms, 3.5 MB) for messages dodb never shows.
+BUNDLE := $(BIN)/esbuild --bundle --minify --platform=node --target=node20 --format=cjs --log-level=warning \
+  --alias:http2-wrapper=./src/api/without-http2-wrapper.ts \
+  --inject:./src/api/lazy-list-format.ts --define:Intl.ListFormat=LazyListFormat
+ESBUILD := $(BUNDLE) --keep-names "--banner:js=\#!/usr/bin/env node"
 
 # The CLI and simulator as one file: the `dodb` bin.
 dist/dodb.js: $(shell find src generated schema -type f) package.json package-lock.json | $(INSTALLED)
