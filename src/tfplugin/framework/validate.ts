@@ -1,6 +1,7 @@
 import { type Diagnostic, error, formatPath } from './diagnostics';
 import { isWholeMilliseconds, parseDuration } from '../../vocabulary/duration';
 import { FORMATS } from '../../vocabulary/formats';
+import { blockFields } from '../wire/block-fields';
 import type { TerraformAttribute, TerraformBlock } from '../wire/schema';
 import type { SchemaRules, ValueChecks } from './rules';
 import { type ObjectValue, type PathStep, type Value, isUnknown } from '../wire/values';
@@ -19,8 +20,9 @@ export function validateObject(
   if (!value) return [];
   const diagnostics: Diagnostic[] = [];
   // A conflict declared on one side binds both; declared on both, it is reported once.
-  const conflicts = new Set<string>();
-  for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
+  let conflicts: Set<string> | undefined;
+  const fields = blockFields(block);
+  for (const [name, attribute] of fields.attributes) {
     const rule = rules[prefix + name];
     const current = value[name] ?? null;
     if (!rule || current === null || isUnknown(current)) continue;
@@ -29,8 +31,9 @@ export function validateObject(
     for (const other of rule.conflictsWith ?? []) {
       const otherValue = value[other] ?? null;
       const [first, second] = [name, other].sort() as [string, string];
-      if (otherValue !== null && !isUnknown(otherValue) && !conflicts.has(`${first}\0${second}`)) {
-        conflicts.add(`${first}\0${second}`);
+      const pair = `${first}\0${second}`;
+      if (otherValue !== null && !isUnknown(otherValue) && !conflicts?.has(pair)) {
+        (conflicts ??= new Set()).add(pair);
         diagnostics.push(
           error(
             'Conflicting attributes',
@@ -52,7 +55,7 @@ export function validateObject(
       }
     }
   }
-  for (const [name, nested] of Object.entries(block.block_types ?? {})) {
+  for (const [name, nested] of fields.blockTypes) {
     const current = value[name];
     if (Array.isArray(current)) {
       const problem = countProblem(current.length, nested.min_items, nested.max_items || undefined, 'block');
@@ -85,7 +88,6 @@ function checkAttribute(
   parent: PathStep[],
   step: string,
 ): Diagnostic | undefined {
-  const path = () => [...parent, step];
   if (Array.isArray(value)) {
     const items = checks.items ?? {};
     let problem = countProblem(value.length, checks.minItems, checks.maxItems, 'element');
@@ -100,8 +102,9 @@ function checkAttribute(
       if (found) problem = (name) => found(`each element of ${name}`);
     }
     if (!problem) return undefined;
-    const name = formatPath(path());
-    return error(`Invalid value for ${name}`, problem(name), path());
+    const path = [...parent, step];
+    const name = formatPath(path);
+    return error(`Invalid value for ${name}`, problem(name), path);
   }
   const problem =
     typeof value === 'string'
@@ -110,9 +113,10 @@ function checkAttribute(
         ? numberProblem(checks, value)
         : undefined;
   if (!problem) return undefined;
-  const name = formatPath(path());
+  const path = [...parent, step];
+  const name = formatPath(path);
   const secret = attribute.sensitive === true || (typeof value === 'string' && mayHoldCredentials(value));
-  return error(`Invalid value for ${name}`, problem(name), located(path(), secret));
+  return error(`Invalid value for ${name}`, problem(name), located(path, secret));
 }
 
 /** A problem's sentence, completed with the name of the attribute or element it is about. */
@@ -120,7 +124,6 @@ type Problem = (name: string) => string;
 
 /** What is wrong with a string, as a sentence naming the attribute and what is accepted. */
 function stringProblem(checks: ValueChecks, value: string, sensitive = false): Problem | undefined {
-  const got = () => (sensitive ? '' : shown(value));
   const length = characters(value);
   if (checks.minLength !== undefined && length < checks.minLength) {
     const { minLength } = checks;
@@ -132,21 +135,22 @@ function stringProblem(checks: ValueChecks, value: string, sensitive = false): P
     const { maxLength } = checks;
     return (name) => `${name} must be at most ${maxLength} characters long; it has ${length}.`;
   }
-  const { enum: allowed, pattern } = checks;
+  const allowed = checks.enum;
   if (allowed && !allowed.includes(value))
-    return (name) => `${name} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}${got()}.`;
+    return (name) => `${name} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}${got(value, sensitive)}.`;
   const format = checks.format ? FORMATS[checks.format] : undefined;
   const formatProblem = format?.problem(value);
-  if (format && formatProblem) return (name) => `${name} must be ${format.accepted}, but it ${formatProblem}${got()}.`;
-  if (pattern !== undefined && !new RegExp(pattern, 'u').test(value))
-    return (name) => `${name} must match the regular expression ${pattern}${got()}.`;
+  if (format && formatProblem)
+    return (name) => `${name} must be ${format.accepted}, but it ${formatProblem}${got(value, sensitive)}.`;
+  if (checks.pattern !== undefined && !new RegExp(checks.pattern, 'u').test(value))
+    return (name) => `${name} must match the regular expression ${checks.pattern}${got(value, sensitive)}.`;
   if (checks.minDuration !== undefined && checks.maxDuration !== undefined) {
     const ms = parseDuration(value)!;
     const range = `from ${checks.minDuration} to ${checks.maxDuration}`;
     if (ms < parseDuration(checks.minDuration)! || ms > parseDuration(checks.maxDuration)!)
-      return (name) => `${name} must be a duration ${range}${got()}.`;
+      return (name) => `${name} must be a duration ${range}${got(value, sensitive)}.`;
     if (!isWholeMilliseconds(value))
-      return (name) => `${name} must be a whole number of milliseconds (${range})${got()}.`;
+      return (name) => `${name} must be a whole number of milliseconds (${range})${got(value, sensitive)}.`;
   }
   return undefined;
 }
@@ -217,7 +221,8 @@ export function quoted(value: string): string | undefined {
   return `${JSON.stringify(`${head}…`)} (${characters(value)} characters)`;
 }
 
-function shown(value: string): string {
-  const text = quoted(value);
+/** The value as a message ends with it: nothing for a sensitive one. */
+function got(value: string, sensitive: boolean): string {
+  const text = sensitive ? undefined : quoted(value);
   return text ? `; got ${text}` : '';
 }
