@@ -2,6 +2,8 @@ export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
   log(level: Level, message: string, fields?: Record<string, unknown>): void;
+  /** Whether a line at this level is written, for callers whose fields cost work to gather; unsaid means yes. */
+  shows?(level: Level): boolean;
 }
 
 const RANK: Record<Level, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
@@ -22,6 +24,7 @@ function levelFromEnv(env: NodeJS.ProcessEnv): Level {
  */
 export function stderrLogger(module: string, minimum: Level = levelFromEnv(process.env)): Logger {
   return {
+    shows: (level) => RANK[level] >= RANK[minimum],
     log(level, message, fields = {}) {
       if (RANK[level] < RANK[minimum]) return;
       // go-plugin parses the timestamp with six fractional digits; anything else shows the line raw.
