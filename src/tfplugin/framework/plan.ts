@@ -46,7 +46,7 @@ function planBlock(
 ): ObjectValue {
   const planned: ObjectValue = {};
   const fields = blockFields(block);
-  for (const [name, attribute] of fields.attributes) {
+  for (const { name, attribute } of fields.attributes) {
     const rule = rules[prefix + name] ?? NO_RULES;
     const value = planAttribute(
       attribute,
@@ -66,7 +66,7 @@ function planBlock(
       replace.push([...path, name]);
     }
   }
-  for (const [name, nested] of fields.blockTypes) {
+  for (const { name, nested } of fields.blockTypes) {
     const rule = rules[prefix + name] ?? NO_RULES;
     const configValue = config[name] ?? null;
     const priorValue = prior?.[name] ?? null;
@@ -138,8 +138,8 @@ export function clearWriteOnly(block: TerraformBlock, value: Value): Value {
   if (value === null || isUnknown(value) || typeof value !== 'object') return value;
   const copy: ObjectValue = { ...value };
   const fields = blockFields(block);
-  for (const [name, attribute] of fields.attributes) if (attribute.write_only) copy[name] = null;
-  for (const [name, nested] of fields.blockTypes) copy[name] = clearWriteOnly(nested.block, copy[name] ?? null);
+  for (const { name, attribute } of fields.attributes) if (attribute.write_only) copy[name] = null;
+  for (const { name, nested } of fields.blockTypes) copy[name] = clearWriteOnly(nested.block, copy[name] ?? null);
   return copy;
 }
 

@@ -22,7 +22,7 @@ export function validateObject(
   // A conflict declared on one side binds both; declared on both, it is reported once.
   let conflicts: Set<string> | undefined;
   const fields = blockFields(block);
-  for (const [name, attribute] of fields.attributes) {
+  for (const { name, attribute } of fields.attributes) {
     const rule = rules[prefix + name];
     const current = value[name] ?? null;
     if (!rule || current === null || isUnknown(current)) continue;
@@ -55,7 +55,7 @@ export function validateObject(
       }
     }
   }
-  for (const [name, nested] of fields.blockTypes) {
+  for (const { name, nested } of fields.blockTypes) {
     const current = value[name];
     if (Array.isArray(current)) {
       const problem = countProblem(current.length, nested.min_items, nested.max_items || undefined, 'block');

@@ -10,12 +10,11 @@ const block: TerraformBlock = {
 
 test("a block's attributes and nested blocks, in declaration order; none for a block without them", (t) => {
   const fields = blockFields(block);
-  t.deepEqual(
-    fields.attributes.map(([name]) => name),
-    ['id', 'name'],
-  );
-  t.is(fields.attributes[0]![1], block.attributes!.id);
-  t.deepEqual(fields.blockTypes, [['source', block.block_types!.source]]);
+  t.deepEqual(fields.attributes, [
+    { name: 'id', attribute: block.attributes!.id },
+    { name: 'name', attribute: block.attributes!.name },
+  ]);
+  t.deepEqual(fields.blockTypes, [{ name: 'source', nested: block.block_types!.source }]);
   t.deepEqual(blockFields(nested).blockTypes, []);
   t.deepEqual(blockFields({}), { attributes: [], blockTypes: [] });
 });
