@@ -92,13 +92,7 @@ function checkAttribute(
     const items = checks.items ?? {};
     let problem = countProblem(value.length, checks.minItems, checks.maxItems, 'element');
     for (let i = 0; !problem && i < value.length; i++) {
-      const item = value[i];
-      const found =
-        typeof item === 'string'
-          ? stringProblem(items, item, attribute.sensitive)
-          : typeof item === 'number'
-            ? numberProblem(items, item)
-            : undefined;
+      const found = valueProblem(items, value[i]!, attribute.sensitive);
       if (found) problem = (name) => found(`each element of ${name}`);
     }
     if (!problem) return undefined;
@@ -106,12 +100,7 @@ function checkAttribute(
     const name = formatPath(path);
     return error(`Invalid value for ${name}`, problem(name), path);
   }
-  const problem =
-    typeof value === 'string'
-      ? stringProblem(checks, value, attribute.sensitive)
-      : typeof value === 'number'
-        ? numberProblem(checks, value)
-        : undefined;
+  const problem = valueProblem(checks, value, attribute.sensitive);
   if (!problem) return undefined;
   const path = [...parent, step];
   const name = formatPath(path);
@@ -121,6 +110,14 @@ function checkAttribute(
 
 /** A problem's sentence, completed with the name of the attribute or element it is about. */
 type Problem = (name: string) => string;
+
+/** Strings and numbers have checks; other values (booleans) none. */
+const valueProblem = (checks: ValueChecks, value: Value, sensitive: boolean | undefined): Problem | undefined =>
+  typeof value === 'string'
+    ? stringProblem(checks, value, sensitive)
+    : typeof value === 'number'
+      ? numberProblem(checks, value)
+      : undefined;
 
 /** What is wrong with a string, as a sentence naming the attribute and what is accepted. */
 function stringProblem(checks: ValueChecks, value: string, sensitive = false): Problem | undefined {
