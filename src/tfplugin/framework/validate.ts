@@ -89,12 +89,9 @@ function checkAttribute(
   step: string,
 ): Diagnostic | undefined {
   if (Array.isArray(value)) {
-    const items = checks.items ?? {};
-    let problem = countProblem(value.length, checks.minItems, checks.maxItems, 'element');
-    for (let i = 0; !problem && i < value.length; i++) {
-      const found = valueProblem(items, value[i]!, attribute.sensitive);
-      if (found) problem = (name) => found(`each element of ${name}`);
-    }
+    const problem =
+      countProblem(value.length, checks.minItems, checks.maxItems, 'element') ??
+      elementProblem(checks.items ?? {}, value, attribute.sensitive);
     if (!problem) return undefined;
     const path = [...parent, step];
     const name = formatPath(path);
@@ -110,6 +107,15 @@ function checkAttribute(
 
 /** A problem's sentence, completed with the name of the attribute or element it is about. */
 type Problem = (name: string) => string;
+
+/** The first element's problem, if any element has one. */
+function elementProblem(items: ValueChecks, values: Value[], sensitive: boolean | undefined): Problem | undefined {
+  for (const item of values) {
+    const found = valueProblem(items, item, sensitive);
+    if (found) return (name) => found(`each element of ${name}`);
+  }
+  return undefined;
+}
 
 /** Strings and numbers have checks; other values (booleans) none. */
 const valueProblem = (checks: ValueChecks, value: Value, sensitive: boolean | undefined): Problem | undefined =>
