@@ -73,7 +73,7 @@ export function configureProvider(
         endpoint: config.api_endpoint!,
         userAgent: USER_AGENT,
         log: (level, message, fields) => logger.log(level, message, fields),
-        logs: (level) => logger.enabled?.(level) ?? true,
+        logs: (level) => logger.shows?.(level) ?? true,
         certificateAuthorities: extraCaCertificates(env, (message) => logger.log('warn', message)),
         retry: retrySettings(config),
       });

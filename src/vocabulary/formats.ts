@@ -64,9 +64,13 @@ function hostProblem(v: string): string | undefined {
     if (bracketed[2]) return /^:\d*$/.test(bracketed[2]) ? 'has a port' : 'has text after the closing bracket';
     return isIpv6WithZone(bracketed[1]!) ? undefined : 'holds something other than an IPv6 address in brackets';
   }
-  if (isIpv6WithZone(v) || isIPv4(v)) return undefined;
-  if (/^[^:]+:\d*$/.test(v)) return 'has a port';
-  if (v.includes(':')) return 'is not a valid IPv6 address';
+  // Only an address with a colon can be IPv6: a DNS name or IPv4 address (the usual host) never
+  // reaches Node's IPv6 check, a large regular expression compiled on first use and slow on a name.
+  if (v.includes(':')) {
+    if (isIpv6WithZone(v)) return undefined;
+    return /^[^:]+:\d*$/.test(v) ? 'has a port' : 'is not a valid IPv6 address';
+  }
+  if (isIPv4(v)) return undefined;
   const name = v.endsWith('.') ? v.slice(0, -1) : v;
   if (name.length === 0 || name.length > 253) return `is ${name.length} characters long`;
   const labels = name.split('.');

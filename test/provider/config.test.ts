@@ -140,9 +140,9 @@ test('the client uses the fallbacks: http_retry_max 4 retries a 500 four times, 
 
 test("the client logs only what the provider's logger keeps: a line at a level it drops is never made", async (t) => {
   const sim = await simulator(t, { syncDelayMs: 0 });
-  const linesWith = async (enabled?: (level: string) => boolean) => {
+  const linesWith = async (shows?: (level: string) => boolean) => {
     const lines: string[] = [];
-    const logger = { log: (level: string, message: string) => void lines.push(`${level} ${message}`), enabled };
+    const logger = { log: (level: string, message: string) => void lines.push(`${level} ${message}`), shows };
     const config = resolve({ token: sim.token, api_endpoint: sim.url }).resolved;
     await configureProvider(config, new Set(), {}, logger).client().findMigration(CLUSTER);
     return lines;

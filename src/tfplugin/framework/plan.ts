@@ -1,5 +1,6 @@
+import { blockFields } from '../wire/block-fields';
 import type { TerraformAttribute, TerraformBlock } from '../wire/schema';
-import type { SchemaRules } from './rules';
+import type { AttributeRules, SchemaRules } from './rules';
 import { type ObjectValue, type PathStep, UNKNOWN, type Value, isUnknown, valuesEqual } from '../wire/values';
 
 export interface Plan {
@@ -31,6 +32,9 @@ export function replacementPlan(block: TerraformBlock, rules: SchemaRules, confi
   return planBlock(block, rules, '', [], null, config, []);
 }
 
+/** What an attribute without rules plans by: nothing declared. */
+const NO_RULES: AttributeRules = {};
+
 function planBlock(
   block: TerraformBlock,
   rules: SchemaRules,
@@ -41,8 +45,9 @@ function planBlock(
   replace: PathStep[][],
 ): ObjectValue {
   const planned: ObjectValue = {};
-  for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
-    const rule = rules[prefix + name] ?? {};
+  const fields = blockFields(block);
+  for (const { name, attribute } of fields.attributes) {
+    const rule = rules[prefix + name] ?? NO_RULES;
     const value = planAttribute(
       attribute,
       rule.keepPrior === true,
@@ -61,8 +66,8 @@ function planBlock(
       replace.push([...path, name]);
     }
   }
-  for (const [name, nested] of Object.entries(block.block_types ?? {})) {
-    const rule = rules[prefix + name] ?? {};
+  for (const { name, nested } of fields.blockTypes) {
+    const rule = rules[prefix + name] ?? NO_RULES;
     const configValue = config[name] ?? null;
     const priorValue = prior?.[name] ?? null;
     const childPrefix = `${prefix}${name}.`;
@@ -132,9 +137,9 @@ export function clearWriteOnly(block: TerraformBlock, value: Value): Value {
   if (Array.isArray(value)) return value.map((item) => clearWriteOnly(block, item));
   if (value === null || isUnknown(value) || typeof value !== 'object') return value;
   const copy: ObjectValue = { ...value };
-  for (const [name, attribute] of Object.entries(block.attributes ?? {})) if (attribute.write_only) copy[name] = null;
-  for (const [name, nested] of Object.entries(block.block_types ?? {}))
-    copy[name] = clearWriteOnly(nested.block, copy[name] ?? null);
+  const fields = blockFields(block);
+  for (const { name, attribute } of fields.attributes) if (attribute.write_only) copy[name] = null;
+  for (const { name, nested } of fields.blockTypes) copy[name] = clearWriteOnly(nested.block, copy[name] ?? null);
   return copy;
 }
 

@@ -8,7 +8,8 @@ export function decodePrivate<P extends object>(
 ): P | null {
   if (!bytes || bytes.length === 0) return null;
   try {
-    const value: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    // A view, not a copy, of the bytes (Buffer.from of a Uint8Array would copy them).
+    const value: unknown = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
     const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
     return isObject && (fits === undefined || fits(value)) ? (value as P) : null;
   } catch {

@@ -69,7 +69,8 @@ export class ProviderServer {
    */
   validate(type: Validated, config: ObjectValue | null): Diagnostic[] {
     if (!config) return [];
-    return [...validateObject(type.schema.block, type.rules, config), ...(type.validate ? type.validate(config) : [])];
+    const declared = validateObject(type.schema.block, type.rules, config);
+    return type.validate ? [...declared, ...type.validate(config)] : declared;
   }
 
   /**

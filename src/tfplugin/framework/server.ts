@@ -42,22 +42,27 @@ export function providerHandlers<C, D>(
   env: Environment = {},
 ): ProviderHandlers {
   const server = new ProviderServer(definition as ProviderDefinition<unknown, unknown>, log, env);
-  const handler =
-    <R extends ProviderRpc>(rpc: R) =>
-    async (request: RequestOf<R>): Promise<ResponseOf<R>> => {
-      const started = performance.now();
+  // Terraform shows debug lines only when asked (TF_LOG): otherwise no call is timed or described.
+  const timed = log.shows?.('debug') ?? true;
+  const handler = <R extends ProviderRpc>(rpc: R) => {
+    const done = `${rpc} done`;
+    return async (request: RequestOf<R>): Promise<ResponseOf<R>> => {
+      const started = timed ? performance.now() : 0;
       try {
         const response = await RPCS[rpc](server, request);
-        log.log('debug', `${rpc} done`, {
-          rpc,
-          type: 'type_name' in request ? request.type_name : undefined,
-          ms: Math.round((performance.now() - started) * 100) / 100,
-        });
+        if (timed) {
+          log.log('debug', done, {
+            rpc,
+            type: 'type_name' in request ? request.type_name : undefined,
+            ms: Math.round((performance.now() - started) * 100) / 100,
+          });
+        }
         return response;
       } catch (thrown) {
         // Every response but StopProvider's (which cannot fail) carries diagnostics.
         return { diagnostics: [toProtoDiagnostic(server.failure(thrown))] } as unknown as ResponseOf<R>;
       }
     };
+  };
   return Object.fromEntries(Object.keys(RPCS).map((rpc) => [rpc, handler(rpc as ProviderRpc)])) as ProviderHandlers;
 }

@@ -1,8 +1,9 @@
 import { type Diagnostic, error, formatPath } from './diagnostics';
 import { isWholeMilliseconds, parseDuration } from '../../vocabulary/duration';
 import { FORMATS } from '../../vocabulary/formats';
+import { blockFields } from '../wire/block-fields';
 import type { TerraformAttribute, TerraformBlock } from '../wire/schema';
-import type { AttributeRules, SchemaRules, ValueChecks } from './rules';
+import type { SchemaRules, ValueChecks } from './rules';
 import { type ObjectValue, type PathStep, type Value, isUnknown } from '../wire/values';
 
 /**
@@ -19,17 +20,20 @@ export function validateObject(
   if (!value) return [];
   const diagnostics: Diagnostic[] = [];
   // A conflict declared on one side binds both; declared on both, it is reported once.
-  const conflicts = new Set<string>();
-  for (const [name, attribute] of Object.entries(block.attributes ?? {})) {
+  let conflicts: Set<string> | undefined;
+  const fields = blockFields(block);
+  for (const { name, attribute } of fields.attributes) {
     const rule = rules[prefix + name];
     const current = value[name] ?? null;
     if (!rule || current === null || isUnknown(current)) continue;
-    diagnostics.push(...checkAttribute(attribute, rule, current, [...path, name]));
+    const problem = rule.checks && checkAttribute(attribute, rule.checks, current, path, name);
+    if (problem) diagnostics.push(problem);
     for (const other of rule.conflictsWith ?? []) {
       const otherValue = value[other] ?? null;
       const [first, second] = [name, other].sort() as [string, string];
-      if (otherValue !== null && !isUnknown(otherValue) && !conflicts.has(`${first}\0${second}`)) {
-        conflicts.add(`${first}\0${second}`);
+      const pair = `${first}\0${second}`;
+      if (otherValue !== null && !isUnknown(otherValue) && !conflicts?.has(pair)) {
+        (conflicts ??= new Set()).add(pair);
         diagnostics.push(
           error(
             'Conflicting attributes',
@@ -51,17 +55,14 @@ export function validateObject(
       }
     }
   }
-  for (const [name, nested] of Object.entries(block.block_types ?? {})) {
+  for (const { name, nested } of fields.blockTypes) {
     const current = value[name];
     if (Array.isArray(current)) {
-      const problem = countProblem(
-        current.length,
-        nested.min_items,
-        nested.max_items || undefined,
-        formatPath([...path, name]),
-        'block',
-      );
-      if (problem) diagnostics.push(error(`Wrong number of ${name} blocks`, problem, [...path, name]));
+      const problem = countProblem(current.length, nested.min_items, nested.max_items || undefined, 'block');
+      if (problem) {
+        const where = [...path, name];
+        diagnostics.push(error(`Wrong number of ${name} blocks`, problem(formatPath(where)), where));
+      }
       current.forEach((item, index) =>
         diagnostics.push(
           ...validateObject(nested.block, rules, item as ObjectValue, [...path, name, index], `${prefix}${name}.`),
@@ -76,64 +77,83 @@ export function validateObject(
   return diagnostics;
 }
 
+/**
+ * The first problem of a known value, as a diagnostic. The messages name the attribute: its path
+ * is formatted only for a problem, since almost every value checked has none.
+ */
 function checkAttribute(
   attribute: TerraformAttribute,
-  rule: AttributeRules,
+  checks: ValueChecks,
   value: Value,
-  path: PathStep[],
-): Diagnostic[] {
-  const checks = rule.checks;
-  if (!checks) return [];
-  const name = formatPath(path);
+  parent: PathStep[],
+  step: string,
+): Diagnostic | undefined {
   if (Array.isArray(value)) {
-    const items = checks.items ?? {};
     const problem =
-      countProblem(value.length, checks.minItems, checks.maxItems, name, 'element') ??
-      value
-        .map((item) =>
-          typeof item === 'string'
-            ? stringProblem(items, item, `each element of ${name}`, attribute.sensitive)
-            : typeof item === 'number'
-              ? numberProblem(items, item, `each element of ${name}`)
-              : undefined,
-        )
-        .find(Boolean);
-    return problem ? [error(`Invalid value for ${name}`, problem, path)] : [];
+      countProblem(value.length, checks.minItems, checks.maxItems, 'element') ??
+      elementProblem(checks.items ?? {}, value, attribute.sensitive);
+    if (!problem) return undefined;
+    const path = [...parent, step];
+    const name = formatPath(path);
+    return error(`Invalid value for ${name}`, problem(name), path);
   }
-  const problem =
-    typeof value === 'string'
-      ? stringProblem(checks, value, name, attribute.sensitive)
-      : typeof value === 'number'
-        ? numberProblem(checks, value, name)
-        : undefined;
+  const problem = valueProblem(checks, value, attribute.sensitive);
+  if (!problem) return undefined;
+  const path = [...parent, step];
+  const name = formatPath(path);
   const secret = attribute.sensitive === true || (typeof value === 'string' && mayHoldCredentials(value));
-  return problem ? [error(`Invalid value for ${name}`, problem, located(path, secret))] : [];
+  return error(`Invalid value for ${name}`, problem(name), located(path, secret));
 }
 
+/** A problem's sentence, completed with the name of the attribute or element it is about. */
+type Problem = (name: string) => string;
+
+/** The first element's problem, if any element has one. */
+function elementProblem(items: ValueChecks, values: Value[], sensitive: boolean | undefined): Problem | undefined {
+  for (const item of values) {
+    const found = valueProblem(items, item, sensitive);
+    if (found) return (name) => found(`each element of ${name}`);
+  }
+  return undefined;
+}
+
+/** Strings and numbers have checks; other values (booleans) none. */
+const valueProblem = (checks: ValueChecks, value: Value, sensitive: boolean | undefined): Problem | undefined =>
+  typeof value === 'string'
+    ? stringProblem(checks, value, sensitive)
+    : typeof value === 'number'
+      ? numberProblem(checks, value)
+      : undefined;
+
 /** What is wrong with a string, as a sentence naming the attribute and what is accepted. */
-function stringProblem(checks: ValueChecks, value: string, name: string, sensitive = false): string | undefined {
-  const got = sensitive ? '' : shown(value);
+function stringProblem(checks: ValueChecks, value: string, sensitive = false): Problem | undefined {
   const length = characters(value);
   if (checks.minLength !== undefined && length < checks.minLength) {
-    return checks.minLength === 1
-      ? `${name} must not be empty; remove the argument to leave it unset.`
-      : `${name} must be at least ${checks.minLength} characters long.`;
+    const { minLength } = checks;
+    return minLength === 1
+      ? (name) => `${name} must not be empty; remove the argument to leave it unset.`
+      : (name) => `${name} must be at least ${minLength} characters long.`;
   }
-  if (checks.maxLength !== undefined && length > checks.maxLength)
-    return `${name} must be at most ${checks.maxLength} characters long; it has ${length}.`;
-  if (checks.enum && !checks.enum.includes(value))
-    return `${name} must be one of ${checks.enum.map((v) => `"${v}"`).join(', ')}${got}.`;
+  if (checks.maxLength !== undefined && length > checks.maxLength) {
+    const { maxLength } = checks;
+    return (name) => `${name} must be at most ${maxLength} characters long; it has ${length}.`;
+  }
+  const allowed = checks.enum;
+  if (allowed && !allowed.includes(value))
+    return (name) => `${name} must be one of ${allowed.map((v) => `"${v}"`).join(', ')}${got(value, sensitive)}.`;
   const format = checks.format ? FORMATS[checks.format] : undefined;
   const formatProblem = format?.problem(value);
-  if (format && formatProblem) return `${name} must be ${format.accepted}, but it ${formatProblem}${got}.`;
+  if (format && formatProblem)
+    return (name) => `${name} must be ${format.accepted}, but it ${formatProblem}${got(value, sensitive)}.`;
   if (checks.pattern !== undefined && !new RegExp(checks.pattern, 'u').test(value))
-    return `${name} must match the regular expression ${checks.pattern}${got}.`;
+    return (name) => `${name} must match the regular expression ${checks.pattern}${got(value, sensitive)}.`;
   if (checks.minDuration !== undefined && checks.maxDuration !== undefined) {
     const ms = parseDuration(value)!;
     const range = `from ${checks.minDuration} to ${checks.maxDuration}`;
     if (ms < parseDuration(checks.minDuration)! || ms > parseDuration(checks.maxDuration)!)
-      return `${name} must be a duration ${range}${got}.`;
-    if (!isWholeMilliseconds(value)) return `${name} must be a whole number of milliseconds (${range})${got}.`;
+      return (name) => `${name} must be a duration ${range}${got(value, sensitive)}.`;
+    if (!isWholeMilliseconds(value))
+      return (name) => `${name} must be a whole number of milliseconds (${range})${got(value, sensitive)}.`;
   }
   return undefined;
 }
@@ -143,17 +163,21 @@ function countProblem(
   count: number,
   min: number | undefined,
   max: number | undefined,
-  name: string,
   what: string,
-): string | undefined {
-  if (min !== undefined && count < min) return `${name} needs at least ${plural(min, what)}; it has ${count}.`;
-  if (max !== undefined && count > max) return `${name} takes at most ${plural(max, what)}; it has ${count}.`;
+): Problem | undefined {
+  if (min !== undefined && count < min)
+    return (name) => `${name} needs at least ${plural(min, what)}; it has ${count}.`;
+  if (max !== undefined && count > max) return (name) => `${name} takes at most ${plural(max, what)}; it has ${count}.`;
   return undefined;
 }
 
 const plural = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
 
-function numberProblem(checks: ValueChecks, value: number, name: string): string | undefined {
+function numberProblem(checks: ValueChecks, value: number): Problem | undefined {
+  const outOfRange =
+    (checks.minimum !== undefined && value < checks.minimum) ||
+    (checks.maximum !== undefined && value > checks.maximum);
+  if (Number.isFinite(value) && !(checks.integer && !Number.isInteger(value)) && !outOfRange) return undefined;
   const range =
     checks.minimum !== undefined && checks.maximum !== undefined
       ? ` from ${checks.minimum} to ${checks.maximum}`
@@ -163,12 +187,7 @@ function numberProblem(checks: ValueChecks, value: number, name: string): string
           ? ` of at most ${checks.maximum}`
           : '';
   const kind = checks.integer ? 'a whole number' : 'a number';
-  const outOfRange =
-    (checks.minimum !== undefined && value < checks.minimum) ||
-    (checks.maximum !== undefined && value > checks.maximum);
-  if (!Number.isFinite(value) || (checks.integer && !Number.isInteger(value)) || outOfRange)
-    return `${name} must be ${kind}${range}; got ${value}.`;
-  return undefined;
+  return (name) => `${name} must be ${kind}${range}; got ${value}.`;
 }
 
 const mayHoldCredentials = (value: string) => value.includes('@') || value.includes('://');
@@ -205,7 +224,8 @@ export function quoted(value: string): string | undefined {
   return `${JSON.stringify(`${head}…`)} (${characters(value)} characters)`;
 }
 
-function shown(value: string): string {
-  const text = quoted(value);
+/** The value as a message ends with it: nothing for a sensitive one. */
+function got(value: string, sensitive: boolean): string {
+  const text = sensitive ? undefined : quoted(value);
   return text ? `; got ${text}` : '';
 }

@@ -69,7 +69,7 @@ export function listenGrpc(options: GrpcServerOptions): Promise<{ port: number; 
     let body: Buffer | undefined;
     let filled = 0;
     let release = () => {};
-    stream.once('close', () => release());
+    stream.on('close', () => release());
     const refuse = (message: string) => {
       pending = [];
       body = undefined;
@@ -111,20 +111,42 @@ export function listenGrpc(options: GrpcServerOptions): Promise<{ port: number; 
       if (!method) return fail(stream, UNIMPLEMENTED, `unknown method ${String(headers[':path'])}`);
       if (!body || filled < body.length || body[0] !== 0)
         return fail(stream, UNIMPLEMENTED, 'compressed or malformed message');
-      method(body.subarray(PREFIX_BYTES))
-        .then(
-          (response) => reply(stream, response),
-          (error: Error) => fail(stream, INTERNAL, error.message),
-        )
-        .finally(() => release());
+      method(body.subarray(PREFIX_BYTES)).then(
+        (response) => {
+          try {
+            reply(stream, response);
+          } finally {
+            release();
+          }
+        },
+        (error: Error) => {
+          try {
+            fail(stream, INTERNAL, error.message);
+          } finally {
+            release();
+          }
+        },
+      );
       body = undefined;
     });
-    stream.on('error', () => {});
+    stream.on('error', ignore);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as AddressInfo).port, server }));
   });
+}
+
+/** A stream's errors end it, and its call with it: nothing is left to answer. */
+const ignore = () => {};
+
+// The same for every answered call: node copies headers and options before use, so one of each serves all.
+const OK_HEADERS = { ':status': 200, 'content-type': 'application/grpc' };
+const OK_OPTIONS = { waitForTrailers: true };
+const OK_TRAILERS = { 'grpc-status': '0' };
+
+function sendOkTrailers(this: ServerHttp2Stream): void {
+  this.sendTrailers(OK_TRAILERS);
 }
 
 function reply(stream: ServerHttp2Stream, message: Uint8Array): void {
@@ -133,8 +155,8 @@ function reply(stream: ServerHttp2Stream, message: Uint8Array): void {
   frame[0] = 0;
   frame.writeUInt32BE(message.length, 1);
   frame.set(message, PREFIX_BYTES);
-  stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
-  stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+  stream.respond(OK_HEADERS, OK_OPTIONS);
+  stream.on('wantTrailers', sendOkTrailers);
   stream.end(frame);
 }
 

@@ -2,8 +2,8 @@ export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
   log(level: Level, message: string, fields?: Record<string, unknown>): void;
-  /** Whether a line at `level` would be kept: a caller may skip making one that would not. */
-  enabled?(level: Level): boolean;
+  /** Whether a line at this level is written, for callers whose fields cost work to gather; unsaid means yes. */
+  shows?(level: Level): boolean;
 }
 
 const RANK: Record<Level, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
@@ -25,7 +25,7 @@ function levelFromEnv(env: NodeJS.ProcessEnv): Level {
 export function stderrLogger(module: string, minimum: Level = levelFromEnv(process.env)): Logger {
   const enabled = (level: Level) => RANK[level] >= RANK[minimum];
   return {
-    enabled,
+    shows: enabled,
     log(level, message, fields = {}) {
       if (!enabled(level)) return;
       // go-plugin parses the timestamp with six fractional digits; anything else shows the line raw.

@@ -33,3 +33,9 @@ test('private state of the declared shape is read; any other shape, or no JSON o
     'a type that declares no shape reads any object',
   );
 });
+
+test('private state that is a slice of a larger message is read from its own bytes only', (t) => {
+  const message = Buffer.from(`xx${JSON.stringify({ adopt: true })}yy`);
+  const slice = new Uint8Array(message.buffer, message.byteOffset + 2, message.length - 4);
+  t.deepEqual(decodePrivate(slice, isMigrationPrivate), { adopt: true });
+});

@@ -286,3 +286,27 @@ test('upgradeState gets each stored object with the version that wrote it; its r
   t.is(newer.diagnostics![0]!.summary, 'State from a newer provider');
   t.is(seen.length, 3, 'a newer state never reaches the hook');
 });
+
+test('each call is timed in a debug line, unless the logger does not show debug lines', async (t) => {
+  const seen = (shows: boolean) => {
+    const written: string[] = [];
+    const handlers = providerHandlers(
+      definition(async ({ planned }) => ({ state: planned })),
+      {
+        log: (level, message, fields) => void written.push(`${level} ${message} ${JSON.stringify(fields)}`),
+        shows: () => shows,
+      },
+    );
+    return { handlers, written };
+  };
+  const shown = seen(true);
+  await shown.handlers.ValidateResourceConfig({ type_name: 'fake_thing', config: dynamic({ name: 'x' }) });
+  t.is(shown.written.length, 1);
+  t.regex(
+    shown.written[0]!,
+    /^debug ValidateResourceConfig done \{"rpc":"ValidateResourceConfig","type":"fake_thing","ms":[\d.]+\}$/,
+  );
+  const hidden = seen(false);
+  await hidden.handlers.ValidateResourceConfig({ type_name: 'fake_thing', config: dynamic({ name: 'x' }) });
+  t.deepEqual(hidden.written, []);
+});
