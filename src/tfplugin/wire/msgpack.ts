@@ -67,9 +67,20 @@ export function conformObject(raw: unknown, block: TerraformBlock): Value {
 
 /** A value as a provider may send it: conformed to the schema, write-only attributes nulled, in one walk. */
 export function encodeState(value: ObjectValue | null, block: TerraformBlock): Uint8Array {
-  path.length = 0;
-  return encodeMsgpack(conformBlock(value, block, true));
+  return encodeMsgpack(conformState(value, block));
 }
+
+/**
+ * A state read or moved by the provider, shaped as conformObject does, with write-only attributes
+ * nulled (they are never in state): ready for encodeConformed, without a second walk.
+ */
+export function conformState(raw: unknown, block: TerraformBlock): Value {
+  path.length = 0;
+  return conformBlock(raw, block, true);
+}
+
+/** A value conformState returned, as MessagePack. */
+export const encodeConformed = (state: Value): Uint8Array => encodeMsgpack(state);
 
 /**
  * The steps from the root to the value being conformed. The walk is synchronous, so one stack
