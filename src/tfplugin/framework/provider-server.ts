@@ -1,10 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import { type Diagnostic, DiagnosticError, error, formatPath } from './diagnostics';
-import { clearWriteOnly } from './plan';
 import type { AnyDataSource, AnyResource, Context, Environment, ProviderDefinition } from './provider';
 import { validateObject } from './validate';
 import type { Logger } from '../wire/log';
-import { ValueTypeError, decodeValue, encodeValue } from '../wire/msgpack';
+import { ValueTypeError, decodeValue, encodeState } from '../wire/msgpack';
 import type { MessageOf } from '../wire/proto';
 import type { TerraformBlock } from '../wire/schema';
 import type { ObjectValue } from '../wire/values';
@@ -107,5 +106,5 @@ export const decode = (value: MessageOf<'DynamicValue'> | undefined, block: Terr
 
 /** Write-only values never leave the provider in a planned or new state. */
 export const encode = (value: ObjectValue | null, block: TerraformBlock): MessageOf<'DynamicValue'> => ({
-  msgpack: encodeValue(clearWriteOnly(block, value) as ObjectValue | null, block),
+  msgpack: encodeState(value, block),
 });

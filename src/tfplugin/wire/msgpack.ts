@@ -1,5 +1,6 @@
 import { decodeMsgpack, encodeMsgpack } from './msgpack-format';
-import type { TerraformBlock, TerraformType } from './schema';
+import { blockFields } from './block-fields';
+import type { TerraformBlock, TerraformNestedBlock, TerraformType } from './schema';
 import { type ObjectValue, type PathStep, type Value, isUnknown } from './values';
 
 /** A value whose type is not the schema's: `path` names the attribute, `expected` its type. */
@@ -60,53 +61,109 @@ export function fromJsonState(json: Uint8Array | undefined, block: TerraformBloc
  * type throws a ValueTypeError naming where it is.
  */
 export function conformObject(raw: unknown, block: TerraformBlock): Value {
+  path.length = 0;
+  return conformBlock(raw, block, false);
+}
+
+/** A value as a provider may send it: conformed to the schema, write-only attributes nulled, in one walk. */
+export function encodeState(value: ObjectValue | null, block: TerraformBlock): Uint8Array {
+  return encodeMsgpack(conformState(value, block));
+}
+
+/**
+ * A state read or moved by the provider, shaped as conformObject does, with write-only attributes
+ * nulled (they are never in state): ready for encodeConformed, without a second walk.
+ */
+export function conformState(raw: unknown, block: TerraformBlock): Value {
+  path.length = 0;
+  return conformBlock(raw, block, true);
+}
+
+/** A value conformState returned, as MessagePack. */
+export const encodeConformed = (state: Value): Uint8Array => encodeMsgpack(state);
+
+/**
+ * The steps from the root to the value being conformed. The walk is synchronous, so one stack
+ * serves every call: a step is pushed before a field is entered and popped after it, and a type
+ * error copies the stack as its path. A closure and a `try` per field, to add the path only on the
+ * way out of an error, made conforming the largest allocator of a plan's RPCs.
+ */
+const path: PathStep[] = [];
+
+function typeError(expected: string, raw: unknown): ValueTypeError {
+  const error = new ValueTypeError(expected, describe(raw));
+  error.path.push(...path);
+  return error;
+}
+
+function conformBlock(raw: unknown, block: TerraformBlock, clearWriteOnly: boolean): Value {
   if (raw === null || raw === undefined) return null;
   if (isUnknown(raw)) return raw;
-  if (!isPlainObject(raw)) throw new ValueTypeError('an object', describe(raw));
-  const input = raw as Record<string, unknown>;
+  if (!isPlainObject(raw)) throw typeError('an object', raw);
   const out: ObjectValue = {};
-  for (const [name, attribute] of Object.entries(block.attributes ?? {}))
-    out[name] = at(name, () => conformType(input[name], attribute.type));
-  for (const [name, nested] of Object.entries(block.block_types ?? {})) {
-    const value = input[name];
-    out[name] = at(name, () => {
-      if (nested.nesting_mode === 'single') return conformObject(value, nested.block);
-      if (isUnknown(value) || value === null || value === undefined) return isUnknown(value) ? value : [];
-      if (!Array.isArray(value)) throw new ValueTypeError('a list of blocks', describe(value));
-      return value.map((item, index) => at(index, () => conformObject(item, nested.block)));
-    });
+  const fields = blockFields(block);
+  for (const { name, attribute } of fields.attributes) {
+    if (clearWriteOnly && attribute.write_only) {
+      out[name] = null;
+      continue;
+    }
+    path.push(name);
+    out[name] = conformType(raw[name], attribute.type);
+    path.pop();
+  }
+  for (const { name, nested } of fields.blockTypes) {
+    path.push(name);
+    out[name] = conformNested(raw[name], nested, clearWriteOnly);
+    path.pop();
+  }
+  return out;
+}
+
+function conformNested(value: unknown, nested: TerraformNestedBlock, clearWriteOnly: boolean): Value {
+  if (nested.nesting_mode === 'single') return conformBlock(value, nested.block, clearWriteOnly);
+  if (value === null || value === undefined) return [];
+  if (isUnknown(value)) return value;
+  if (!Array.isArray(value)) throw typeError('a list of blocks', value);
+  const out: Value[] = new Array<Value>(value.length);
+  for (let index = 0; index < value.length; index++) {
+    path.push(index);
+    out[index] = conformBlock(value[index], nested.block, clearWriteOnly);
+    path.pop();
   }
   return out;
 }
 
 function conformType(raw: unknown, type: TerraformType): Value {
   if (raw === null || raw === undefined) return null;
+  if (typeof type === 'string') {
+    if (type === 'string' ? typeof raw === 'string' : type === 'bool' && typeof raw === 'boolean') return raw as Value;
+    if (type === 'number' && (typeof raw === 'number' || typeof raw === 'bigint' || typeof raw === 'string'))
+      return Number(raw);
+    if (isUnknown(raw)) return raw;
+    throw typeError(type === 'bool' ? 'a bool' : `a ${type}`, raw);
+  }
   if (isUnknown(raw)) return raw;
-  if (Array.isArray(type)) {
-    if (type[0] === 'map') {
-      if (!isPlainObject(raw)) throw new ValueTypeError('a map', describe(raw));
-      return Object.fromEntries(
-        Object.entries(raw).map(([key, item]) => [key, at(key, () => conformType(item, type[1]))]),
-      );
+  if (type[0] === 'map') {
+    if (!isPlainObject(raw)) throw typeError('a map', raw);
+    const out: ObjectValue = {};
+    for (const key of Object.keys(raw)) {
+      path.push(key);
+      const item = conformType(raw[key], type[1]);
+      path.pop();
+      // A map's keys are the user's: `__proto__` among them is a key like any other, not the prototype.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true });
+      else out[key] = item;
     }
-    if (!Array.isArray(raw)) throw new ValueTypeError(`a ${type[0]}`, describe(raw));
-    return raw.map((item, index) => at(index, () => conformType(item, type[1])));
+    return out;
   }
-  if (type === 'number' && (typeof raw === 'number' || typeof raw === 'bigint')) return Number(raw);
-  if (type === 'number' && typeof raw === 'string') return Number(raw);
-  if (type === 'string' && typeof raw === 'string') return raw;
-  if (type === 'bool' && typeof raw === 'boolean') return raw;
-  throw new ValueTypeError(type === 'bool' ? 'a bool' : `a ${type}`, describe(raw));
-}
-
-/** Run a step of the walk, prefixing its path step to a type error from inside it. */
-function at<T>(step: PathStep, fn: () => T): T {
-  try {
-    return fn();
-  } catch (thrown) {
-    if (thrown instanceof ValueTypeError) thrown.path.unshift(step);
-    throw thrown;
+  if (!Array.isArray(raw)) throw typeError(`a ${type[0]}`, raw);
+  const out: Value[] = new Array<Value>(raw.length);
+  for (let index = 0; index < raw.length; index++) {
+    path.push(index);
+    out[index] = conformType(raw[index], type[1]);
+    path.pop();
   }
+  return out;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -104,11 +104,12 @@ function codec<R extends ProviderRpc>(rpc: R, handlers: ProviderHandlers): Unary
   let codecs: ReturnType<typeof rpcCodecs<R>> | undefined;
   return async (bytes) => {
     // Decoded by the same table the request type is derived from; a malformed message throws here,
-    // and the call is answered with a gRPC error.
-    const [request, response] = (codecs ??= rpcCodecs(rpc));
-    const result = await handle(request.decode(bytes));
+    // and the call is answered with a gRPC error. Indexed, not destructured: that goes through the
+    // iterator protocol on every call.
+    codecs ??= rpcCodecs(rpc);
+    const result = await handle(codecs[0].decode(bytes));
     // Handlers build plain objects with the wire's own types (numbers, bytes), so they encode as they are.
-    return response.encode(result);
+    return codecs[1].encode(result);
   };
 }
 

@@ -310,3 +310,32 @@ test('each call is timed in a debug line, unless the logger does not show debug 
   await hidden.handlers.ValidateResourceConfig({ type_name: 'fake_thing', config: dynamic({ name: 'x' }) });
   t.deepEqual(hidden.written, []);
 });
+
+test('an upgraded state never carries a write-only value, and a wrong type in it names its attribute', async (t) => {
+  const secretBlock: TerraformBlock = {
+    attributes: { ...block.attributes, secret: { type: 'string', optional: true, write_only: true } },
+    block_types: { inner: { nesting_mode: 'list', block: { attributes: { port: { type: 'number' } } } } },
+  };
+  const provider = definition(async () => ({ state: null }));
+  provider.resources[0] = { ...provider.resources[0]!, schema: { version: 0, block: secretBlock } };
+  const handlers = providerHandlers(provider, log);
+  const raw = (value: unknown) => ({ json: Buffer.from(JSON.stringify(value)) });
+  const upgraded = await handlers.UpgradeResourceState({
+    type_name: 'fake_thing',
+    version: 0,
+    raw_state: raw({ id: 'a', name: 'x', secret: 'kept nowhere', inner: [{ port: '5432' }] }),
+  });
+  t.deepEqual(decodeValue(upgraded.upgraded_state!.msgpack!, secretBlock), {
+    id: 'a',
+    name: 'x',
+    secret: null,
+    inner: [{ port: 5432 }],
+  });
+  const wrong = await handlers.UpgradeResourceState({
+    type_name: 'fake_thing',
+    version: 0,
+    raw_state: raw({ id: 'a', name: 'x', inner: [{ port: 1 }, { port: true }] }),
+  });
+  t.is(wrong.diagnostics![0]!.summary, 'Invalid value type for inner[1].port');
+  t.is(wrong.diagnostics![0]!.detail, 'inner[1].port must be a number; got a bool.');
+});

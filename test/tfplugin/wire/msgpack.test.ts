@@ -1,6 +1,12 @@
 import test from 'ava';
 import { ExtData, decode, encode } from '@msgpack/msgpack';
-import { ValueTypeError, decodeValue, encodeValue, fromJsonState } from '../../../src/tfplugin/wire/msgpack';
+import {
+  ValueTypeError,
+  decodeValue,
+  encodeState,
+  encodeValue,
+  fromJsonState,
+} from '../../../src/tfplugin/wire/msgpack';
 import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
 import { Unknown, isUnknown } from '../../../src/tfplugin/wire/values';
 
@@ -94,4 +100,69 @@ test('each encoded value keeps its own bytes, and a value that fails to decode l
   t.deepEqual(Buffer.from(first), copy, 'the second encoding did not write over the first');
   t.throws(() => decodeValue(new Uint8Array([0x82, 0xa4, 0x6e]), block), { instanceOf: ValueTypeError });
   t.is(decodeValue(first, block)!.name, 'first');
+});
+
+test('the path of a wrong value names every step: nested single block, element index, map key, encoded state', (t) => {
+  const labelled: TerraformBlock = {
+    attributes: { labels: { type: ['map', 'number'] }, pins: { type: ['list', ['set', 'bool']] } },
+    block_types: block.block_types,
+  };
+  const wrong = (run: () => unknown) => t.throws(run, { instanceOf: ValueTypeError });
+  t.deepEqual(wrong(() => decodeValue(encode({ timeouts: { create: 5 } }), block)).path, ['timeouts', 'create']);
+  t.deepEqual(wrong(() => decodeValue(encode({ tags: ['a', false] }), block)).path, ['tags', 1]);
+  const key = wrong(() => decodeValue(encode({ labels: { a: 1, 'b.c': true } }), labelled));
+  t.deepEqual([key.path, key.expected, key.got], [['labels', 'b.c'], 'a number', 'a bool']);
+  t.deepEqual(wrong(() => decodeValue(encode({ pins: [[true], [1]] }), labelled)).path, ['pins', 1, 0]);
+  t.deepEqual(wrong(() => decodeValue(encode({ labels: ['x'] }), labelled)).expected, 'a map');
+  const state = wrong(() => encodeState({ items: [{ host: 'h' }, { host: 1 }] }, block));
+  t.deepEqual(state.path, ['items', 1, 'host']);
+  // A path is the failing value's own, not what an earlier failure left behind.
+  t.deepEqual(wrong(() => encodeValue({ on: 'no' }, block)).path, ['on']);
+  t.deepEqual(wrong(() => decodeValue(encode(['x']), block)).path, []);
+});
+
+test('an encoded state has write-only attributes nulled at every depth, in the same walk that conforms it', (t) => {
+  const secret: TerraformBlock = {
+    attributes: { name: { type: 'string' }, password: { type: 'string', write_only: true } },
+    block_types: {
+      users: {
+        nesting_mode: 'list',
+        block: { attributes: { login: { type: 'string' }, key: { type: 'string', write_only: true } } },
+      },
+      admin: { nesting_mode: 'single', block: { attributes: { key: { type: 'number', write_only: true } } } },
+    },
+  };
+  const value = {
+    name: 'n',
+    password: 's3cret',
+    users: [{ login: 'l', key: 'k' }],
+    admin: { key: 'not even a number' },
+  };
+  t.deepEqual(decode(encodeState(value, secret)), {
+    name: 'n',
+    password: null,
+    users: [{ login: 'l', key: null }],
+    admin: { key: null },
+  });
+  t.deepEqual(decode(encodeValue(value as never, { attributes: secret.attributes })), {
+    name: 'n',
+    password: 's3cret',
+  });
+});
+
+test('a map key "__proto__" stays an entry of the conformed map, not its prototype', (t) => {
+  const labelled: TerraformBlock = { attributes: { labels: { type: ['map', 'string'] } } };
+  const bytes = new Uint8Array([
+    0x81,
+    0xa6,
+    ...Buffer.from('labels'),
+    0x81,
+    0xa9,
+    ...Buffer.from('__proto__'),
+    0xa1,
+    0x78,
+  ]);
+  const labels = decodeValue(bytes, labelled)!.labels as object;
+  t.deepEqual(Object.keys(labels), ['__proto__']);
+  t.is(Object.getPrototypeOf(labels), Object.prototype);
 });

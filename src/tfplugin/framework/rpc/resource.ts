@@ -1,5 +1,5 @@
 import { toProtoPath } from '../../wire/diagnostics';
-import { UnreadableStateError, conformObject, parseJsonState } from '../../wire/msgpack';
+import { UnreadableStateError, conformState, encodeConformed, parseJsonState } from '../../wire/msgpack';
 import type { RequestOf, ResponseOf } from '../../wire/proto';
 import type { ObjectValue } from '../../wire/values';
 import { type Diagnostic, error, hasErrors } from '../diagnostics';
@@ -41,9 +41,9 @@ export async function upgradeResourceState(
         ? type.upgradeState({ version: storedVersion, state: stored })
         : { state: stored };
     if (hasErrors(upgraded.diagnostics ?? [])) return withDiagnostics(upgraded.diagnostics);
-    const state = conformObject(upgraded.state, block) as ObjectValue | null;
+    const state = conformState(upgraded.state, block) as ObjectValue | null;
     if (state) type.loaded?.(state);
-    return withDiagnostics(upgraded.diagnostics, { upgraded_state: encode(state, block) });
+    return withDiagnostics(upgraded.diagnostics, { upgraded_state: { msgpack: encodeConformed(state) } });
   } catch (thrown) {
     if (!(thrown instanceof UnreadableStateError)) throw thrown;
     const fix =
@@ -202,9 +202,9 @@ export async function moveResourceState(
     sourceState,
   });
   if (!moved.state || hasErrors(moved.diagnostics)) return withDiagnostics(moved.diagnostics);
-  const state = conformObject(moved.state, type.schema.block) as ObjectValue;
+  const state = conformState(moved.state, type.schema.block);
   return withDiagnostics(moved.diagnostics, {
-    target_state: encode(state, type.schema.block),
+    target_state: { msgpack: encodeConformed(state) },
     target_private: privateBytes(moved.private, undefined),
   });
 }
