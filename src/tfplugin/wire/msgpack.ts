@@ -50,11 +50,6 @@ export function parseJsonState(json: Uint8Array | undefined): unknown {
   }
 }
 
-/** Terraform's JSON state read with the current schema. */
-export function fromJsonState(json: Uint8Array | undefined, block: TerraformBlock): ObjectValue | null {
-  return conformObject(parseJsonState(json), block) as ObjectValue | null;
-}
-
 /**
  * Shape a value to the schema: every attribute and block present (Terraform rejects a missing
  * key), unknown keys dropped, numbers that arrive as strings made numbers. A value of another
@@ -137,7 +132,9 @@ function conformType(raw: unknown, type: TerraformType): Value {
   if (raw === null || raw === undefined) return null;
   if (typeof type === 'string') {
     if (type === 'string' ? typeof raw === 'string' : type === 'bool' && typeof raw === 'boolean') return raw as Value;
-    if (type === 'number' && (typeof raw === 'number' || typeof raw === 'bigint' || typeof raw === 'string'))
+    if (type === 'number' && (typeof raw === 'number' || typeof raw === 'bigint')) return Number(raw);
+    // cty sends a number too large for a float64 as its decimal text; other text is no number.
+    if (type === 'number' && typeof raw === 'string' && raw.trim() !== '' && !Number.isNaN(Number(raw)))
       return Number(raw);
     if (isUnknown(raw)) return raw;
     throw typeError(type === 'bool' ? 'a bool' : `a ${type}`, raw);

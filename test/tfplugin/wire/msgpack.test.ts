@@ -2,10 +2,11 @@ import test from 'ava';
 import { ExtData, decode, encode } from '@msgpack/msgpack';
 import {
   ValueTypeError,
+  conformObject,
   decodeValue,
   encodeState,
   encodeValue,
-  fromJsonState,
+  parseJsonState,
 } from '../../../src/tfplugin/wire/msgpack';
 import type { TerraformBlock } from '../../../src/tfplugin/wire/schema';
 import { Unknown, isUnknown } from '../../../src/tfplugin/wire/values';
@@ -65,10 +66,12 @@ test('numbers that arrive as strings become numbers; unknown keys are dropped', 
 });
 
 test('JSON state is read with the current schema', (t) => {
-  const value = fromJsonState(
-    Buffer.from(JSON.stringify({ name: 'n', port: 1, items: [{ host: 'h' }], timeouts: { create: '1m' } })),
+  const value = conformObject(
+    parseJsonState(
+      Buffer.from(JSON.stringify({ name: 'n', port: 1, items: [{ host: 'h' }], timeouts: { create: '1m' } })),
+    ),
     block,
-  )!;
+  );
   t.deepEqual(value, { name: 'n', port: 1, tags: null, on: null, items: [{ host: 'h' }], timeouts: { create: '1m' } });
 });
 
@@ -83,6 +86,9 @@ test('a value of the wrong type is a ValueTypeError naming where it is and what 
   t.deepEqual(wrong({ items: [{ host: true }] }).path, ['items', 0, 'host']);
   t.deepEqual(wrong({ timeouts: ['x'] }).path, ['timeouts']);
   t.deepEqual(wrong({ on: 'yes' }).path, ['on']);
+  const text = wrong({ port: 'x' });
+  t.deepEqual([text.path, text.expected, text.got], [['port'], 'a number', 'a string']);
+  t.deepEqual(wrong({ port: '' }).path, ['port']);
   const extension = wrong({ name: new ExtData(5, new Uint8Array([1])) });
   t.is(extension.got, 'an extension value of an unknown type');
   t.throws(
