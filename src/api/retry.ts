@@ -192,9 +192,7 @@ function afterRefusal(
 ): Decision {
   const hints = { ...failure, ...clock };
   const asked = serverWaitMs(hints);
-  // "Retry after 0 seconds" says no more than silence: after it, every request is spaced out at once,
-  // or all those held back by the floor would be sent together the moment it ends.
-  const refusal = { explained: asked !== undefined && asked > 0 };
+  const refusal = { explained: asked !== undefined };
   const next = { ...attempt, refused: attempt.refused + 1 };
   const delayMs = retryDelay(next.refused, policy, hints);
   const reason =
