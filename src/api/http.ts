@@ -194,7 +194,7 @@ export class Transport {
   private freeSlot(exchange: Exchange, headers?: Response['headers']): void {
     if (!exchange.holdsSlot) return;
     exchange.holdsSlot = false;
-    this.limiter.release(headers);
+    this.limiter.release(headers, exchange.sentAt);
   }
 
   /**

@@ -50,9 +50,15 @@ export class RateLimiter {
   private slowMs = 0;
   private slowedAt = 0;
   private changedAt = 0;
-  /** When the latest 429 came, and whether no answer to a request sent since has been anything else. */
+  /**
+   * When the latest 429 came, and whether no answer to a request sent since has been anything else.
+   * While it is so, one request at a time goes (the probe, sent at `probeSentAt`): when a hold ends,
+   * a single request finds out whether the window has room, rather than every held request at once
+   * into a window still full.
+   */
   private refusedAt = 0;
   private refusing = false;
+  private probeSentAt?: number;
   private readonly waiters = new Set<() => void>();
 
   /** `clock` tells the time, epoch ms: a test may pass its own, so that waits are read, not waited. */
@@ -66,16 +72,19 @@ export class RateLimiter {
       signal?.throwIfAborted();
       const now = this.clock();
       if (this.resetAtMs !== undefined && now >= this.resetAtMs) this.forgetWindow();
+      const probing = this.refusing && this.probeSentAt !== undefined;
       const allowance = this.allowance();
-      if (allowance > 0 && now >= this.nextSendAt) {
+      if (!probing && allowance > 0 && now >= this.nextSendAt) {
         this.inFlight++;
+        if (this.refusing) this.probeSentAt = now;
         this.nextSendAt = now + Math.max(this.spacing(now), this.slowMs);
         return now;
       }
       // Without a window to wait for, a request waits for an answer to another one.
-      const until = allowance > 0 ? this.nextSendAt : this.resetAtMs;
-      const reason =
-        allowance > 0
+      const until = probing ? undefined : allowance > 0 ? this.nextSendAt : this.resetAtMs;
+      const reason = probing
+        ? 'waiting for an answer to the request sent after the API refused some (429)'
+        : allowance > 0
           ? 'pacing requests after the API refused some (429)'
           : this.remaining === undefined
             ? 'no answer yet to learn the API rate limit from'
@@ -90,9 +99,11 @@ export class RateLimiter {
     }
   }
 
-  /** Record what a response said, and free its slot. */
-  release(headers?: Headers): void {
+  /** Record what a response said, and free the slot of the request sent at `sentAt`. */
+  release(headers?: Headers, sentAt?: number): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
+    if (sentAt !== undefined && this.probeSentAt !== undefined && sentAt >= this.probeSentAt)
+      this.probeSentAt = undefined;
     const remaining = Number(headers?.['ratelimit-remaining']);
     const limit = Number(headers?.['ratelimit-limit']);
     const reset = Number(headers?.['ratelimit-reset']);
@@ -126,7 +137,10 @@ export class RateLimiter {
 
   /** An answer that was not a 429, to a request sent at `sentAt`. */
   accepted(sentAt: number, now = this.clock()): void {
-    if (sentAt >= this.refusedAt) this.refusing = false;
+    if (sentAt >= this.refusedAt) {
+      this.refusing = false;
+      this.probeSentAt = undefined;
+    }
     this.recover(now);
   }
 

@@ -252,6 +252,32 @@ test('a refusal that said how long slows nothing; one that did not, or that come
   t.is(limiter.slowDownMs, 1600, 'an answer after a quiet spell brings the pace back');
 });
 
+test('when a hold after a 429 ends, one request goes alone; the rest wait for its answer, whatever it is', async (t) => {
+  const { clock, limiter } = onClock();
+  const at = clock.now;
+  // An API without rate-limit headers: nothing paces requests but 429s.
+  await limiter.acquire();
+  limiter.release({}, at);
+  const sent = await limiter.acquire();
+  limiter.release({}, sent);
+  limiter.refused(sent, true, at);
+  limiter.holdUntil(at + 1000);
+  clock.now = at + 1000;
+  const probe = await limiter.acquire();
+  t.is(probe, at + 1000, 'the probe goes when the hold ends');
+  const held = await next(limiter);
+  t.true(held instanceof RateLimitWait, 'a second request does not go with it');
+  t.regex((held as RateLimitWait).reason, /answer to the request sent after the API refused/);
+  limiter.release({}, sent - 1);
+  t.true((await next(limiter)) instanceof RateLimitWait, 'the answer to a request sent before the probe frees nothing');
+  limiter.release({}, probe);
+  t.is(await next(limiter), 'sent', 'the probe was not answered (a reset): another may go');
+  t.true((await next(limiter)) instanceof RateLimitWait, 'alone');
+  limiter.release({}, clock.now);
+  limiter.accepted(clock.now);
+  t.is(await room(limiter), 50, 'an answer that is not a 429: every request goes again');
+});
+
 test('slowing down and holding move the next send later, never earlier', async (t) => {
   const { clock, limiter } = onClock();
   const at = clock.now;
