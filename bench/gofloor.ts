@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatTable, median, ms } from './table';
+import { formatTable, goal, median, ms } from './table';
 
 const ROOT = join(__dirname, '..');
 /** The shared anchor beside the clone; GOFLOOR_SRC points elsewhere (a worktree one level deeper). */
@@ -103,7 +103,7 @@ export function goFloorRows(results: Results): GoFloor {
   const row = (
     figure: string,
     [dodb, go, data]: [number[], number[], number[]?],
-    goal: number,
+    limit: number,
     unit: (value: number) => string,
   ): GoRow => {
     const ratio = median(dodb) / median(go);
@@ -112,7 +112,7 @@ export function goFloorRows(results: Results): GoFloor {
       dodb: unit(median(dodb)),
       'Go floor': unit(median(go)),
       'dodb/Go': `${ratio.toFixed(2)}x`,
-      goal: `<= ${goal}x${ratio > goal ? ' (missed)' : ''}`,
+      goal: goal(`<= ${limit}x`, ratio <= limit),
       terraform_data: data ? unit(median(data)) : '-',
       'dodb/terraform_data': data ? `${(median(dodb) / median(data)).toFixed(2)}x` : '-',
     };

@@ -12,6 +12,7 @@ import { Agent, get } from 'node:http';
 import { parseArgs } from 'node:util';
 import { DoClient } from '../src/api/client';
 import { RateLimiter } from '../src/api/limiter';
+import { CLIENT_DEFAULTS } from '../src/provider/config';
 
 const { values } = parseArgs({
   options: {
@@ -46,7 +47,13 @@ function bareHttp(): Get {
 
 /** The client as the provider uses it: getMigration through DoClient, Transport and got. */
 function doClient(): Get {
-  const client = new DoClient({ token, endpoint: url, userAgent: 'dodb-bench', limiter: new RateLimiter() });
+  const client = new DoClient({
+    token,
+    endpoint: url,
+    userAgent: 'dodb-bench',
+    retry: CLIENT_DEFAULTS.retry,
+    limiter: new RateLimiter(),
+  });
   return (clusterId) => client.getMigration(clusterId);
 }
 
