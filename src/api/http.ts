@@ -177,8 +177,12 @@ export class Transport {
   }
 
   private answered(exchange: Exchange, response: Response<unknown>): void {
-    this.freeSlot(exchange, response.headers);
-    if (response.statusCode !== 429) this.limiter.accepted(exchange.sentAt);
+    // A 429's slot is freed by afterFailure, with the refusal and the hold it records: freed here, it
+    // would wake the waiting requests before the limiter knew of the 429.
+    if (response.statusCode !== 429) {
+      this.freeSlot(exchange, response.headers);
+      this.limiter.accepted(exchange.sentAt);
+    }
     const { path, attempt, sentAt } = exchange;
     // Not `...loggedCall(exchange)`: on every request, and a spread extended by more keys is slow to build.
     const ms = Date.now() - sentAt;

@@ -80,8 +80,7 @@ export class RateLimiter {
         this.nextSendAt = now + Math.max(this.spacing(now), this.slowMs);
         return now;
       }
-      // Without a window to wait for, a request waits for an answer to another one.
-      const until = probing ? undefined : allowance > 0 ? this.nextSendAt : this.resetAtMs;
+      const until = this.heldUntil(probing, allowance, now);
       const reason = probing
         ? 'waiting for an answer to the request sent after the API refused some (429)'
         : allowance > 0
@@ -171,6 +170,14 @@ export class RateLimiter {
   /** Current spacing from 429s, ms (0 when none). */
   get slowDownMs(): number {
     return this.slowMs;
+  }
+
+  /** Until when a request that may not go now waits; undefined: until another request is answered. */
+  private heldUntil(probing: boolean, allowance: number, now: number): number | undefined {
+    // The probe's answer frees the next request, but not before the spacing lets it go.
+    if (probing) return this.nextSendAt > now ? this.nextSendAt : undefined;
+    // Without a window to wait for, a request waits for an answer to another one.
+    return allowance > 0 ? this.nextSendAt : this.resetAtMs;
   }
 
   /** How many more requests may go now; before the first answer, one at a time (it tells the window). */

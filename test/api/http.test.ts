@@ -195,6 +195,23 @@ test('the rate-limit headers of an answer hold the next request back until the w
   t.deepEqual(retries(logged), [], 'held back by the limiter, not retried');
 });
 
+test('after a 429 every waiting request is held as long as it asked: none slips out between the answer and the hold', async (t) => {
+  const HOLD_MS = 300;
+  // No rate-limit headers, so nothing but 429s paces requests; the first three requests after the
+  // first are refused, and so is the one sent alone when their hold ends.
+  const { url, seen } = await scripted(t, (_, n) =>
+    n >= 1 && n <= 4 ? { status: 429, headers: { 'retry-after': '0' }, body: { id: 'too_many_requests' } } : OK,
+  );
+  const { client: c } = client(url, { retry: { floorMs: HOLD_MS } });
+  await c.getMigration(CLUSTER);
+  await Promise.all([c.getMigration(CLUSTER), c.getMigration(CLUSTER), c.getMigration(CLUSTER)]);
+  t.is(seen.length, 8, 'one read, three refused at once, one of them refused again alone, then the three reads');
+  for (let n = 4; n < seen.length; n++) {
+    const waited = seen[n]!.at - seen[n - 1]!.at;
+    t.true(waited >= HOLD_MS - 20, `request ${n} came ${waited} ms after the 429 before it`);
+  }
+});
+
 test('a call the limiter would hold past its deadline fails at once as rate_limited, saying until when, with nothing sent', async (t) => {
   const reset = Math.ceil(Date.now() / 1000) + 3600;
   const spent = { 'ratelimit-limit': '250', 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) };

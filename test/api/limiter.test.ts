@@ -278,6 +278,22 @@ test('when a hold after a 429 ends, one request goes alone; the rest wait for it
   t.is(await room(limiter), 50, 'an answer that is not a 429: every request goes again');
 });
 
+test('a request waiting for the probe, whose spacing ends past its deadline, is refused at once, saying until when', async (t) => {
+  const { clock, limiter } = onClock();
+  const at = clock.now;
+  await limiter.acquire();
+  limiter.release({}, at);
+  // A 429 that does not say how long: requests go 500 ms apart, one at a time until one is answered.
+  limiter.refused(at, false, at);
+  clock.now = at + 500;
+  const probe = await limiter.acquire();
+  const waiting = limiter.acquire({ deadline: at + 600 }).catch((error: unknown) => error);
+  const outcome = await Promise.race([waiting, new Promise((r) => setTimeout(() => r('still waiting'), 500))]);
+  t.true(outcome instanceof RateLimitWait, String(outcome));
+  t.is((outcome as RateLimitWait).untilMs, at + 1000, "the earliest it could go: the probe's time and the spacing");
+  limiter.release({}, probe);
+});
+
 test('slowing down and holding move the next send later, never earlier', async (t) => {
   const { clock, limiter } = onClock();
   const at = clock.now;
