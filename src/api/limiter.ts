@@ -72,7 +72,8 @@ export class RateLimiter {
       signal?.throwIfAborted();
       const now = this.clock();
       if (this.resetAtMs !== undefined && now >= this.resetAtMs) this.forgetWindow();
-      const probing = this.refusing && this.probeSentAt !== undefined;
+      // Only set while refusing, and cleared when refusing ends.
+      const probing = this.probeSentAt !== undefined;
       const allowance = this.allowance();
       if (!probing && allowance > 0 && now >= this.nextSendAt) {
         this.inFlight++;
